@@ -1,0 +1,266 @@
+"""The generic check types a rule pack configures (Vale-style): a rule is data, a check is code.
+
+Each check type is a frozen dataclass whose fields are the keys a rule may set for it; the
+pack loader validates a rule's keys against those fields. A check sees only the transcript
+and the measurements, never audio or a model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import ClassVar
+
+from .measures import Measurements
+from .phone import national
+from .text import TextIndex
+from .transcript import Transcript
+
+# The stretch of the recording each scalar measurement is about; absent means the whole message.
+MEASURE_SPANS = {
+    "spoken_length_s": ("speech_start_s", "speech_end_s"),
+    "speaking_rate_wpm": ("speech_start_s", "speech_end_s"),
+    "articulation_rate_wpm": ("speech_start_s", "speech_end_s"),
+    "leading_silence_s": (None, "speech_start_s"),
+    "trailing_silence_s": ("speech_end_s", "duration_s"),
+}
+SCALAR_MEASURES = (
+    "duration_s", "speech_start_s", "speech_end_s", "spoken_length_s", "leading_silence_s",
+    "trailing_silence_s", "word_count", "speaking_rate_wpm", "articulation_rate_wpm",
+    "longest_pause_s", "phone_number_count", "distinct_numbers", "callback_repeats",
+    "number_end_gap_s", "pitch_median_hz", "pitch_variation_st", "loudness_dbfs",
+)
+LIST_MEASURES = {
+    "pauses": ("duration_s",),
+    "phone_numbers": ("digits_per_s", "digit_count"),
+}
+WINDOWS = ("message", "opening", "closing")
+
+
+@dataclass(frozen=True)
+class Context:
+    transcript: Transcript
+    measures: Measurements
+    expected_number: str | None = None
+
+    @cached_property
+    def index(self) -> TextIndex:
+        return TextIndex(self.transcript.words)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One place a check fired: the values its message may show, and where."""
+
+    values: dict
+    start: float | None = None
+    end: float | None = None
+    words: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A scalar measurement below `min` or above `max`. Skipped when the measurement is absent."""
+
+    kind: ClassVar[str] = "threshold"
+    placeholders: ClassVar[tuple[str, ...]] = ("value", "min", "max")
+    measure: str
+    min: float | None = None
+    max: float | None = None
+
+    def validate(self) -> str | None:
+        if self.measure not in SCALAR_MEASURES:
+            return f"measure: {self.measure!r} is not one of {', '.join(SCALAR_MEASURES)}"
+        if self.min is None and self.max is None:
+            return "min/max: set at least one of them"
+        return None
+
+    def hits(self, ctx: Context) -> list[Hit]:
+        value = getattr(ctx.measures, self.measure)
+        if value is None or not _outside(value, self.min, self.max):
+            return []
+        start_key, end_key = MEASURE_SPANS.get(self.measure, (None, None))
+        start = getattr(ctx.measures, start_key) if start_key else (0.0 if end_key else None)
+        end = getattr(ctx.measures, end_key) if end_key else None
+        return [Hit({"value": value, "min": self.min, "max": self.max}, start, end)]
+
+
+@dataclass(frozen=True)
+class Each:
+    """Every item of a list measurement (pauses, phone_numbers) whose `field` is out of bounds."""
+
+    kind: ClassVar[str] = "each"
+    placeholders: ClassVar[tuple[str, ...]] = ("value", "min", "max", "start", "end", "text", "digits")
+    measure: str
+    field: str
+    min: float | None = None
+    max: float | None = None
+
+    def validate(self) -> str | None:
+        if self.measure not in LIST_MEASURES:
+            return f"measure: {self.measure!r} is not one of {', '.join(LIST_MEASURES)}"
+        if self.field not in LIST_MEASURES[self.measure]:
+            return f"field: {self.field!r} is not one of {', '.join(LIST_MEASURES[self.measure])}"
+        if self.min is None and self.max is None:
+            return "min/max: set at least one of them"
+        return None
+
+    def hits(self, ctx: Context) -> list[Hit]:
+        out = []
+        for item in getattr(ctx.measures, self.measure):
+            value = getattr(item, self.field)
+            if value is None or not _outside(value, self.min, self.max):
+                continue
+            words = ((item.first_word, item.last_word),) if hasattr(item, "first_word") else ()
+            values = {
+                "value": value, "min": self.min, "max": self.max, "start": item.start, "end": item.end,
+                "text": getattr(item, "text", ""), "digits": getattr(item, "digits", ""),
+            }
+            out.append(Hit(values, item.start, item.end, words))
+        return out
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """Phrases (plain words) or patterns (regular expressions) said in a window of the message.
+
+    Fires once per match, or, with `min_count` above 1, once when they add up to that many.
+    """
+
+    kind: ClassVar[str] = "phrases"
+    placeholders: ClassVar[tuple[str, ...]] = ("phrase", "count", "start", "end")
+    phrases: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    within: str = "message"
+    opening_sentences: int = 2
+    opening_s: float = 8.0
+    closing_s: float = 10.0
+    min_count: int = 1
+    compiled: re.Pattern = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "compiled", _compile(self.phrases, self.patterns))
+
+    def validate(self) -> str | None:
+        return _validate_phrases(self)
+
+    def hits(self, ctx: Context) -> list[Hit]:
+        matches = ctx.index.search(self.compiled, _window(self, ctx.index))
+        words = ctx.transcript.words
+        if len(matches) < self.min_count:
+            return []
+        spans = [(m, words[m.first_word].start, words[m.last_word].end) for m in matches]
+        if self.min_count > 1:
+            phrase = ", ".join(dict.fromkeys(m.text for m in matches))
+            return [
+                Hit(
+                    {"phrase": phrase, "count": len(matches), "start": spans[0][1], "end": spans[-1][2]},
+                    spans[0][1],
+                    spans[-1][2],
+                    tuple((m.first_word, m.last_word) for m in matches),
+                )
+            ]
+        return [
+            Hit({"phrase": m.text, "count": len(matches), "start": s, "end": e}, s, e, ((m.first_word, m.last_word),))
+            for m, s, e in spans
+        ]
+
+
+@dataclass(frozen=True)
+class MissingPhrases:
+    """None of the phrases or patterns is said in the window: a missing thing is a rule too."""
+
+    kind: ClassVar[str] = "missing-phrases"
+    placeholders: ClassVar[tuple[str, ...]] = ()
+    phrases: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    within: str = "message"
+    opening_sentences: int = 2
+    opening_s: float = 8.0
+    closing_s: float = 10.0
+    compiled: re.Pattern = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "compiled", _compile(self.phrases, self.patterns))
+
+    def validate(self) -> str | None:
+        return _validate_phrases(self)
+
+    def hits(self, ctx: Context) -> list[Hit]:
+        if ctx.index.search(self.compiled, _window(self, ctx.index)):
+            return []
+        return [Hit({})]
+
+
+@dataclass(frozen=True)
+class NumberMismatch:
+    """A spoken number that is not the rep's own (`expected`, or --number, or the script card).
+
+    Dropping one of a doubled digit is the transcriber's habit, not the rep's, and is let pass.
+    """
+
+    kind: ClassVar[str] = "number-mismatch"
+    placeholders: ClassVar[tuple[str, ...]] = ("digits", "expected", "text", "start", "end")
+    expected: str = ""
+
+    def validate(self) -> str | None:
+        if self.expected and not 7 <= len(re.sub(r"\D", "", self.expected)) <= 11:
+            return f"expected: {self.expected!r} is not a phone number of 7 to 11 digits"
+        return None
+
+    def hits(self, ctx: Context) -> list[Hit]:
+        expected = re.sub(r"\D", "", ctx.expected_number or self.expected)
+        if not expected:
+            return []
+        out = []
+        for n in ctx.measures.phone_numbers:
+            if n.loop or _matches_own(n.digits, expected):
+                continue
+            values = {"digits": n.digits, "expected": expected, "text": n.text, "start": n.start, "end": n.end}
+            out.append(Hit(values, n.start, n.end, ((n.first_word, n.last_word),)))
+        return out
+
+
+CHECKS = {c.kind: c for c in (Threshold, Each, Phrases, MissingPhrases, NumberMismatch)}
+
+
+def _outside(value: float, low: float | None, high: float | None) -> bool:
+    return (low is not None and value < low) or (high is not None and value > high)
+
+
+def _compile(phrases: tuple[str, ...], patterns: tuple[str, ...]) -> re.Pattern:
+    alternatives = [r"\b" + r"\s+".join(map(re.escape, p.lower().split())) + r"\b" for p in phrases]
+    alternatives += list(patterns)
+    return re.compile("|".join(f"(?:{a})" for a in alternatives) or r"(?!)")
+
+
+def _validate_phrases(check) -> str | None:
+    if not check.phrases and not check.patterns:
+        return "phrases/patterns: give at least one"
+    if check.within not in WINDOWS:
+        return f"within: {check.within!r} is not one of {', '.join(WINDOWS)}"
+    for p in check.patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            return f"patterns: {p!r} is not a valid regular expression ({exc})"
+    return None
+
+
+def _window(check, index: TextIndex) -> range | None:
+    if check.within == "opening":
+        return index.opening(sentences=check.opening_sentences, seconds=check.opening_s)
+    if check.within == "closing":
+        return index.closing(seconds=check.closing_s)
+    return None
+
+
+def _matches_own(spoken: str, expected: str) -> bool:
+    spoken, expected = national(spoken), national(expected)
+    if spoken == expected or (len(spoken) == 7 and expected.endswith(spoken)):
+        return True
+    # One of a doubled digit dropped ("2 2" -> "2").
+    return any(
+        expected[i] == expected[i + 1] and expected[:i] + expected[i + 1 :] == spoken for i in range(len(expected) - 1)
+    )

@@ -1,0 +1,103 @@
+"""`voicemail`: parses the command line and wires the pipeline; nothing else lives here."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .errors import UsageError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Coach sales reps on the voicemails they leave: transcribe, measure, and flag what keeps prospects from calling back.",
+)
+
+
+class Format(str, Enum):
+    terminal = "terminal"
+    json = "json"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+@app.command()
+def analyze(
+    files: List[Path] = typer.Argument(..., help="Recordings: WAV, MP3, M4A, OGG, FLAC, WebM."),
+    format: Format = typer.Option(Format.terminal, "--format", "-f", help="terminal (for people) or json."),
+    pack: Optional[str] = typer.Option(None, "--pack", "-p", help="A rule pack: a TOML file or a shipped pack name."),
+    engine: str = typer.Option("faster-whisper", "--engine", help="Speech engine."),
+    model: Optional[str] = typer.Option(None, "--model", help="A model directory or size name (default: bundled tiny.en)."),
+    number: Optional[str] = typer.Option(None, "--number", help="Your own callback number, to catch a wrong digit."),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Exit 1 on findings at or above this severity."),
+) -> None:
+    """Analyse recorded voicemails: score, findings with times and hints, measurements."""
+    from rich.console import Console
+
+    from .findings import Severity
+    from .pack import load_pack
+    from .pipeline import Analyzer
+    from .report import Report
+
+    with _usage_errors():
+        rules = load_pack(pack)
+        analyzer = Analyzer(rules, engine=engine, model=model, number=number)
+    report = Report(tuple(analyzer.analyze(f) for f in files), pack=rules.name)
+    if format is Format.json:
+        from .render import json
+
+        sys.stdout.write(json.render(report) + "\n")
+    else:
+        from .render import terminal
+
+        terminal.render(report, Console())
+    threshold = None if fail_on is FailOn.never else Severity.parse(fail_on.value)
+    raise typer.Exit(report.exit_code(threshold))
+
+
+@app.command()
+def rules(
+    pack: Optional[str] = typer.Option(None, "--pack", "-p", help="A rule pack to check and list."),
+    all_rules: bool = typer.Option(False, "--all", help="Also list the rules the pack turns off."),
+) -> None:
+    """List and explain the rules of the active pack; checks a trainer's pack on the way."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .pack import load_pack
+
+    with _usage_errors():
+        loaded = load_pack(pack)
+    table = Table(title=f"{loaded.name}: {' -> '.join(loaded.files)}", show_lines=True)
+    for column in ("code", "name", "severity", "fires when", "hint"):
+        table.add_column(column)
+    for rule in loaded.rules if all_rules else loaded.active:
+        name = rule.name if rule.enabled else f"{rule.name} (off)"
+        table.add_row(rule.code, name, str(rule.severity), rule.description, rule.hint)
+    Console().print(table)
+
+
+class _usage_errors:
+    """Turn a UsageError into one sentence on stderr and exit code 2: never a traceback."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if isinstance(exc, UsageError):
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2)
+        return False
+
+
+def main() -> None:  # pragma: no cover - the console script calls app directly
+    app()

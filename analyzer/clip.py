@@ -1,0 +1,125 @@
+"""Decode any recording a phone or a browser produces into a Clip: mono float32 at 16 kHz.
+
+PyAV carries its own FFmpeg libraries, so WAV (PCM and mu-law), FLAC, MP3, OGG (Vorbis, Opus),
+M4A/AAC and WebM/Opus as MediaRecorder writes it (no duration header) all take the same path.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import AudioError
+
+SAMPLE_RATE_HZ = 16_000
+MAX_FILE_BYTES = 500 * 1024 * 1024
+MAX_DURATION_S = 30 * 60
+# A container that promises more audio than it yields by this much is truncated.
+TRUNCATION_TOLERANCE = 0.9
+
+
+@dataclass(frozen=True)
+class Clip:
+    path: Path
+    format: str  # container, e.g. "wav", "ogg", "matroska,webm"
+    codec: str  # e.g. "pcm_mulaw", "opus"
+    original_rate_hz: int
+    original_channels: int
+    samples: np.ndarray  # mono float32 at SAMPLE_RATE_HZ; treat as read-only
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.samples) / SAMPLE_RATE_HZ
+
+
+def decode(path: str | os.PathLike) -> Clip:
+    """Read a recording without modifying it. Raises AudioError with a plain sentence."""
+    import av  # heavy; keep `voicemail --help` instant
+
+    path = Path(path)
+    _check_file(path)
+    try:
+        container = av.open(str(path), mode="r")
+    except (av.error.InvalidDataError, av.error.ValueError, ValueError) as exc:
+        raise AudioError(
+            f"{path} is not an audio file this tool can read ({_reason(exc)}); "
+            "export it as WAV, MP3, M4A, OGG, FLAC or WebM and try again."
+        ) from None
+    except av.error.FFmpegError as exc:
+        raise AudioError(f"{path} could not be opened ({_reason(exc)}); check the file and try again.") from None
+    with container:
+        if not container.streams.audio:
+            raise AudioError(f"{path} has no audio track; export the recording as an audio file and try again.")
+        stream = container.streams.audio[0]
+        ctx = stream.codec_context
+        declared_s = _declared_duration_s(container, stream)
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE_HZ)
+        chunks: list[np.ndarray] = []
+        try:
+            for frame in container.decode(stream):
+                chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(frame))
+                if sum(len(c) for c in chunks) > MAX_DURATION_S * SAMPLE_RATE_HZ:
+                    raise AudioError(
+                        f"{path} is longer than {MAX_DURATION_S // 60} minutes; "
+                        "a voicemail is under a minute, so trim the recording and try again."
+                    )
+            chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(None))
+        except av.error.FFmpegError as exc:
+            if not chunks:
+                raise AudioError(
+                    f"{path} could not be decoded ({_reason(exc)}); it may be damaged, so export it again."
+                ) from None
+            # Decoded up to the damage: judged below against the declared length.
+        samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+        clip = Clip(
+            path=path,
+            format=container.format.name,
+            codec=ctx.name,
+            original_rate_hz=int(ctx.sample_rate or 0),
+            original_channels=int(ctx.channels or 0),
+            samples=np.ascontiguousarray(samples, dtype=np.float32),
+        )
+    if clip.duration_s == 0:
+        raise AudioError(f"{path} contains no audio samples; record the message again.")
+    if declared_s and clip.duration_s < TRUNCATION_TOLERANCE * declared_s:
+        raise AudioError(
+            f"{path} is truncated: it declares {declared_s:.1f} s but holds only {clip.duration_s:.1f} s; "
+            "copy or export the recording again."
+        )
+    return clip
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise AudioError(f"{path} does not exist; check the path.")
+    if path.is_dir():
+        raise AudioError(f"{path} is a folder, not a recording; pass the audio files inside it.")
+    try:
+        size = path.stat().st_size
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        raise AudioError(f"{path} cannot be read ({exc.strerror}); check its permissions.") from None
+    if size == 0:
+        raise AudioError(f"{path} is empty (0 bytes); record or copy the message again.")
+    if size > MAX_FILE_BYTES:
+        raise AudioError(
+            f"{path} is {size / 2**20:.0f} MiB, more than the {MAX_FILE_BYTES // 2**20} MiB limit; "
+            "a voicemail is under a minute, so trim or compress the recording."
+        )
+
+
+def _declared_duration_s(container, stream) -> float | None:
+    if stream.duration and stream.time_base:
+        return float(stream.duration * stream.time_base)
+    if container.duration:
+        return container.duration / 1_000_000  # av.time_base
+    return None
+
+
+def _reason(exc: Exception) -> str:
+    text = getattr(exc, "strerror", None) or str(exc)
+    return text.split(":")[-1].strip().rstrip(".") or type(exc).__name__

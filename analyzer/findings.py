@@ -1,0 +1,34 @@
+"""What the rules say about a message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class Severity(IntEnum):
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        return cls[text.upper()]
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+SEVERITIES = tuple(str(s) for s in Severity)
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    hint: str
+    start: float | None  # the moment in the recording, or None for the whole message
+    end: float | None
+    words: tuple[tuple[int, int], ...] = ()  # (first, last) word indices the finding is about

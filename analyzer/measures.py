@@ -1,0 +1,201 @@
+"""Everything numeric about a message (DESIGN section 3); units are in the names.
+
+Works from the words alone (so every rule is testable from text) and, given the Clip, refines
+the speech span, pauses and each number's span against the signal energy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import phone
+from .clip import SAMPLE_RATE_HZ, Clip
+from .delivery import Delivery, delivery
+from .signal import Energy, frame_energy, gaps, voiced_spans
+from .transcript import Transcript, Word
+
+PAUSE_MIN_S = 0.5
+# Articulation rate leaves out every silence this long, not just the pauses reported.
+ARTICULATION_GAP_S = 0.25
+# Word start times absorb the silence before them; voiced islands this close to a word are its.
+WORD_SLACK_S = 0.2
+# Below this span, or above this rate, word times are too coarse to time the digits.
+MIN_NUMBER_SPAN_S = 0.3
+MAX_PLAUSIBLE_DIGITS_PER_S = 10.0
+
+
+@dataclass(frozen=True)
+class Pause:
+    start: float
+    end: float
+    duration_s: float
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    """One spoken occurrence of a phone number."""
+
+    digits: str
+    extension: str
+    text: str  # the words it came from
+    start: float
+    end: float
+    digit_count: int
+    digits_per_s: float | None  # None when word times are too coarse for a rate
+    number: int  # which distinct number: occurrences of the same number share it
+    first_word: int
+    last_word: int
+    note: str = ""  # why a rate is missing, or that the transcriber looped
+
+
+@dataclass(frozen=True)
+class Measurements:
+    duration_s: float
+    speech_start_s: float
+    speech_end_s: float
+    spoken_length_s: float
+    leading_silence_s: float
+    trailing_silence_s: float
+    word_count: int
+    speaking_rate_wpm: float
+    articulation_rate_wpm: float
+    pauses: tuple[Pause, ...]
+    longest_pause_s: float
+    phone_numbers: tuple[PhoneNumber, ...]
+    phone_number_count: int
+    distinct_numbers: int
+    callback_number: str | None  # the number said most often (the last said, on a tie)
+    callback_repeats: int | None  # None when no number was said
+    number_end_gap_s: float | None  # speech after the last reading of the callback number
+    pitch_median_hz: float | None
+    pitch_variation_st: float | None
+    loudness_dbfs: float | None
+
+
+def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: float | None = None) -> Measurements:
+    words = transcript.words
+    if not words:
+        raise ValueError("measure() needs at least one word")
+    energy = frame_energy(clip.samples, SAMPLE_RATE_HZ) if clip is not None else None
+    duration = clip.duration_s if clip is not None else (duration_s or words[-1].end)
+    if energy is not None:
+        spans = _speech_spans(voiced_spans(energy), words) or _word_spans(words)
+    else:
+        spans = _word_spans(words)
+    start, end = spans[0][0], spans[-1][1]
+    spoken = max(end - start, 1e-6)
+    pause_gaps = gaps(spans, min_s=PAUSE_MIN_S)
+    silent_s = sum(b - a for a, b in gaps(spans, min_s=ARTICULATION_GAP_S))
+    numbers = _phone_numbers(words, energy)
+    callback, repeats, end_gap = _callback(numbers, end)
+    # Whisper writes "816" for three spoken words: a number's digits count one word each.
+    word_count = len(words) + sum(n.digit_count - (n.last_word - n.first_word + 1) for n in numbers)
+    voice = (
+        delivery(clip.samples, SAMPLE_RATE_HZ, energy, (start, end))
+        if clip is not None and energy is not None
+        else Delivery(None, None, None)
+    )
+    pauses = tuple(Pause(round(a, 2), round(b, 2), round(b - a, 2)) for a, b in pause_gaps)
+    return Measurements(
+        duration_s=round(duration, 2),
+        speech_start_s=round(start, 2),
+        speech_end_s=round(end, 2),
+        spoken_length_s=round(spoken, 2),
+        leading_silence_s=round(start, 2),
+        trailing_silence_s=round(max(0.0, duration - end), 2),
+        word_count=word_count,
+        speaking_rate_wpm=round(word_count * 60 / spoken, 1),
+        articulation_rate_wpm=round(word_count * 60 / max(spoken - silent_s, 1e-6), 1),
+        pauses=pauses,
+        longest_pause_s=max((p.duration_s for p in pauses), default=0.0),
+        phone_numbers=numbers,
+        phone_number_count=len(numbers),
+        distinct_numbers=len({n.number for n in numbers}),
+        callback_number=callback,
+        callback_repeats=repeats,
+        number_end_gap_s=end_gap,
+        pitch_median_hz=voice.pitch_median_hz,
+        pitch_variation_st=voice.pitch_variation_st,
+        loudness_dbfs=voice.loudness_dbfs,
+    )
+
+
+def _word_spans(words: tuple[Word, ...]) -> list[tuple[float, float]]:
+    """Speech spans from word times alone: words closer than a pause merge."""
+    spans: list[list[float]] = []
+    for w in words:
+        if spans and w.start - spans[-1][1] < ARTICULATION_GAP_S:
+            spans[-1][1] = max(spans[-1][1], w.end)
+        else:
+            spans.append([w.start, max(w.end, w.start)])
+    return [(a, b) for a, b in spans]
+
+
+def _speech_spans(voiced: list[tuple[float, float]], words: tuple[Word, ...]) -> list[tuple[float, float]]:
+    """Voiced spans that belong to words: noise, clicks and breaths away from every word drop out."""
+    kept = []
+    k = 0
+    for a, b in voiced:
+        while k < len(words) and words[k].end + WORD_SLACK_S < a:
+            k += 1
+        if k < len(words) and words[k].start - WORD_SLACK_S <= b:
+            kept.append((a, b))
+    return kept
+
+
+def _phone_numbers(words: tuple[Word, ...], energy: Energy | None) -> tuple[PhoneNumber, ...]:
+    readings = phone.find_readings(words)
+    ids = phone.group(readings)
+    out = []
+    for reading, number in zip(readings, ids):
+        start, end = reading.start, reading.end
+        if energy is not None:
+            start, end = _trim_to_voice(energy, start, end)
+        rate, note = None, ""
+        count = len(reading.digits)
+        if reading.loop:
+            note = "the transcriber repeated this number in a loop; counted once, not timed"
+        elif end - start < MIN_NUMBER_SPAN_S or count / (end - start) > MAX_PLAUSIBLE_DIGITS_PER_S:
+            note = "word times are too coarse to time these digits"
+        else:
+            rate = round(count / (end - start), 2)
+        out.append(
+            PhoneNumber(
+                digits=reading.digits,
+                extension=reading.extension,
+                text=" ".join(w.text for w in words[reading.first_word : reading.last_word + 1]),
+                start=round(start, 2),
+                end=round(end, 2),
+                digit_count=count,
+                digits_per_s=rate,
+                number=number,
+                first_word=reading.first_word,
+                last_word=reading.last_word,
+                note=note,
+            )
+        )
+    return tuple(out)
+
+
+def _trim_to_voice(energy: Energy, start: float, end: float) -> tuple[float, float]:
+    """Move a span's edges off the silence that word times absorb, onto the voice."""
+    voiced = energy.voiced
+    lo = max(0, int(start / energy.hop_s))
+    hi = min(len(voiced) - 1, int(end / energy.hop_s))
+    inside = [i for i in range(lo, hi + 1) if voiced[i]]
+    if not inside:
+        return start, end
+    return max(start, energy.time(inside[0]) - 0.0125), min(end, energy.time(inside[-1]) + 0.0125)
+
+
+def _callback(numbers: tuple[PhoneNumber, ...], speech_end: float) -> tuple[str | None, int | None, float | None]:
+    if not numbers:
+        return None, None, None
+    counts: dict[int, int] = {}
+    last_end: dict[int, float] = {}
+    for n in numbers:
+        counts[n.number] = counts.get(n.number, 0) + 1
+        last_end[n.number] = n.end
+    best = max(counts, key=lambda k: (counts[k], last_end[k]))
+    first = next(n for n in numbers if n.number == best)
+    return first.digits, counts[best], round(max(0.0, speech_end - last_end[best]), 2)

@@ -1,0 +1,253 @@
+"""Rule packs: TOML files of rules (data) resolved into typed, validated Rule objects.
+
+`rules/default.toml` ships with the package. A trainer's pack `extends` it (or another pack),
+changes thresholds and phrase lists, turns rules off with `enabled = false`, and adds rules of
+its own. Every key is checked when the pack loads; a bad one is refused with a sentence that
+names the file, the rule and the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import string
+import tomllib
+import typing
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .checks import CHECKS, Context, Hit
+from .errors import PackError
+from .findings import SEVERITIES, Finding, Severity
+
+DEFAULT_PACK = "default"
+RULE_KEYS = {
+    "code": str, "check": str, "severity": str, "message": str, "hint": str,
+    "enabled": bool, "source": str, "description": str,
+}
+REQUIRED_RULE_KEYS = ("code", "check", "severity", "message", "hint")
+PACK_KEYS = {"name": str, "description": str, "extends": str, "number": str}
+DEFAULT_WEIGHTS = {"error": 25, "warning": 10, "info": 3}
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    code: str
+    severity: Severity
+    message: str
+    hint: str
+    check: object  # one of checks.CHECKS
+    enabled: bool = True
+    description: str = ""
+    source: str = ""
+
+    def findings(self, ctx: Context) -> list[Finding]:
+        return [self._finding(hit) for hit in self.check.hits(ctx)]
+
+    def _finding(self, hit: Hit) -> Finding:
+        values = {k: ("-" if v is None else v) for k, v in hit.values.items()}
+        return Finding(
+            code=self.code,
+            name=self.name,
+            severity=self.severity,
+            message=self.message.format(**values),
+            hint=self.hint,
+            start=None if hit.start is None else round(hit.start, 2),
+            end=None if hit.end is None else round(hit.end, 2),
+            words=hit.words,
+        )
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    files: tuple[str, ...]  # the pack and every pack it extends, most general first
+    rules: tuple[Rule, ...]  # enabled and disabled, in pack order
+    weights: dict[str, int]
+    number: str = ""  # the rep's own callback number, when the pack knows it
+
+    @property
+    def active(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.enabled)
+
+    def check(self, ctx: Context) -> list[Finding]:
+        findings = [f for rule in self.active for f in rule.findings(ctx)]
+        return sorted(findings, key=lambda f: (f.start if f.start is not None else -1.0, -f.severity))
+
+    def score(self, findings: list[Finding]) -> int:
+        """100 less each fired rule's weight by severity (a rule counts once, however often it fires)."""
+        fired = {f.name: f.severity for f in findings}
+        return max(0, 100 - sum(self.weights[str(sev)] for sev in fired.values()))
+
+
+def load_pack(path: str | Path | None = None) -> Pack:
+    raw, files = _load_raw(path, seen=())
+    rules = tuple(_build_rule(name, table, origin) for name, (table, origin) in raw["rules"].items())
+    codes: dict[str, str] = {}
+    for rule in rules:
+        if rule.code in codes:
+            raise PackError(
+                f"{files[-1]}: rule '{rule.name}': key 'code': {rule.code} is already the code of "
+                f"'{codes[rule.code]}'; give each rule its own code."
+            )
+        codes[rule.code] = rule.name
+    return Pack(
+        name=raw["pack"].get("name", Path(files[-1]).stem),
+        files=files,
+        rules=rules,
+        weights=raw["score"],
+        number=raw["pack"].get("number", ""),
+    )
+
+
+def shipped_packs() -> list[str]:
+    """Names of the packs that ship with the package (rules/*.toml)."""
+    folder = resources.files("analyzer").joinpath("packs")
+    return sorted(p.name[: -len(".toml")] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def _read(ref: str | Path | None, relative_to: Path | None) -> tuple[str, str, Path | None]:
+    """(label, text, folder for relative `extends`) of a pack given by path or shipped name."""
+    ref = DEFAULT_PACK if ref is None else str(ref)
+    path = (relative_to / ref) if relative_to is not None and not Path(ref).is_absolute() else Path(ref)
+    if path.is_file():
+        try:
+            return str(path), path.read_text(encoding="utf-8"), path.parent
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PackError(f"The rule pack {path} cannot be read ({exc}); check the file.") from None
+    if ref in shipped_packs():
+        text = resources.files("analyzer").joinpath("packs", f"{ref}.toml").read_text(encoding="utf-8")
+        return f"rules/{ref}.toml", text, None
+    raise PackError(
+        f"The rule pack {ref} does not exist; pass a TOML file or one of the shipped packs "
+        f"({', '.join(shipped_packs())})."
+    )
+
+
+def _load_raw(ref: str | Path | None, seen: tuple[str, ...], relative_to: Path | None = None) -> tuple[dict, tuple[str, ...]]:
+    """The merged raw pack: {'pack': {...}, 'score': {...}, 'rules': {name: (table, origin file)}}."""
+    label, text, folder = _read(ref, relative_to)
+    if label in seen:
+        raise PackError(f"{label}: key 'pack.extends' makes a loop ({' -> '.join(seen + (label,))}); break it.")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PackError(f"{label} is not valid TOML ({exc}); fix the line it names.") from None
+    _check_keys(label, "", data, {"pack": dict, "score": dict, "rules": dict})
+    pack = data.get("pack", {})
+    _check_keys(label, "pack.", pack, PACK_KEYS)
+    score = data.get("score", {})
+    _check_keys(label, "score.", score, {s: int for s in SEVERITIES})
+
+    if "extends" in pack:
+        merged, files = _load_raw(pack["extends"], seen + (label,), folder)
+    else:
+        merged, files = {"pack": {}, "score": dict(DEFAULT_WEIGHTS), "rules": {}}, ()
+    merged["pack"] = {**{k: v for k, v in merged["pack"].items() if k != "name"}, **pack}
+    merged["score"] = {**merged["score"], **score}
+    for name, table in data.get("rules", {}).items():
+        if not isinstance(table, dict):
+            raise PackError(f"{label}: rule '{name}' must be a table ([rules.{name}]); fix its definition.")
+        if name in merged["rules"]:
+            base, _ = merged["rules"][name]
+            if "check" in table and table["check"] != base.get("check"):
+                base = {k: v for k, v in base.items() if k in RULE_KEYS}  # a new check type keeps no old options
+            merged["rules"][name] = ({**base, **table}, label)
+        else:
+            merged["rules"][name] = (dict(table), label)
+    return merged, files + (label,)
+
+
+def _build_rule(name: str, table: dict, origin: str) -> Rule:
+    def fail(key: str, problem: str) -> PackError:
+        return PackError(f"{origin}: rule '{name}': key '{key}': {problem}; fix it in that file.")
+
+    for key in REQUIRED_RULE_KEYS:
+        if key not in table:
+            raise fail(key, "missing (every rule needs code, check, severity, message and hint)")
+    check_type = CHECKS.get(table["check"])
+    if check_type is None:
+        raise fail("check", f"{table['check']!r} is not a check type (known: {', '.join(CHECKS)})")
+    options = {f.name: f for f in dataclasses.fields(check_type) if f.init}
+    hints = typing.get_type_hints(check_type)
+    kwargs = {}
+    for key, value in table.items():
+        if key in RULE_KEYS:
+            if not isinstance(value, RULE_KEYS[key]):
+                raise fail(key, f"must be {RULE_KEYS[key].__name__}, not {type(value).__name__}")
+        elif key in options:
+            kwargs[key] = _coerce(value, hints[key], lambda problem, k=key: fail(k, problem))
+        else:
+            known = ", ".join(sorted(set(RULE_KEYS) | set(options)))
+            raise fail(key, f"unknown for a '{check_type.kind}' rule (known keys: {known})")
+    missing = [k for k, f in options.items() if f.default is dataclasses.MISSING and k not in kwargs]
+    if missing:
+        raise fail(missing[0], f"missing (a '{check_type.kind}' rule needs it)")
+    check = check_type(**kwargs)
+    problem = check.validate()
+    if problem:
+        key, _, text = problem.partition(": ")
+        raise fail(key, text)
+    if table["severity"] not in SEVERITIES:
+        raise fail("severity", f"{table['severity']!r} is not one of {', '.join(SEVERITIES)}")
+    for field_name in _placeholders(table["message"], lambda p: fail("message", p)):
+        if field_name not in check_type.placeholders:
+            allowed = ", ".join("{" + p + "}" for p in check_type.placeholders) or "none"
+            raise fail("message", f"{{{field_name}}} is not a value this check gives (it gives {allowed})")
+    return Rule(
+        name=name,
+        code=table["code"],
+        severity=Severity.parse(table["severity"]),
+        message=table["message"],
+        hint=table["hint"],
+        check=check,
+        enabled=table.get("enabled", True),
+        description=table.get("description", ""),
+        source=table.get("source", ""),
+    )
+
+
+def _coerce(value, hint, fail):
+    """A TOML value checked against a check option's type."""
+    args = typing.get_args(hint)
+    if hint is str or (args and str in args and type(None) in args):
+        if isinstance(value, str):
+            return value
+        raise fail(f"must be text, not {type(value).__name__}")
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+        raise fail(f"must be true or false, not {value!r}")
+    if hint is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise fail(f"must be a whole number, not {value!r}")
+    if hint is float or float in args:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        raise fail(f"must be a number, not {value!r}")
+    if typing.get_origin(hint) is tuple:
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise fail("must be a list of text")
+    raise fail(f"has an unsupported type {hint}")  # pragma: no cover - a check declared an odd field
+
+
+def _placeholders(message: str, fail) -> list[str]:
+    try:
+        return [f for _, f, _, _ in string.Formatter().parse(message) if f]
+    except ValueError as exc:
+        raise fail(f"is not a valid message template ({exc})") from None
+
+
+def _check_keys(label: str, prefix: str, table: dict, allowed: dict) -> None:
+    for key, value in table.items():
+        if key not in allowed:
+            raise PackError(
+                f"{label}: key '{prefix}{key}' is not known (known: {', '.join(prefix + k for k in allowed)}); "
+                "remove or rename it."
+            )
+        expected = allowed[key]
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise PackError(f"{label}: key '{prefix}{key}' must be {expected.__name__}; fix it in that file.")

@@ -1,0 +1,165 @@
+"""Phone numbers in a transcript: every spoken occurrence, and which ones are the same number.
+
+A run of 7 to 11 digits is a reading. Longer runs are two or more readings glued together
+(the transcriber lost the word between them): they are split where the timing shows a pause
+or the digits repeat. A run that repeats with no pause at all is a transcription loop and
+counts once. Readings of the same number are matched with one digit of slack, since tiny.en
+often drops one of a doubled digit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .digits import Digit, Run, digit_runs
+from .transcript import Word
+
+MIN_DIGITS = 7
+MAX_DIGITS = 11
+LOOP_MIN_DIGITS = 30
+# Cost of a reading's length: 10 (area code + local) is the usual, 7 and 11 are complete too.
+LENGTH_COST = {7: 0.3, 8: 0.9, 9: 0.6, 10: 0.0, 11: 0.3}
+LEFTOVER_COST = 2.5
+PAUSE_BONUS = 2.0
+PAUSE_FULL_S = 0.5
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One spoken occurrence of a phone number, as found in the words."""
+
+    digits: str
+    extension: str
+    first_word: int
+    last_word: int
+    start: float  # start of the first digit's word
+    end: float  # end of the last digit's word
+    loop: bool = False  # the transcriber repeated it in a loop; counted once
+
+
+def find_readings(words: tuple[Word, ...] | list[Word]) -> list[Reading]:
+    readings: list[Reading] = []
+    for run in digit_runs(words):
+        segments = split_run(run.digits)
+        for k, (segment, loop) in enumerate(segments):
+            extension = run.extension if k == len(segments) - 1 else []
+            readings.append(
+                Reading(
+                    digits="".join(d.char for d in segment),
+                    extension="".join(d.char for d in extension),
+                    first_word=segment[0].word,
+                    last_word=segment[-1].word,
+                    start=segment[0].start,
+                    end=segment[-1].end,
+                    loop=loop,
+                )
+            )
+    return readings
+
+
+def split_run(digits: list[Digit]) -> list[tuple[list[Digit], bool]]:
+    """Split a run into readings; each comes with whether it stands for a transcription loop."""
+    n = len(digits)
+    if n < MIN_DIGITS:
+        return []
+    if n <= MAX_DIGITS:
+        return [(digits, False)]
+    text = "".join(d.char for d in digits)
+    loop_period = _loop_period(text, digits)
+    if loop_period:
+        return [(digits[:loop_period], True)]
+    bounds = _best_split(text, tuple(_gap_before(digits, i) for i in range(n)))
+    return [(digits[a:b], False) for a, b in bounds if b - a >= MIN_DIGITS]
+
+
+def same_number(a: str, b: str) -> bool:
+    """Two readings of one number: equal but for one dropped, doubled or misheard digit."""
+    a, b = national(a), national(b)
+    if _distance(a, b) <= 1:
+        return True
+    # A 7-digit local reading of a 10-digit number.
+    short, long_ = sorted((a, b), key=len)
+    return len(short) == 7 and len(long_) >= 10 and _distance(short, long_[-7:]) <= 1
+
+
+def group(readings: list[Reading]) -> list[int]:
+    """For each reading, the index of the distinct number it belongs to (in order of first mention)."""
+    representatives: list[str] = []
+    ids: list[int] = []
+    for reading in readings:
+        for k, rep in enumerate(representatives):
+            if same_number(reading.digits, rep):
+                ids.append(k)
+                break
+        else:
+            representatives.append(reading.digits)
+            ids.append(len(representatives) - 1)
+    return ids
+
+
+def national(digits: str) -> str:
+    """Digits without the North American country code."""
+    return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+
+
+def _gap_before(digits: list[Digit], i: int) -> float:
+    if i == 0 or digits[i].word == digits[i - 1].word:
+        return 0.0
+    return max(0.0, digits[i].start - digits[i - 1].end)
+
+
+def _loop_period(text: str, digits: list[Digit]) -> int | None:
+    if len(text) < LOOP_MIN_DIGITS:
+        return None
+    for period in range(MIN_DIGITS, MAX_DIGITS + 1):
+        same = sum(text[k] == text[k + period] for k in range(len(text) - period))
+        no_pause = all(_gap_before(digits, i) < 0.15 for i in range(len(digits)))
+        if same >= 0.9 * (len(text) - period) and no_pause:
+            return period
+    return None
+
+
+def _best_split(text: str, gap_before: tuple[float, ...]) -> list[tuple[int, int]]:
+    """Segment text into readings, each compared with the first, rewarding splits at pauses."""
+    n = len(text)
+    best_cost, best_bounds = float("inf"), [(0, n)]
+    for ref_len in range(MIN_DIGITS, MAX_DIGITS + 1):
+        ref = text[:ref_len]
+        cost = [float("inf")] * (n + 1)
+        back = [0] * (n + 1)
+        cost[0] = 0.0
+        for i in range(1, n + 1):
+            for j in range(max(0, i - MAX_DIGITS), i):
+                if cost[j] == float("inf"):
+                    continue
+                length = i - j
+                if length >= MIN_DIGITS:
+                    step = _distance(text[j:i], ref) + LENGTH_COST[length]
+                elif j == 0 or i == n:
+                    step = LEFTOVER_COST  # a stray digit or part-reading at an end
+                else:
+                    continue
+                if j > 0:
+                    step -= PAUSE_BONUS * min(gap_before[j], PAUSE_FULL_S) / PAUSE_FULL_S
+                if cost[j] + step < cost[i]:
+                    cost[i], back[i] = cost[j] + step, j
+        if cost[n] < best_cost:
+            bounds, i = [], n
+            while i > 0:
+                bounds.append((back[i], i))
+                i = back[i]
+            best_cost, best_bounds = cost[n], bounds[::-1]
+    return best_bounds
+
+
+@lru_cache(maxsize=4096)
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]

@@ -1,0 +1,74 @@
+"""One recording through the whole flow: decode -> transcribe -> measure -> rules -> FileReport.
+
+`analyze`, `grade` and `regress` all go through Analyzer.analyze: there is one pipeline.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .checks import Context
+from .clip import Clip, decode
+from .engines import load_engine
+from .errors import AudioError
+from .measures import measure
+from .pack import Pack
+from .report import AudioInfo, FileReport
+from .transcript import Transcript
+
+MIN_DURATION_S = 1.0
+# Peak below this (-70 dBFS) is no sound at all.
+SILENT_PEAK = 10 ** (-70 / 20)
+MIN_WORDS = 3
+# tiny.en forces any speech into English words; a very low mean confidence means it was not English.
+MIN_MEAN_PROBABILITY = 0.3
+
+
+class Analyzer:
+    def __init__(self, pack: Pack, *, engine: str = "faster-whisper", model: str | None = None,
+                 number: str | None = None, threads: int = 0):
+        self.pack = pack
+        self.number = number or pack.number or None
+        self.engine = load_engine(engine, model, threads=threads)
+
+    def analyze(self, path) -> FileReport:
+        try:
+            clip = decode(path)
+            _check_clip(clip)
+            transcript = self.engine.transcribe(clip)
+            _check_transcript(clip, transcript)
+        except AudioError as exc:
+            return FileReport(file=str(path), error=str(exc))
+        measures = measure(transcript, clip)
+        findings = self.pack.check(Context(transcript, measures, self.number))
+        return FileReport(
+            file=str(path),
+            audio=AudioInfo.of(clip),
+            transcript=transcript,
+            measures=measures,
+            findings=tuple(findings),
+            score=self.pack.score(findings),
+        )
+
+
+def _check_clip(clip: Clip) -> None:
+    if clip.duration_s < MIN_DURATION_S:
+        raise AudioError(
+            f"{clip.path} is only {clip.duration_s:.1f} s long; record the whole message (15-30 s) and try again."
+        )
+    if float(np.max(np.abs(clip.samples))) < SILENT_PEAK:
+        raise AudioError(f"{clip.path} is silent; check that the microphone was on and record again.")
+
+
+def _check_transcript(clip: Clip, transcript: Transcript) -> None:
+    words = transcript.words
+    if len(words) < MIN_WORDS:
+        raise AudioError(
+            f"No speech was recognised in {clip.path} (only silence, noise or music); "
+            "record the message again in a quiet place."
+        )
+    if sum(w.probability for w in words) / len(words) < MIN_MEAN_PROBABILITY:
+        raise AudioError(
+            f"{clip.path} does not sound like English speech (the transcription is unreliable); "
+            "this tool coaches English voicemails."
+        )

@@ -1,0 +1,3 @@
+"""Renderers are leaves: each only formats a Report."""
+
+FORMATS = ("terminal", "json")

@@ -1,0 +1,102 @@
+"""The rep's view: score, transcript with the flagged words marked, findings with times and hints, measurements."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..findings import Finding, Severity
+from ..report import FileReport, Report
+
+STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+MARK = {Severity.ERROR: "bold white on red", Severity.WARNING: "black on yellow", Severity.INFO: "black on cyan"}
+
+
+def render(report: Report, console: Console) -> None:
+    for f in report.files:
+        console.print(_file(f))
+
+
+def _file(f: FileReport):
+    if f.error:
+        return Panel(Text(f.error, style="red"), title=f"[bold]{f.file}[/]", title_align="left", border_style="red")
+    m = f.measures
+    colour = "green" if f.score >= 80 else "yellow" if f.score >= 50 else "red"
+    headline = Text.assemble(
+        ("score ", "bold"), (f"{f.score}/100", f"bold {colour}"),
+        f"   {m.spoken_length_s:.1f} s spoken of {m.duration_s:.1f} s   ",
+        f"{len(f.findings)} finding(s)",
+    )
+    parts = [headline, Text(""), _transcript(f), Text("")]
+    parts.append(_findings(f.findings) if f.findings else Text("No findings: this message keeps every habit.", style="green"))
+    parts += [Text(""), _measures(f)]
+    return Panel(Group(*parts), title=f"[bold]{f.file}[/]", title_align="left", border_style=colour)
+
+
+def _transcript(f: FileReport) -> Text:
+    worst: dict[int, Severity] = {}
+    for x in f.findings:
+        for first, last in x.words:
+            for i in range(first, last + 1):
+                worst[i] = max(worst.get(i, x.severity), x.severity)
+    text = Text()
+    for i, w in enumerate(f.transcript.words):
+        if i:
+            text.append(" ")
+        text.append(w.text, style=MARK[worst[i]] if i in worst else "")
+    return text
+
+
+def _findings(findings: tuple[Finding, ...]) -> Table:
+    table = Table(show_header=False, box=None, pad_edge=False, expand=True)
+    table.add_column("when", no_wrap=True, style="dim")
+    table.add_column("severity", no_wrap=True)
+    table.add_column("what, and what to do", ratio=1)
+    for x in findings:
+        body = Text.assemble((x.name, "bold"), f" ({x.code})  ", x.message)
+        body.append(f"\n→ {x.hint}", style="italic")
+        table.add_row(_when(x), Text(str(x.severity), style=STYLE[x.severity]), body)
+    return table
+
+
+def _measures(f: FileReport) -> Table:
+    m = f.measures
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="dim")
+    table.add_column()
+    table.add_row("spoken length", f"{m.spoken_length_s:.1f} s ({_clock(m.speech_start_s)}–{_clock(m.speech_end_s)})")
+    table.add_row("speaking rate", f"{m.speaking_rate_wpm:.0f} wpm ({m.articulation_rate_wpm:.0f} wpm without pauses)")
+    table.add_row("silence", f"{m.leading_silence_s:.1f} s before, {m.trailing_silence_s:.1f} s after")
+    table.add_row("pauses ≥ 0.5 s", f"{len(m.pauses)}, longest {m.longest_pause_s:.1f} s")
+    if m.pitch_median_hz is not None:
+        table.add_row("voice", f"pitch {m.pitch_median_hz:.0f} Hz ± {m.pitch_variation_st:.1f} semitones, "
+                      f"level {m.loudness_dbfs:.0f} dBFS")
+    for n in m.phone_numbers or ():
+        rate = f"{n.digits_per_s:.1f} digits/s" if n.digits_per_s is not None else n.note
+        ext = f" ext. {n.extension}" if n.extension else ""
+        table.add_row(f"number at {_clock(n.start)}", f"{_grouped(n.digits)}{ext}  {rate}")
+    if not m.phone_numbers:
+        table.add_row("numbers", "none said")
+    return table
+
+
+def _when(x: Finding) -> str:
+    if x.start is None:
+        return "whole message"
+    return f"{_clock(x.start)}–{_clock(x.end)}"
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+
+
+def _grouped(digits: str) -> str:
+    if len(digits) == 10:
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    if len(digits) == 11 and digits.startswith("1"):
+        return f"{digits[0]}-{digits[1:4]}-{digits[4:7]}-{digits[7:]}"
+    if len(digits) == 7:
+        return f"{digits[:3]}-{digits[3:]}"
+    return digits

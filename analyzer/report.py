@@ -1,0 +1,50 @@
+"""Per-file results and the run's report: what every renderer formats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .clip import Clip
+from .findings import Finding, Severity
+from .measures import Measurements
+from .transcript import Transcript
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    format: str
+    codec: str
+    duration_s: float
+    sample_rate_hz: int
+    channels: int
+
+    @classmethod
+    def of(cls, clip: Clip) -> "AudioInfo":
+        return cls(clip.format, clip.codec, round(clip.duration_s, 2), clip.original_rate_hz, clip.original_channels)
+
+
+@dataclass(frozen=True)
+class FileReport:
+    file: str
+    audio: AudioInfo | None = None
+    transcript: Transcript | None = None
+    measures: Measurements | None = None
+    findings: tuple[Finding, ...] = ()
+    score: int | None = None
+    error: str | None = None  # one plain sentence when the file could not be analysed
+
+
+@dataclass(frozen=True)
+class Report:
+    files: tuple[FileReport, ...]
+    pack: str
+
+    def exit_code(self, fail_on: Severity | None) -> int:
+        """0 clean, 1 findings at or above fail_on, 2 a file could not be used."""
+        if any(f.error for f in self.files):
+            return 2
+        if fail_on is not None and any(x.severity >= fail_on for f in self.files for x in f.findings):
+            return 1
+        return 0

@@ -1,0 +1,69 @@
+"""Where the voice is: RMS energy in short frames, thresholded into voiced spans.
+
+An energy threshold found 98 % of inserted silences of 0.25 s or more with about 10 ms of
+boundary error, where gaps between Whisper's words found 24 %; so pauses and the speech span
+come from here, cross-checked with word times in measures.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+FRAME_S = 0.025
+HOP_S = 0.010
+# Frames this far below the loudest are silence...
+RELATIVE_FLOOR_DB = 35.0
+# ...and so are frames within this much of the noise floor, for recordings with background noise.
+ABOVE_NOISE_DB = 12.0
+# Voiced islands shorter than this are clicks, not speech.
+MIN_VOICED_S = 0.04
+
+
+@dataclass(frozen=True)
+class Energy:
+    db: np.ndarray  # per frame, dBFS
+    hop_s: float
+    threshold_db: float
+
+    @property
+    def voiced(self) -> np.ndarray:
+        return self.db > self.threshold_db
+
+    def time(self, frame: int) -> float:
+        """Centre time of a frame."""
+        return frame * self.hop_s + FRAME_S / 2
+
+
+def frame_energy(samples: np.ndarray, rate_hz: int) -> Energy:
+    frame = max(1, int(round(FRAME_S * rate_hz)))
+    hop = max(1, int(round(HOP_S * rate_hz)))
+    if len(samples) < frame:
+        samples = np.pad(samples, (0, frame - len(samples)))
+    frames = np.lib.stride_tricks.sliding_window_view(samples, frame)[::hop]
+    rms = np.sqrt(np.mean(np.square(frames, dtype=np.float64), axis=1))
+    db = 20 * np.log10(np.maximum(rms, 1e-10))
+    loud = float(np.percentile(db, 99.5))
+    noise = float(np.percentile(db, 10))
+    threshold = max(loud - RELATIVE_FLOOR_DB, noise + ABOVE_NOISE_DB)
+    return Energy(db=db, hop_s=hop / rate_hz, threshold_db=threshold)
+
+
+def voiced_spans(energy: Energy) -> list[tuple[float, float]]:
+    """(start, end) in seconds of each run of voiced frames."""
+    voiced = energy.voiced.astype(np.int8)
+    edges = np.diff(np.concatenate(([0], voiced, [0])))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    half = FRAME_S / 2
+    spans = [
+        (max(0.0, energy.time(s) - half), energy.time(e - 1) + half)
+        for s, e in zip(starts, ends)
+    ]
+    return [(a, b) for a, b in spans if b - a >= MIN_VOICED_S]
+
+
+def gaps(spans: list[tuple[float, float]], *, min_s: float) -> list[tuple[float, float]]:
+    """Silent gaps of at least min_s between consecutive spans."""
+    return [(a_end, b_start) for (_, a_end), (b_start, _) in zip(spans, spans[1:]) if b_start - a_end >= min_s]
