@@ -32,6 +32,7 @@ EXTENSION_WORDS = {"extension", "ext", "x"}
 AMBIGUOUS_ZERO = {"oh", "o"}
 
 _NUMERAL = re.compile(r"\d+(?:[-./() ]*\d+)*")
+_NUMERAL_WITH_O = re.compile(r"(?=[\do.-]*\d)[\do][\do.-]*")
 _EDGE_PUNCT = " \t\"'“”‘’,;:!?.()[]-"
 
 
@@ -82,7 +83,7 @@ def digit_runs(words: tuple[Word, ...] | list[Word]) -> list[Run]:
         kind, value = piece
         if kind == "numeral":
             flush_tens()
-            emit(value * pending_repeat if len(value) == 1 else value, i)
+            emit(value[0] * pending_repeat + value[1:], i)  # "double 512" -> 5512
             pending_repeat = 1
         elif kind == "ones":
             if pending_tens is not None and value != 0:
@@ -133,6 +134,8 @@ def _classify(text: str) -> tuple[str, object]:
         return ("word", None)  # money and percentages are never phone digits
     if _NUMERAL.fullmatch(token):
         return ("numeral", re.sub(r"\D", "", token))
+    if _NUMERAL_WITH_O.fullmatch(token):  # "73o": the letter o for a spoken "oh"
+        return ("numeral", re.sub(r"\D", "", token.replace("o", "0")))
     if token in AMBIGUOUS_ZERO:
         return ("maybe-zero", 0)
     if token in ONES:

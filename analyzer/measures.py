@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from . import phone
 from .clip import SAMPLE_RATE_HZ, Clip
 from .delivery import Delivery, delivery
-from .signal import Energy, frame_energy, gaps, voiced_spans
+from .signal import frame_energy, gaps, voiced_spans
 from .transcript import Transcript, Word
 
 PAUSE_MIN_S = 0.5
@@ -22,6 +22,10 @@ WORD_SLACK_S = 0.2
 # Below this span, or above this rate, word times are too coarse to time the digits.
 MIN_NUMBER_SPAN_S = 0.3
 MAX_PLAUSIBLE_DIGITS_PER_S = 10.0
+# How far a number's edge may move from its word times onto the voice, and how far into the
+# neighbouring word's time its island may reach.
+SNAP_LIMIT_S = 0.8
+NEIGHBOUR_SLACK_S = 0.15
 
 
 @dataclass(frozen=True)
@@ -40,12 +44,13 @@ class PhoneNumber:
     text: str  # the words it came from
     start: float
     end: float
-    digit_count: int
-    digits_per_s: float | None  # None when word times are too coarse for a rate
+    digit_count: int  # digits said: a 9-digit reading counts 10 (a dropped doubled digit)
+    digits_per_s: float | None  # digit_count / span; None when word times are too coarse
     number: int  # which distinct number: occurrences of the same number share it
     first_word: int
     last_word: int
-    note: str = ""  # why a rate is missing, or that the transcriber looped
+    loop: bool = False  # the transcriber repeated it in a loop: counted once, not timed
+    note: str = ""  # why there is no rate
 
 
 @dataclass(frozen=True)
@@ -82,11 +87,11 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
         spans = _speech_spans(voiced_spans(energy), words) or _word_spans(words)
     else:
         spans = _word_spans(words)
-    start, end = spans[0][0], spans[-1][1]
+    start, end = float(spans[0][0]), float(spans[-1][1])
     spoken = max(end - start, 1e-6)
     pause_gaps = gaps(spans, min_s=PAUSE_MIN_S)
     silent_s = sum(b - a for a, b in gaps(spans, min_s=ARTICULATION_GAP_S))
-    numbers = _phone_numbers(words, energy)
+    numbers = _phone_numbers(words, spans if energy is not None else None)
     callback, repeats, end_gap = _callback(numbers, end)
     # Whisper writes "816" for three spoken words: a number's digits count one word each.
     word_count = len(words) + sum(n.digit_count - (n.last_word - n.first_word + 1) for n in numbers)
@@ -143,16 +148,16 @@ def _speech_spans(voiced: list[tuple[float, float]], words: tuple[Word, ...]) ->
     return kept
 
 
-def _phone_numbers(words: tuple[Word, ...], energy: Energy | None) -> tuple[PhoneNumber, ...]:
+def _phone_numbers(words: tuple[Word, ...], voiced: list[tuple[float, float]] | None) -> tuple[PhoneNumber, ...]:
     readings = phone.find_readings(words)
     ids = phone.group(readings)
     out = []
     for reading, number in zip(readings, ids):
         start, end = reading.start, reading.end
-        if energy is not None:
-            start, end = _trim_to_voice(energy, start, end)
+        if voiced:
+            start, end = _snap_to_voice(voiced, words, reading.first_word, reading.last_word)
         rate, note = None, ""
-        count = len(reading.digits)
+        count = _spoken_digit_count(reading.digits)
         if reading.loop:
             note = "the transcriber repeated this number in a loop; counted once, not timed"
         elif end - start < MIN_NUMBER_SPAN_S or count / (end - start) > MAX_PLAUSIBLE_DIGITS_PER_S:
@@ -171,21 +176,46 @@ def _phone_numbers(words: tuple[Word, ...], energy: Energy | None) -> tuple[Phon
                 number=number,
                 first_word=reading.first_word,
                 last_word=reading.last_word,
+                loop=reading.loop,
                 note=note,
             )
         )
     return tuple(out)
 
 
-def _trim_to_voice(energy: Energy, start: float, end: float) -> tuple[float, float]:
-    """Move a span's edges off the silence that word times absorb, onto the voice."""
-    voiced = energy.voiced
-    lo = max(0, int(start / energy.hop_s))
-    hi = min(len(voiced) - 1, int(end / energy.hop_s))
-    inside = [i for i in range(lo, hi + 1) if voiced[i]]
-    if not inside:
-        return start, end
-    return max(start, energy.time(inside[0]) - 0.0125), min(end, energy.time(inside[-1]) + 0.0125)
+def _snap_to_voice(voiced: list[tuple[float, float]], words: tuple[Word, ...], first: int, last: int) -> tuple[float, float]:
+    """A number's span from the voice itself.
+
+    Word times absorb the silence before a word, end early, or run into the next word, which
+    undercounted fast readings' digit rates. The span's edges move to the edges of the voiced
+    islands where the first digit starts and the last digit ends, unless that island runs on
+    into the neighbouring word (continuous speech, where only the word times can tell).
+    """
+    head, tail = words[first], words[last]
+    before = words[first - 1].end if first > 0 else float("-inf")
+    after = words[last + 1].start if last + 1 < len(words) else float("inf")
+    start, end = head.start, tail.end
+    for a, b in voiced:
+        # the first island past the previous word's own voice that reaches the head word
+        if b <= max(before + NEIGHBOUR_SLACK_S, head.start - SNAP_LIMIT_S) or a >= head.end:
+            continue
+        if a >= before - NEIGHBOUR_SLACK_S:
+            start = a
+        break
+    for a, b in reversed(voiced):
+        # the last island before the next word's own voice that reaches the tail word
+        if a >= min(after - NEIGHBOUR_SLACK_S, tail.end + SNAP_LIMIT_S) or b <= tail.start:
+            continue
+        if b <= after + NEIGHBOUR_SLACK_S:
+            end = b
+        break
+    return start, max(end, start)
+
+
+def _spoken_digit_count(digits: str) -> int:
+    """Digits said, where the transcript shows fewer: tiny.en often drops one of a doubled digit,
+    and a North American number of 9 digits is a 10-digit one missing one."""
+    return 10 if len(digits) == 9 else len(digits)
 
 
 def _callback(numbers: tuple[PhoneNumber, ...], speech_end: float) -> tuple[str | None, int | None, float | None]:

@@ -58,7 +58,7 @@ def voiced_spans(energy: Energy) -> list[tuple[float, float]]:
     ends = np.flatnonzero(edges == -1)
     half = FRAME_S / 2
     spans = [
-        (max(0.0, energy.time(s) - half), energy.time(e - 1) + half)
+        (max(0.0, float(energy.time(s) - half)), float(energy.time(e - 1) + half))
         for s, e in zip(starts, ends)
     ]
     return [(a, b) for a, b in spans if b - a >= MIN_VOICED_S]

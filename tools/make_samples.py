@@ -1,0 +1,417 @@
+#!/usr/bin/env python3
+"""Build the sample corpus in sample_audio/ from text-to-speech, deterministically.
+
+Each recording is a script of segments (sentences, numbers read at a chosen speed, inserted
+silences) spoken by espeak-ng, flite or festival, joined with known gaps, optionally degraded
+(telephone band, background noise) and encoded into the format a phone or browser produces.
+Because the generator places every segment itself, it knows the exact timings; beside each
+recording it writes NAME.expected.json: the rules that must fire with the default pack, and
+measurements with tolerances, derived from those timings.
+
+Needs the Debian packages espeak-ng, flite, festival and ffmpeg (`.ci/run` installs them).
+
+    .venv/bin/python tools/make_samples.py [--out sample_audio] [--only NAME ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+import soxr
+
+MIX_RATE = 22050
+SENTENCE_GAP_S = 0.35
+# Silence in the clean mix: frames under this level (the TTS engines pad with near-zero samples).
+SILENCE_DBFS = -50.0
+TRUTH_PAUSE_S = 0.5
+# Silences this long in the clean mix are where a measured pause may honestly be found.
+TRUTH_SILENCE_S = 0.25
+
+# Tolerances the analysis must meet on each recording (see the README's accuracy table).
+TOL_LENGTH_S = 0.35
+TOL_RATE_REL = 0.08
+TOL_DIGIT_RATE_REL = 0.15
+TOL_EDGE_S = 0.25
+
+NUMBER_WORDS = "zero one two three four five six seven eight nine".split()
+
+
+# --------------------------------------------------------------------------------------------
+# Scripts
+
+
+@dataclass
+class Say:
+    text: str
+    speed: float = 1.0  # relative to the voice's normal speed
+
+
+@dataclass
+class Number:
+    digits: str  # what is said, e.g. "816 916 6141" (spaces become pauses)
+    speed: float = 1.0
+    words: str = ""  # an explicit reading, e.g. "eight one six, nine one six, sixty-one forty-one"
+
+
+@dataclass
+class Silence:
+    seconds: float
+
+
+@dataclass
+class Spec:
+    name: str
+    voice: str  # "espeak:en-us", "flite:slt", "festival:kal"
+    fmt: str  # wav, mulaw, flac, mp3, ogg, opus, m4a, webm
+    script: list
+    rules: list[str]  # what must fire with the default pack, and nothing else
+    about: str
+    rate: float = 1.0  # the voice's overall speed
+    lead_s: float = 0.3
+    tail_s: float = 0.4
+    noise_snr_db: float | None = None
+    telephone: bool = False
+    stereo: bool = False
+    out_rate: int = 16000
+    options: dict = field(default_factory=dict)  # analysis options (e.g. the rep's own number)
+
+
+SAM = "Hi Jordan, this is Sam Carter with Brightline Payroll."
+BENEFIT = "I help companies like yours cut payroll processing time in half."
+OFFER = "If you give me ten minutes, I'll show you how two of your competitors did it."
+SLOW = 0.75
+
+SPECS = [
+    Spec("good_espeak_us", "espeak:en-us", "wav",
+         [Say(SAM), Say(BENEFIT), Say(OFFER), Say("Call me back at"), Number("816 916 6141", SLOW),
+          Say("Again, that's"), Number("816 916 6141", SLOW)],
+         [], "keeps every habit: the model message"),
+    Spec("follow_up_flite_slt", "flite:slt", "mp3",
+         [Say("Hi, this is Maria Lopez from Acme Analytics."),
+          Say("I'm just following up on my email from last week, to see if you had a chance to look at it."),
+          Say("Give me a call at"), Number("402 730 5108", SLOW), Say("That's"), Number("402 730 5108", SLOW),
+          Say("Thanks.")],
+         ["self-focused-opener", "no-benefit-claim"], "caller-centred opener, no benefit for the listener",
+         stereo=True, out_rate=44100),
+    Spec("once_fast_festival", "festival:kal", "ogg",
+         [Say("Hello Chris, this is Dana Reed with Northwind Logistics."),
+          Say("We help distributors reduce late deliveries by thirty percent within a quarter."),
+          Say("I'd love to show you the numbers. Call me at"), Number("6125550187", 2.4)],
+         ["number-too-fast", "number-not-repeated"], "the number once, reeled off", rate=0.8),
+    Spec("no_number_espeak_gb", "espeak:en-gb", "flac",
+         [Say("Hi Priya, this is Tom Hughes with Clearwater Software."),
+          Say("We help clinics like yours save about ten hours a week on scheduling."),
+          Say("I'll send you an email with a short case study this afternoon."),
+          Say("Have a great day.")],
+         ["no-callback-number", "no-call-to-action"], "no callback number at all", rate=0.85),
+    Spec("long_ramble_espeak", "espeak:en-us+m3", "m4a",
+         [Say(SAM), Say(BENEFIT),
+          Say("We started the company eight years ago after working in payroll ourselves, and we saw how much "
+              "time teams were losing every single pay period on manual checks and corrections."),
+          Say("Since then we have grown to over four hundred customers across the region, in retail, "
+              "manufacturing, healthcare and professional services, and we keep adding features every month."),
+          Say("Our onboarding team handles the whole migration for you, so nothing changes for your staff."),
+          Say("Call me back at"), Number("816 916 6141", SLOW),
+          Say("Again, that's"), Number("816 916 6141", SLOW)],
+         ["message-too-long"], "forty seconds of company history", stereo=True, out_rate=48000),
+    Spec("telephone_mulaw", "espeak:en-us+f3", "mulaw",
+         [Say("Hi Alex, this is Jenna Park with Summit Insurance Partners."),
+          Say("We help firms your size lower their premiums by fifteen percent without changing coverage."),
+          Say("Call me at"), Number("303 555 0142", SLOW), Say("Again,"), Number("303 555 0142", SLOW)],
+         [], "a good message at telephone quality (8 kHz mu-law, 300-3400 Hz)", telephone=True, out_rate=8000),
+    Spec("noisy_office_flite_rms", "flite:rms", "webm",
+         [Say("Hi Morgan, this is Luis Ortega from Pinnacle Marketing."),
+          Say("We helped three dental groups in your area increase new patient bookings by twenty percent."),
+          Say("Give me a call at"), Number("415 555 0199", SLOW), Say("Once more,"), Number("415 555 0199", SLOW)],
+         [], "a good message over office noise, recorded as the browser's WebM/Opus", noise_snr_db=22,
+         out_rate=48000),
+    Spec("dead_air_espeak", "espeak:en-us", "opus",
+         [Say(SAM), Say(BENEFIT), Silence(2.6), Say("Call me back at"), Number("816 916 6141", SLOW),
+          Say("Again, that's"), Number("816 916 6141", SLOW)],
+         ["dead-air-at-start", "long-pause"], "three seconds of dead air, then a long pause", lead_s=3.2,
+         out_rate=48000),
+    Spec("number_first_flite_awb", "flite:awb", "mp3",
+         [Say("Hi Sarah, this is Ken Adams with Harbor Freight Solutions. Call me at"), Number("248 555 0123", SLOW),
+          Say("again,"), Number("248 555 0123", SLOW),
+          Say("We help manufacturers cut shipping costs by twenty percent, and I have two examples from your "
+              "industry that I would love to walk you through when we talk next week.")],
+         ["number-not-at-end"], "the number comes first, then the pitch"),
+    Spec("fast_talker_espeak", "espeak:en-us", "wav",
+         [Say(SAM), Say(BENEFIT), Say(OFFER), Say("Call me back at"), Number("816 916 6141", 0.5),
+          Say("Again, that's"), Number("816 916 6141", 0.5)],
+         ["speaking-too-fast"], "rushes everything but the number", rate=1.55),
+    Spec("short_espeak_gb", "espeak:en-gb-x-rp", "m4a",
+         [Say("Hi there, call me at"), Number("555 0100", SLOW), Say("Again,"), Number("555 0100", SLOW)],
+         ["message-too-short", "no-name-or-company", "no-benefit-claim"], "too short to carry a benefit"),
+    Spec("no_name_festival", "festival:kal", "flac",
+         [Say("Hello, I hope your week is going well."),
+          Say("We help restaurants like yours cut food waste by twenty five percent in the first month."),
+          Say("Give me a call at"), Number("720 555 0111", SLOW), Say("Again,"), Number("720 555 0111", SLOW)],
+         ["no-name-or-company"], "never says who is calling"),
+    Spec("filler_flite_kal", "flite:kal", "ogg",
+         [Say("Hi Dave, this is Rob Miller with Apex Security."),
+          Say("So basically, you know, we kind of help offices like yours, you know, cut break-in losses by "
+              "half, basically."),
+          Say("Call me at"), Number("512 555 0147", SLOW), Say("Again,"), Number("512 555 0147", SLOW)],
+         ["filler-words"], "filler words"),
+    Spec("spoken_forms_flite_slt", "flite:slt", "wav",
+         [Say("Hi Nina, this is Carla Diaz with Vertex Health."),
+          Say("We help clinics cut patient no-shows in half with two-way text reminders."),
+          Say("Call me at"), Number("", SLOW, words="four oh two, seven three oh, double five one two"),
+          Say("extension two oh four."),
+          Say("Again,"), Number("", SLOW, words="four oh two, seven three oh, five five one two")],
+         [], "the number in words: 'oh' for zero, 'double five', an extension", lead_s=0.2, out_rate=16000),
+    Spec("glued_readings_espeak", "espeak:en-us", "mp3",
+         [Say("Hi Omar, this is Grace Lee with Lumen Energy."),
+          Say("We help warehouses lower their power bills by eighteen percent."),
+          Say("Call me at"), Number("617 555 0163", SLOW), Number("617 555 0163", SLOW),
+          Say("Thanks for your time.")],
+         [], "two readings with no word between them"),
+    Spec("slow_festival", "festival:kal", "wav",
+         [Say("Hi Beth, this is Noah Kim with Cedar Bank."),
+          Say("We save shops two thousand dollars a year."),
+          Say("Call me at"), Number("919 555 0175", 1.5), Say("Again,"), Number("919 555 0175", 1.5)],
+         ["speaking-too-slow"], "drags", rate=0.45, out_rate=16000),
+    Spec("wrong_digit_espeak", "espeak:en-us", "ogg",
+         [Say(SAM), Say(BENEFIT), Say("Call me back at"), Number("816 916 6141", SLOW),
+          Say("Again, that's"), Number("816 916 6147", SLOW)],
+         ["wrong-number"], "the second reading has a wrong last digit; the rep's number is known",
+         options={"number": "816-916-6141"}),
+    Spec("local_number_flite_slt", "flite:slt", "m4a",
+         [Say("Hi Ray, this is Anna Cole with Metro Print."),
+          Say("We help law firms cut their printing costs by forty percent."),
+          Say("Call me at"), Number("555 0134", SLOW), Say("Again,"), Number("555 0134", SLOW)],
+         [], "a seven-digit local number"),
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Synthesis
+
+
+def spoken(part) -> str:
+    if isinstance(part, Say):
+        return part.text
+    if part.words:
+        return part.words
+    return ", ".join(" ".join(NUMBER_WORDS[int(c)] for c in group) for group in part.digits.split())
+
+
+def word_count(part) -> int:
+    return len(re.findall(r"[A-Za-z0-9']+(?:-[A-Za-z0-9']+)*", spoken(part)))
+
+
+def digit_count(part: Number) -> int:
+    if part.digits:
+        return len(part.digits.replace(" ", ""))
+    extra = {"double": 1, "triple": 2}  # "double five" is two digits
+    return sum(extra.get(w, 1) for w in re.findall(r"[a-z]+", part.words))
+
+
+def synthesize(text: str, voice: str, speed: float, workdir: Path) -> np.ndarray:
+    engine, _, name = voice.partition(":")
+    out = workdir / "tts.wav"
+    if engine == "espeak":
+        subprocess.run(["espeak-ng", "-v", name, "-s", str(int(round(165 * speed))), "-w", str(out), text],
+                       check=True)
+    elif engine == "flite":
+        subprocess.run(["flite", "-voice", name, "--setf", f"duration_stretch={1 / speed:.3f}", "-t", text,
+                        "-o", str(out)], check=True)
+    elif engine == "festival":
+        src = workdir / "tts.txt"
+        src.write_text(text)
+        subprocess.run(["text2wave", "-eval", f"(Parameter.set 'Duration_Stretch {1 / speed:.3f})",
+                        "-o", str(out), str(src)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    else:
+        raise ValueError(voice)
+    audio, rate = sf.read(out, dtype="float32", always_2d=True)
+    audio = audio.mean(axis=1)
+    if rate != MIX_RATE:
+        audio = soxr.resample(audio, rate, MIX_RATE)
+    return trim(audio)
+
+
+def frame_db(audio: np.ndarray, hop: int) -> np.ndarray:
+    n = len(audio) // hop
+    frames = audio[: n * hop].reshape(n, hop)
+    return 20 * np.log10(np.maximum(np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1)), 1e-10))
+
+
+def trim(audio: np.ndarray) -> np.ndarray:
+    hop = MIX_RATE // 100
+    loud = np.flatnonzero(frame_db(audio, hop) > SILENCE_DBFS)
+    if len(loud) == 0:
+        return audio[:0]
+    return audio[loud[0] * hop : (loud[-1] + 1) * hop]
+
+
+def silences(audio: np.ndarray, start_s: float, end_s: float, min_s: float) -> list[tuple[float, float]]:
+    """Silent stretches of min_s or more inside [start_s, end_s] of the clean mix."""
+    hop = MIX_RATE // 100
+    quiet = frame_db(audio, hop) <= SILENCE_DBFS
+    out, k = [], None
+    for i, q in enumerate(np.append(quiet, False)):
+        if q and k is None:
+            k = i
+        elif not q and k is not None:
+            a, b = k / 100, i / 100
+            if b - a >= min_s and a >= start_s - 0.01 and b <= end_s + 0.01:
+                out.append((round(a, 3), round(b, 3)))
+            k = None
+    return out
+
+
+def render(spec: Spec, workdir: Path) -> tuple[np.ndarray, dict]:
+    pieces = [np.zeros(int(spec.lead_s * MIX_RATE), dtype=np.float32)]
+    t = spec.lead_s
+    segments, numbers, words = [], [], 0
+    previous_silence = True
+    for part in spec.script:
+        if isinstance(part, Silence):
+            pieces.append(np.zeros(int(part.seconds * MIX_RATE), dtype=np.float32))
+            t += part.seconds
+            previous_silence = True
+            continue
+        if not previous_silence:
+            pieces.append(np.zeros(int(SENTENCE_GAP_S * MIX_RATE), dtype=np.float32))
+            t += SENTENCE_GAP_S
+        audio = synthesize(spoken(part), spec.voice, spec.rate * part.speed, workdir)
+        start, end = t, t + len(audio) / MIX_RATE
+        segments.append((start, end))
+        if isinstance(part, Number):
+            n = digit_count(part)
+            numbers.append({"start": round(start, 3), "end": round(end, 3), "digit_count": n,
+                            "digits_per_s": round(n / (end - start), 3)})
+        words += word_count(part)
+        pieces.append(audio)
+        t = end
+        previous_silence = False
+    pieces.append(np.zeros(int(spec.tail_s * MIX_RATE), dtype=np.float32))
+    clean = np.concatenate(pieces)
+    speech_start, speech_end = segments[0][0], segments[-1][1]
+    truth = {
+        "duration_s": round(len(clean) / MIX_RATE, 3),
+        "speech_start_s": round(speech_start, 3),
+        "speech_end_s": round(speech_end, 3),
+        "spoken_length_s": round(speech_end - speech_start, 3),
+        "word_count": words,
+        "speaking_rate_wpm": round(words * 60 / (speech_end - speech_start), 1),
+        "pauses": [list(p) for p in silences(clean, speech_start, speech_end, TRUTH_PAUSE_S)],
+        "silences": [list(p) for p in silences(clean, speech_start, speech_end, TRUTH_SILENCE_S)],
+        "numbers": numbers,
+    }
+    return clean, truth
+
+
+def degrade(spec: Spec, audio: np.ndarray) -> np.ndarray:
+    audio = audio / max(1e-9, float(np.max(np.abs(audio)))) * 0.7
+    if spec.noise_snr_db is not None:
+        rng = np.random.default_rng(sum(map(ord, spec.name)))
+        noise = np.cumsum(rng.standard_normal(len(audio)))  # brown-ish hum, like a room
+        noise -= np.convolve(noise, np.ones(441) / 441, mode="same")
+        noise += 0.5 * rng.standard_normal(len(audio))
+        voiced = audio[np.abs(audio) > 0.01]
+        gain = np.sqrt(np.mean(voiced**2) / np.mean(noise**2)) / 10 ** (spec.noise_snr_db / 20)
+        audio = audio + gain * noise
+    return np.clip(audio, -1, 1).astype(np.float32)
+
+
+ENCODERS = {
+    "wav": ["-c:a", "pcm_s16le"],
+    "mulaw": ["-c:a", "pcm_mulaw"],
+    "flac": ["-c:a", "flac"],
+    "mp3": ["-c:a", "libmp3lame", "-b:a", "48k"],
+    "ogg": ["-c:a", "libvorbis", "-q:a", "2"],
+    "opus": ["-c:a", "libopus", "-b:a", "24k"],
+    "m4a": ["-c:a", "aac", "-b:a", "48k"],
+    "webm": ["-c:a", "libopus", "-b:a", "24k", "-f", "webm"],
+}
+EXTENSIONS = {"mulaw": "wav", "opus": "ogg"}
+
+
+def encode(spec: Spec, audio: np.ndarray, workdir: Path, out: Path) -> None:
+    mix = workdir / "mix.wav"
+    sf.write(mix, audio, MIX_RATE, subtype="PCM_16")
+    filters = ["highpass=f=300", "lowpass=f=3400"] if spec.telephone else []
+    command = ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(mix), "-map_metadata", "-1",
+               "-fflags", "+bitexact", "-flags:a", "+bitexact"]
+    if filters:
+        command += ["-af", ",".join(filters)]
+    command += ["-ar", str(spec.out_rate), "-ac", "2" if spec.stereo else "1", *ENCODERS[spec.fmt]]
+    if spec.fmt == "webm":
+        # MediaRecorder writes WebM as a stream, with no duration header; writing to a pipe does the same.
+        with out.open("wb") as fh:
+            subprocess.run(command + ["pipe:1"], check=True, stdout=fh)
+    else:
+        subprocess.run(command + [str(out)], check=True)
+
+
+def expected(spec: Spec, truth: dict, audio_name: str) -> dict:
+    def tol(value, tolerance):
+        return {"value": value, "tolerance": round(tolerance, 3)}
+
+    measures = {
+        "spoken_length_s": tol(truth["spoken_length_s"], TOL_LENGTH_S),
+        "speech_start_s": tol(truth["speech_start_s"], TOL_EDGE_S),
+        "speaking_rate_wpm": tol(truth["speaking_rate_wpm"], TOL_RATE_REL * truth["speaking_rate_wpm"]),
+        "phone_number_count": tol(len(truth["numbers"]), 0),
+        # every pause of 0.5 s or more must be found; a measured pause must lie in a silence of 0.25 s or more
+        "pauses": [{"start": tol(a, TOL_EDGE_S), "end": tol(b, TOL_EDGE_S)} for a, b in truth["pauses"]],
+        "silences": [[a, b] for a, b in truth["silences"]],
+        "phone_numbers": [
+            {"start": tol(n["start"], TOL_EDGE_S), "end": tol(n["end"], TOL_EDGE_S),
+             "digits_per_s": tol(n["digits_per_s"], TOL_DIGIT_RATE_REL * n["digits_per_s"])}
+            for n in truth["numbers"]
+        ],
+    }
+    return {
+        "recording": audio_name,
+        "about": spec.about,
+        "generator": {"voice": spec.voice, "rate": spec.rate, "format": spec.fmt, "sample_rate_hz": spec.out_rate,
+                      "channels": 2 if spec.stereo else 1, "telephone": spec.telephone,
+                      "noise_snr_db": spec.noise_snr_db,
+                      "script": [spoken(p) if not isinstance(p, Silence) else f"[silence {p.seconds} s]"
+                                 for p in spec.script]},
+        "options": spec.options,
+        "rules": sorted(spec.rules),
+        "measures": measures,
+        "truth": truth,
+    }
+
+
+def build(spec: Spec, out_dir: Path) -> Path:
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        clean, truth = render(spec, workdir)
+        name = f"{spec.name}.{EXTENSIONS.get(spec.fmt, spec.fmt)}"
+        encode(spec, degrade(spec, clean), workdir, out_dir / name)
+    meta = out_dir / f"{spec.name}.expected.json"
+    meta.write_text(json.dumps(expected(spec, truth, name), indent=2) + "\n")
+    return out_dir / name
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "sample_audio")
+    parser.add_argument("--only", nargs="*", help="build only these recordings")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for spec in SPECS:
+        if args.only and spec.name not in args.only:
+            continue
+        path = build(spec, args.out)
+        print(f"{path.name:32s} {path.stat().st_size / 1024:7.0f} KiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
