@@ -31,7 +31,8 @@ class Analyzer:
         self.number = number or pack.number or None
         self.engine = load_engine(engine, model, threads=threads)
 
-    def analyze(self, path) -> FileReport:
+    def analyze(self, path, *, number: str | None = None) -> FileReport:
+        """Analyse one recording; `number` (the rep's own) overrides the one given at start."""
         try:
             clip = decode(path)
             _check_clip(clip)
@@ -40,7 +41,7 @@ class Analyzer:
         except AudioError as exc:
             return FileReport(file=str(path), error=str(exc))
         measures = measure(transcript, clip)
-        findings = self.pack.check(Context(transcript, measures, self.number))
+        findings = self.pack.check(Context(transcript, measures, number or self.number))
         return FileReport(
             file=str(path),
             audio=AudioInfo.of(clip),

@@ -56,7 +56,8 @@ def voiced_spans(energy: Energy) -> list[tuple[float, float]]:
     edges = np.diff(np.concatenate(([0], voiced, [0])))
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
-    half = FRAME_S / 2
+    # A frame turns voiced when about half of it is voice, so its centre marks the edge.
+    half = energy.hop_s / 2
     spans = [
         (max(0.0, float(energy.time(s) - half)), float(energy.time(e - 1) + half))
         for s, e in zip(starts, ends)

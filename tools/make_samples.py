@@ -40,7 +40,9 @@ TRUTH_SILENCE_S = 0.25
 TOL_LENGTH_S = 0.35
 TOL_RATE_REL = 0.08
 TOL_DIGIT_RATE_REL = 0.15
-TOL_EDGE_S = 0.25
+TOL_START_S = 0.1
+TOL_PAUSE_EDGE_S = 0.25
+TOL_NUMBER_EDGE_S = 0.5
 
 NUMBER_WORDS = "zero one two three four five six seven eight nine".split()
 
@@ -361,14 +363,14 @@ def expected(spec: Spec, truth: dict, audio_name: str) -> dict:
 
     measures = {
         "spoken_length_s": tol(truth["spoken_length_s"], TOL_LENGTH_S),
-        "speech_start_s": tol(truth["speech_start_s"], TOL_EDGE_S),
+        "speech_start_s": tol(truth["speech_start_s"], TOL_START_S),
         "speaking_rate_wpm": tol(truth["speaking_rate_wpm"], TOL_RATE_REL * truth["speaking_rate_wpm"]),
         "phone_number_count": tol(len(truth["numbers"]), 0),
         # every pause of 0.5 s or more must be found; a measured pause must lie in a silence of 0.25 s or more
-        "pauses": [{"start": tol(a, TOL_EDGE_S), "end": tol(b, TOL_EDGE_S)} for a, b in truth["pauses"]],
+        "pauses": [{"start": tol(a, TOL_PAUSE_EDGE_S), "end": tol(b, TOL_PAUSE_EDGE_S)} for a, b in truth["pauses"]],
         "silences": [[a, b] for a, b in truth["silences"]],
         "phone_numbers": [
-            {"start": tol(n["start"], TOL_EDGE_S), "end": tol(n["end"], TOL_EDGE_S),
+            {"start": tol(n["start"], TOL_NUMBER_EDGE_S), "end": tol(n["end"], TOL_NUMBER_EDGE_S),
              "digits_per_s": tol(n["digits_per_s"], TOL_DIGIT_RATE_REL * n["digits_per_s"])}
             for n in truth["numbers"]
         ],

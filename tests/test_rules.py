@@ -1,0 +1,78 @@
+"""Each rule of the default pack on its cases as data (tests/rule_cases/RULE.toml): no audio needed."""
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from analyzer.testing import rule_by_name, run_rule
+
+CASES = Path(__file__).parent / "rule_cases"
+
+
+def _cases():
+    for file in sorted(CASES.glob("*.toml")):
+        data = tomllib.loads(file.read_text())
+        for kind in ("fail", "pass"):
+            for k, case in enumerate(data.get(kind, [])):
+                yield pytest.param(file.stem, kind, case, id=f"{file.stem}-{kind}-{k}-{case['about']}")
+
+
+@pytest.mark.parametrize("rule_name, kind, case", list(_cases()))
+def test_rule_case(default_pack, rule_name, kind, case):
+    rule = rule_by_name(default_pack, rule_name)
+    findings = run_rule(rule, case["script"], number=case.get("number"), measures=case.get("measures"))
+    if kind == "fail":
+        assert findings, f"{rule_name} should fire on: {case['about']}"
+        assert all(f.name == rule_name and f.code == rule.code for f in findings)
+        if "message" in case:
+            assert any(case["message"] in f.message for f in findings), [f.message for f in findings]
+    else:
+        assert not findings, f"{rule_name} should not fire on: {case['about']}: {[f.message for f in findings]}"
+
+
+def test_every_rule_has_failing_and_passing_cases(default_pack):
+    for rule in default_pack.rules:
+        file = CASES / f"{rule.name}.toml"
+        assert file.exists(), f"no cases for {rule.name}"
+        data = tomllib.loads(file.read_text())
+        assert data.get("fail") and data.get("pass"), f"{rule.name} needs both failing and passing cases"
+
+
+def test_design_rule_names_and_severities(default_pack):
+    """Tools outside the package depend on these names (DESIGN section 4)."""
+    severity = {r.name: str(r.severity) for r in default_pack.rules}
+    assert severity["no-callback-number"] == "error"
+    assert severity["number-not-repeated"] == "error"
+    assert severity["number-too-fast"] == "warning"
+    assert severity["message-too-long"] == "warning"
+    assert severity["self-focused-opener"] == "warning"
+    assert severity["no-benefit-claim"] == "warning"
+
+
+def test_every_rule_has_code_hint_and_source(default_pack):
+    codes = [r.code for r in default_pack.rules]
+    assert len(codes) == len(set(codes))
+    for rule in default_pack.rules:
+        assert rule.hint and rule.source and rule.description, rule.name
+
+
+def test_finding_carries_time_span_and_measured_value(default_pack):
+    rule = rule_by_name(default_pack, "number-too-fast")
+    [finding] = run_rule(rule, "Call me at [wpm 300] 8 1 6 9 1 6 6 1 4 1 [wpm 100] ok ok ok 8 1 6 9 1 6 6 1 4 1")
+    assert finding.start == pytest.approx(1.2, abs=0.01)
+    assert finding.end == pytest.approx(3.16, abs=0.01)
+    assert "5.1 digits/s" in finding.message  # 10 digits in 1.96 s
+    assert finding.words == ((3, 12),)
+
+
+def test_score_counts_each_rule_once_by_severity(default_pack):
+    from analyzer.checks import Context
+    from analyzer.testing import measure_script
+
+    transcript, measures = measure_script("Call me at [wpm 300] 8 1 6 9 1 6 6 1 4 1 [wpm 150] bye")
+    findings = default_pack.check(Context(transcript, measures))
+    fired = {f.name: str(f.severity) for f in findings}
+    expected = 100 - sum(default_pack.weights[s] for s in fired.values())
+    assert default_pack.score(findings) == max(0, expected)
+    assert "number-not-repeated" in fired and "no-name-or-company" in fired
