@@ -43,10 +43,10 @@ def decode(path: str | os.PathLike) -> Clip:
     _check_file(path)
     try:
         container = av.open(str(path), mode="r")
-    except (av.error.InvalidDataError, av.error.ValueError, ValueError) as exc:
+    except (av.error.InvalidDataError, ValueError) as exc:
         raise AudioError(
-            f"{path} is not an audio file this tool can read ({_reason(exc)}); "
-            "export it as WAV, MP3, M4A, OGG, FLAC or WebM and try again."
+            f"{path} could not be read as audio ({_reason(exc)}): it is damaged, incomplete or not a recording; "
+            "export it again as WAV, MP3, M4A, OGG, FLAC or WebM."
         ) from None
     except av.error.FFmpegError as exc:
         raise AudioError(f"{path} could not be opened ({_reason(exc)}); check the file and try again.") from None
@@ -55,7 +55,8 @@ def decode(path: str | os.PathLike) -> Clip:
             raise AudioError(f"{path} has no audio track; export the recording as an audio file and try again.")
         stream = container.streams.audio[0]
         ctx = stream.codec_context
-        declared_s = _declared_duration_s(container, stream)
+        declared_s = _wav_declared_s(path) if container.format.name == "wav" else None
+        declared_s = declared_s or _declared_duration_s(container, stream)
         resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE_HZ)
         chunks: list[np.ndarray] = []
         try:
@@ -117,6 +118,27 @@ def _declared_duration_s(container, stream) -> float | None:
         return float(stream.duration * stream.time_base)
     if container.duration:
         return container.duration / 1_000_000  # av.time_base
+    return None
+
+
+def _wav_declared_s(path: Path) -> float | None:
+    """Seconds a WAV header promises: FFmpeg trusts the file size, so a cut-off WAV looks whole."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return None
+    if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return None
+    pos, byte_rate = 12, 0
+    while pos + 8 <= len(head):
+        chunk, size = head[pos : pos + 4], int.from_bytes(head[pos + 4 : pos + 8], "little")
+        if chunk == b"fmt " and pos + 20 <= len(head):
+            byte_rate = int.from_bytes(head[pos + 16 : pos + 20], "little")
+        elif chunk == b"data":
+            # 0 and 0xFFFFFFFF mean "unknown" (streamed WAV)
+            return size / byte_rate if byte_rate and 0 < size < 0xFFFFFFFF else None
+        pos += 8 + size + (size & 1)
     return None
 
 

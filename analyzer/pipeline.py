@@ -21,7 +21,7 @@ MIN_DURATION_S = 1.0
 SILENT_PEAK = 10 ** (-70 / 20)
 MIN_WORDS = 3
 # tiny.en forces any speech into English words; a very low mean confidence means it was not English.
-MIN_MEAN_PROBABILITY = 0.3
+MIN_MEAN_PROBABILITY = 0.55  # English TTS and speech: 0.73 and up; German 0.45, French 0.31
 
 
 class Analyzer:
@@ -34,14 +34,23 @@ class Analyzer:
     def analyze(self, path, *, number: str | None = None) -> FileReport:
         """Analyse one recording; `number` (the rep's own) overrides the one given at start."""
         try:
-            clip = decode(path)
-            _check_clip(clip)
-            transcript = self.engine.transcribe(clip)
-            _check_transcript(clip, transcript)
+            return self._analyze(path, number or self.number)
         except AudioError as exc:
             return FileReport(file=str(path), error=str(exc))
+        except Exception as exc:  # a bug must not cost the rest of a batch, nor show a traceback
+            return FileReport(
+                file=str(path),
+                error=f"{path} could not be analysed because of an internal error ({type(exc).__name__}: {exc}); "
+                "please report it with the recording.",
+            )
+
+    def _analyze(self, path, number: str | None) -> FileReport:
+        clip = decode(path)
+        _check_clip(clip)
+        transcript = self.engine.transcribe(clip)
+        _check_transcript(clip, transcript)
         measures = measure(transcript, clip)
-        findings = self.pack.check(Context(transcript, measures, number or self.number))
+        findings = self.pack.check(Context(transcript, measures, number))
         return FileReport(
             file=str(path),
             audio=AudioInfo.of(clip),
@@ -65,8 +74,8 @@ def _check_transcript(clip: Clip, transcript: Transcript) -> None:
     words = transcript.words
     if len(words) < MIN_WORDS:
         raise AudioError(
-            f"No speech was recognised in {clip.path} (only silence, noise or music); "
-            "record the message again in a quiet place."
+            f"No English speech was recognised in {clip.path} (only silence, noise, music or another "
+            "language); record the message again, in English, in a quiet place."
         )
     if sum(w.probability for w in words) / len(words) < MIN_MEAN_PROBABILITY:
         raise AudioError(
