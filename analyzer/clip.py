@@ -78,7 +78,7 @@ def decode(path: str | os.PathLike) -> Clip:
         clip = Clip(
             path=path,
             format=container.format.name,
-            codec=ctx.name,
+            codec=ctx.codec.canonical_name,
             original_rate_hz=int(ctx.sample_rate or 0),
             original_channels=int(ctx.channels or 0),
             samples=np.ascontiguousarray(samples, dtype=np.float32),

@@ -156,6 +156,7 @@ def _phone_numbers(words: tuple[Word, ...], voiced: list[tuple[float, float]] | 
         start, end = reading.start, reading.end
         if voiced:
             start, end = _snap_to_voice(voiced, words, reading.first_word, reading.last_word)
+            end = max(end, start)
         rate, note = None, ""
         count = _spoken_digit_count(reading.digits)
         if reading.loop:
@@ -187,29 +188,47 @@ def _snap_to_voice(voiced: list[tuple[float, float]], words: tuple[Word, ...], f
     """A number's span from the voice itself.
 
     Word times absorb the silence before a word, end early, or run into the next word, which
-    undercounted fast readings' digit rates. The span's edges move to the edges of the voiced
-    islands where the first digit starts and the last digit ends, unless that island runs on
-    into the neighbouring word (continuous speech, where only the word times can tell).
+    undercounted fast readings' digit rates. Each edge moves to the edge of the voiced island
+    it falls in; an island that belongs to the neighbouring word is passed over, and where
+    the island holds most of the neighbour too (speech runs on without a gap), the word time stays.
     """
-    head, tail = words[first], words[last]
-    before = words[first - 1].end if first > 0 else float("-inf")
-    after = words[last + 1].start if last + 1 < len(words) else float("inf")
-    start, end = head.start, tail.end
-    for a, b in voiced:
-        # the first island past the previous word's own voice that reaches the head word
-        if b <= max(before + NEIGHBOUR_SLACK_S, head.start - SNAP_LIMIT_S) or a >= head.end:
-            continue
-        if a >= before - NEIGHBOUR_SLACK_S:
-            start = a
-        break
-    for a, b in reversed(voiced):
-        # the last island before the next word's own voice that reaches the tail word
-        if a >= min(after - NEIGHBOUR_SLACK_S, tail.end + SNAP_LIMIT_S) or b <= tail.start:
-            continue
-        if b <= after + NEIGHBOUR_SLACK_S:
-            end = b
-        break
-    return start, max(end, start)
+    previous = words[first - 1] if first > 0 else None
+    following = words[last + 1] if last + 1 < len(words) else None
+    return _snap_start(voiced, words[first], previous), _snap_end(voiced, words[last], following)
+
+
+def _snap_start(voiced: list[tuple[float, float]], head: Word, previous: Word | None) -> float:
+    k = next((i for i, (a, b) in enumerate(voiced) if b >= head.start), None)
+    if k is None:
+        return head.start
+    a, b = voiced[k]
+    if previous and a <= head.start and b <= previous.end + NEIGHBOUR_SLACK_S:  # the previous word's island
+        k += 1
+        if k == len(voiced):
+            return head.start
+        a, b = voiced[k]
+    if a >= head.end or abs(head.start - a) > SNAP_LIMIT_S:
+        return head.start
+    if previous and previous.end - a > a - previous.start:  # it holds most of the previous word
+        return head.start
+    return a
+
+
+def _snap_end(voiced: list[tuple[float, float]], tail: Word, following: Word | None) -> float:
+    k = next((i for i in range(len(voiced) - 1, -1, -1) if voiced[i][0] <= tail.end), None)
+    if k is None:
+        return tail.end
+    a, b = voiced[k]
+    if following and b >= tail.end and a >= following.start - NEIGHBOUR_SLACK_S:  # the next word's island
+        k -= 1
+        if k < 0:
+            return tail.end
+        a, b = voiced[k]
+    if b <= tail.start or abs(b - tail.end) > SNAP_LIMIT_S:
+        return tail.end
+    if following and b - following.start > following.end - b:  # it holds most of the next word
+        return tail.end
+    return b
 
 
 def _spoken_digit_count(digits: str) -> int:
