@@ -8,7 +8,7 @@ and the measurements, never audio or a model.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar
 
@@ -137,10 +137,10 @@ class Phrases:
     opening_s: float = 8.0
     closing_s: float = 10.0
     min_count: int = 1
-    compiled: re.Pattern = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
-        object.__setattr__(self, "compiled", _compile(self.phrases, self.patterns))
+    @cached_property
+    def compiled(self) -> re.Pattern:
+        return _compile(self.phrases, self.patterns)
 
     def validate(self) -> str | None:
         return _validate_phrases(self)
@@ -179,10 +179,10 @@ class MissingPhrases:
     opening_sentences: int = 2
     opening_s: float = 8.0
     closing_s: float = 10.0
-    compiled: re.Pattern = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
-        object.__setattr__(self, "compiled", _compile(self.phrases, self.patterns))
+    @cached_property
+    def compiled(self) -> re.Pattern:
+        return _compile(self.phrases, self.patterns)
 
     def validate(self) -> str | None:
         return _validate_phrases(self)

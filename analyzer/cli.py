@@ -71,19 +71,13 @@ def rules(
 ) -> None:
     """List and explain the rules of the active pack; checks a trainer's pack on the way."""
     from rich.console import Console
-    from rich.table import Table
 
     from .pack import load_pack
+    from .render.rules import render
 
     with _usage_errors():
         loaded = load_pack(pack)
-    table = Table(title=f"{loaded.name}: {' -> '.join(loaded.files)}", show_lines=True)
-    for column in ("code", "name", "severity", "fires when", "hint"):
-        table.add_column(column)
-    for rule in loaded.rules if all_rules else loaded.active:
-        name = rule.name if rule.enabled else f"{rule.name} (off)"
-        table.add_row(rule.code, name, str(rule.severity), rule.description, rule.hint)
-    Console().print(table)
+    render(loaded, Console(), include_off=all_rules)
 
 
 class _usage_errors:

@@ -1,0 +1,115 @@
+"""The `voicemail` program as a user runs it: JSON contract, terminal report, exit codes, rules."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import SAMPLES
+
+GOOD = SAMPLES / "good_espeak_us.wav"
+FAST_ONCE = SAMPLES / "once_fast_festival.ogg"
+
+
+def voicemail(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "analyzer", *map(str, args)], capture_output=True, text=True,
+                          env=kw.get("env"))
+
+
+@pytest.fixture(scope="module")
+def json_run():
+    return voicemail("analyze", GOOD, FAST_ONCE, "--format", "json")
+
+
+def test_json_contract(json_run):
+    assert json_run.returncode == 1  # once_fast breaks error-level rules
+    doc = json.loads(json_run.stdout)
+    assert doc["schema_version"] == 1
+    good, fast = doc["files"]
+    assert good["file"] == str(GOOD)
+    assert good["audio"]["duration_s"] == pytest.approx(25.38, abs=0.05)
+    assert good["engine"]["name"] == "faster-whisper" and good["engine"]["model"] == "tiny.en"
+    assert "Sam Carter" in good["transcript"]["text"]
+    word = good["transcript"]["words"][0]
+    assert set(word) == {"text", "start", "end", "probability"}
+    measures = good["measures"]
+    for key in ("duration_s", "speech_start_s", "speech_end_s", "spoken_length_s", "leading_silence_s",
+                "trailing_silence_s", "word_count", "speaking_rate_wpm", "articulation_rate_wpm", "pauses",
+                "longest_pause_s", "phone_numbers"):
+        assert key in measures, key
+    number = measures["phone_numbers"][0]
+    assert number["digits"] == "8169166141" and number["digit_count"] == 10
+    assert {"start", "end", "digits_per_s", "text"} <= set(number)
+    assert good["findings"] == [] and good["score"] == 100
+    names = {f["name"] for f in fast["findings"]}
+    assert names == {"number-not-repeated", "number-too-fast"}
+    finding = next(f for f in fast["findings"] if f["name"] == "number-too-fast")
+    assert set(finding) >= {"code", "name", "severity", "message", "hint", "start", "end"}
+    assert finding["severity"] == "warning" and finding["start"] < finding["end"]
+    assert fast["score"] == 100 - 25 - 10
+
+
+def test_terminal_report_shows_score_marked_findings_hints_and_measures():
+    run = voicemail("analyze", FAST_ONCE)
+    assert run.returncode == 1
+    out = run.stdout
+    assert "score 65/100" in out
+    assert "number-too-fast (VM103)" in out and "number-not-repeated (VM102)" in out
+    assert "→ You know your number" in out
+    assert "0:14.8" in out  # when the number was said
+    assert "speaking rate" in out and "digits/s" in out
+
+
+def test_fail_on_levels():
+    assert voicemail("analyze", FAST_ONCE, "--fail-on", "never").returncode == 0
+    assert voicemail("analyze", GOOD, "--fail-on", "info").returncode == 0
+    assert voicemail("analyze", SAMPLES / "dead_air_espeak.ogg", "--fail-on", "info").returncode == 1
+    assert voicemail("analyze", SAMPLES / "dead_air_espeak.ogg").returncode == 0  # only info findings
+
+
+def test_number_option_catches_a_wrong_digit():
+    run = voicemail("analyze", SAMPLES / "wrong_digit_espeak.ogg", "--number", "816 916 6141", "--format", "json")
+    [f] = [f for f in json.loads(run.stdout)["files"][0]["findings"] if f["name"] == "wrong-number"]
+    assert "8169166147" in f["message"]
+    run = voicemail("analyze", SAMPLES / "wrong_digit_espeak.ogg", "--format", "json")
+    assert "wrong-number" not in {f["name"] for f in json.loads(run.stdout)["files"][0]["findings"]}
+
+
+def test_pack_option_and_bad_pack(tmp_path):
+    run = voicemail("analyze", SAMPLES / "no_number_espeak_gb.flac", "--pack", "email-callback", "--format", "json")
+    assert run.returncode == 0  # a shipped pack by name: the number rules are off
+    assert {f["name"] for f in json.loads(run.stdout)["files"][0]["findings"]} == {"no-call-to-action"}
+    strict = tmp_path / "strict.toml"
+    strict.write_text('[pack]\nextends = "length-15-25"\n[rules.message-too-long]\nmax = 20.0\n')
+    run = voicemail("analyze", GOOD, "--pack", strict, "--format", "json")
+    [f] = json.loads(run.stdout)["files"][0]["findings"]
+    assert f["name"] == "message-too-long" and "(limit 20 s)" in f["message"]
+    bad = tmp_path / "team.toml"
+    bad.write_text('[pack]\nextends = "default"\n[rules.message-too-long]\nmaxx = 20\n')
+    run = voicemail("analyze", GOOD, "--pack", bad)
+    assert run.returncode == 2
+    assert run.stderr.strip().startswith(f"error: {bad}: rule 'message-too-long': key 'maxx'")
+    assert "Traceback" not in run.stderr and run.stdout == ""
+
+
+def test_unknown_model_is_a_sentence_not_a_traceback(tmp_path):
+    run = voicemail("analyze", GOOD, "--model", tmp_path)
+    assert run.returncode == 2
+    assert "has no model.bin" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_rules_lists_the_pack_and_checks_it():
+    run = voicemail("rules")
+    assert run.returncode == 0
+    for name in ("no-callback-number", "number-too-fast", "self-focused-opener", "VM202"):
+        assert name in run.stdout
+    assert "monotone-delivery" not in run.stdout
+    everything = voicemail("rules", "--all").stdout
+    assert "monotone-delivery  info  (off)" in everything
+
+
+def test_help_is_quick_to_import():
+    # heavy libraries are imported when a command needs them, not at start-up
+    code = "import sys, analyzer.cli; print(sorted(m for m in ('av', 'faster_whisper', 'ctranslate2', 'librosa') if m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "[]"
