@@ -88,6 +88,9 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
     else:
         spans = _word_spans(words)
     start, end = float(spans[0][0]), float(spans[-1][1])
+    # Words that start after the voice has ended are the transcriber's, not the speaker's: a
+    # decode that loops piles them up at the end ("-0 -0 -0"), often with no length at all.
+    words = tuple(w for w in words if w.start < end)
     spoken = max(end - start, 1e-6)
     pause_gaps = gaps(spans, min_s=PAUSE_MIN_S)
     silent_s = sum(b - a for a, b in gaps(spans, min_s=ARTICULATION_GAP_S))

@@ -13,6 +13,14 @@ from ..transcript import EngineInfo, Transcript, Word
 BEAM_SIZE = 5
 COMPUTE_TYPE = "int8"
 SEED = 1234
+# Speech, digits read one by one included, needs under 6 tokens a second; a decode that loops
+# runs on to Whisper's 448-token limit, several times over with the fallbacks.
+TOKENS_PER_S = 6
+WINDOW_S = 30
+
+
+def max_tokens(duration_s: float) -> int:
+    return int(TOKENS_PER_S * min(duration_s, WINDOW_S)) + 30
 
 
 class FasterWhisperEngine:
@@ -50,7 +58,10 @@ class FasterWhisperEngine:
             language="en",
             beam_size=BEAM_SIZE,
             word_timestamps=True,
-            vad_filter=False,
+            # Silero VAD (shipped inside faster-whisper) drops silences over 2 s: in them Whisper
+            # hallucinated or looped ("916 916 916 ..."), which cost up to 13 s a file.
+            vad_filter=True,
+            max_new_tokens=max_tokens(clip.duration_s),
         )
         words = tuple(
             Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 4))

@@ -1,0 +1,31 @@
+# Two commands do all the set-up on a fresh machine (each creates .venv when it is missing):
+#   make demo   analyse a sample recording with the bundled model
+#   make test   run every test
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SAMPLE ?= sample_audio/follow_up_flite_slt.mp3
+
+.PHONY: demo test bench samples clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(VENV)/bin/voicemail analyze $(SAMPLE) --fail-on never
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+bench: $(VENV)/.installed
+	$(PY) benchmarks/corpus.py
+
+# Rebuild sample_audio/ (needs espeak-ng, flite, festival and ffmpeg from Debian).
+samples: $(VENV)/.installed
+	$(PY) tools/make_samples.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache
