@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from .measures import Measurements
 from .phone import national
-from .text import TextIndex
+from .text import Match, TextIndex
 from .transcript import Transcript
 
 # The stretch of the recording each scalar measurement is about; absent means the whole message.
@@ -122,7 +122,47 @@ class Each:
 
 
 @dataclass(frozen=True)
-class Phrases:
+class _Said:
+    """Options shared by the phrase checks: what to look for, and where in the message."""
+
+    phrases: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    within: str = "message"
+    opening_sentences: int = 2
+    opening_s: float = 8.0
+    closing_s: float = 10.0
+
+    @cached_property
+    def compiled(self) -> re.Pattern:
+        alternatives = [r"\b" + r"\s+".join(map(re.escape, p.lower().split())) + r"\b" for p in self.phrases]
+        alternatives += list(self.patterns)
+        return re.compile("|".join(f"(?:{a})" for a in alternatives) or r"(?!)")
+
+    def validate(self) -> str | None:
+        if not self.phrases and not self.patterns:
+            return "phrases/patterns: give at least one"
+        if self.within not in WINDOWS:
+            return f"within: {self.within!r} is not one of {', '.join(WINDOWS)}"
+        for p in self.patterns:
+            try:
+                re.compile(p)
+            except re.error as exc:
+                return f"patterns: {p!r} is not a valid regular expression ({exc})"
+        return None
+
+    def matches(self, ctx: Context) -> list[Match]:
+        index = ctx.index
+        if self.within == "opening":
+            window = index.opening(sentences=self.opening_sentences, seconds=self.opening_s)
+        elif self.within == "closing":
+            window = index.closing(seconds=self.closing_s)
+        else:
+            window = None
+        return index.search(self.compiled, window)
+
+
+@dataclass(frozen=True)
+class Phrases(_Said):
     """Phrases (plain words) or patterns (regular expressions) said in a window of the message.
 
     Fires once per match, or, with `min_count` above 1, once when they add up to that many.
@@ -130,37 +170,19 @@ class Phrases:
 
     kind: ClassVar[str] = "phrases"
     placeholders: ClassVar[tuple[str, ...]] = ("phrase", "count", "start", "end")
-    phrases: tuple[str, ...] = ()
-    patterns: tuple[str, ...] = ()
-    within: str = "message"
-    opening_sentences: int = 2
-    opening_s: float = 8.0
-    closing_s: float = 10.0
     min_count: int = 1
 
-    @cached_property
-    def compiled(self) -> re.Pattern:
-        return _compile(self.phrases, self.patterns)
-
-    def validate(self) -> str | None:
-        return _validate_phrases(self)
-
     def hits(self, ctx: Context) -> list[Hit]:
-        matches = ctx.index.search(self.compiled, _window(self, ctx.index))
-        words = ctx.transcript.words
+        matches = self.matches(ctx)
         if len(matches) < self.min_count:
             return []
+        words = ctx.transcript.words
         spans = [(m, words[m.first_word].start, words[m.last_word].end) for m in matches]
         if self.min_count > 1:
             phrase = ", ".join(dict.fromkeys(m.text for m in matches))
-            return [
-                Hit(
-                    {"phrase": phrase, "count": len(matches), "start": spans[0][1], "end": spans[-1][2]},
-                    spans[0][1],
-                    spans[-1][2],
-                    tuple((m.first_word, m.last_word) for m in matches),
-                )
-            ]
+            start, end = spans[0][1], spans[-1][2]
+            values = {"phrase": phrase, "count": len(matches), "start": start, "end": end}
+            return [Hit(values, start, end, tuple((m.first_word, m.last_word) for m in matches))]
         return [
             Hit({"phrase": m.text, "count": len(matches), "start": s, "end": e}, s, e, ((m.first_word, m.last_word),))
             for m, s, e in spans
@@ -168,29 +190,14 @@ class Phrases:
 
 
 @dataclass(frozen=True)
-class MissingPhrases:
+class MissingPhrases(_Said):
     """None of the phrases or patterns is said in the window: a missing thing is a rule too."""
 
     kind: ClassVar[str] = "missing-phrases"
     placeholders: ClassVar[tuple[str, ...]] = ()
-    phrases: tuple[str, ...] = ()
-    patterns: tuple[str, ...] = ()
-    within: str = "message"
-    opening_sentences: int = 2
-    opening_s: float = 8.0
-    closing_s: float = 10.0
-
-    @cached_property
-    def compiled(self) -> re.Pattern:
-        return _compile(self.phrases, self.patterns)
-
-    def validate(self) -> str | None:
-        return _validate_phrases(self)
 
     def hits(self, ctx: Context) -> list[Hit]:
-        if ctx.index.search(self.compiled, _window(self, ctx.index)):
-            return []
-        return [Hit({})]
+        return [] if self.matches(ctx) else [Hit({})]
 
 
 @dataclass(frozen=True)
@@ -227,33 +234,6 @@ CHECKS = {c.kind: c for c in (Threshold, Each, Phrases, MissingPhrases, NumberMi
 
 def _outside(value: float, low: float | None, high: float | None) -> bool:
     return (low is not None and value < low) or (high is not None and value > high)
-
-
-def _compile(phrases: tuple[str, ...], patterns: tuple[str, ...]) -> re.Pattern:
-    alternatives = [r"\b" + r"\s+".join(map(re.escape, p.lower().split())) + r"\b" for p in phrases]
-    alternatives += list(patterns)
-    return re.compile("|".join(f"(?:{a})" for a in alternatives) or r"(?!)")
-
-
-def _validate_phrases(check) -> str | None:
-    if not check.phrases and not check.patterns:
-        return "phrases/patterns: give at least one"
-    if check.within not in WINDOWS:
-        return f"within: {check.within!r} is not one of {', '.join(WINDOWS)}"
-    for p in check.patterns:
-        try:
-            re.compile(p)
-        except re.error as exc:
-            return f"patterns: {p!r} is not a valid regular expression ({exc})"
-    return None
-
-
-def _window(check, index: TextIndex) -> range | None:
-    if check.within == "opening":
-        return index.opening(sentences=check.opening_sentences, seconds=check.opening_s)
-    if check.within == "closing":
-        return index.closing(seconds=check.closing_s)
-    return None
 
 
 def _matches_own(spoken: str, expected: str) -> bool:

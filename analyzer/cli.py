@@ -92,6 +92,3 @@ class _usage_errors:
             raise typer.Exit(2)
         return False
 
-
-def main() -> None:  # pragma: no cover - the console script calls app directly
-    app()

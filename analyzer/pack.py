@@ -211,7 +211,7 @@ def _build_rule(name: str, table: dict, origin: str) -> Rule:
 def _coerce(value, hint, fail):
     """A TOML value checked against a check option's type."""
     args = typing.get_args(hint)
-    if hint is str or (args and str in args and type(None) in args):
+    if hint is str:
         if isinstance(value, str):
             return value
         raise fail(f"must be text, not {type(value).__name__}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .digits import Digit, Run, digit_runs
+from .digits import Digit, digit_runs
 from .transcript import Word
 
 MIN_DIGITS = 7

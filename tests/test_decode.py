@@ -10,7 +10,6 @@ import pytest
 import soundfile as sf
 
 from analyzer.clip import SAMPLE_RATE_HZ, decode
-from analyzer.errors import AudioError
 from conftest import SAMPLES
 from tools import require_tool
 
