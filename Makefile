@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine (each creates .venv when it is missing):
 #   make demo   analyse a sample recording with the bundled model
-#   make test   run every test
+#   make test   run every test, then re-check the sample corpus (voicemail regress)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -19,6 +19,8 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(PY) -m pytest
+	mkdir -p out
+	$(VENV)/bin/voicemail regress sample_audio --junit out/regress-junit.xml
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/corpus.py

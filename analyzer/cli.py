@@ -30,13 +30,18 @@ class FailOn(str, Enum):
     never = "never"
 
 
+PACK = typer.Option(None, "--pack", "-p", help="A rule pack: a TOML file or a shipped pack name.")
+ENGINE = typer.Option("faster-whisper", "--engine", help="Speech engine.")
+MODEL = typer.Option(None, "--model", help="A model directory or size name (default: bundled tiny.en).")
+
+
 @app.command()
 def analyze(
     files: List[Path] = typer.Argument(..., help="Recordings: WAV, MP3, M4A, OGG, FLAC, WebM."),
     format: Format = typer.Option(Format.terminal, "--format", "-f", help="terminal (for people) or json."),
-    pack: Optional[str] = typer.Option(None, "--pack", "-p", help="A rule pack: a TOML file or a shipped pack name."),
-    engine: str = typer.Option("faster-whisper", "--engine", help="Speech engine."),
-    model: Optional[str] = typer.Option(None, "--model", help="A model directory or size name (default: bundled tiny.en)."),
+    pack: Optional[str] = PACK,
+    engine: str = ENGINE,
+    model: Optional[str] = MODEL,
     number: Optional[str] = typer.Option(None, "--number", help="Your own callback number, to catch a wrong digit."),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Exit 1 on findings at or above this severity."),
 ) -> None:
@@ -62,6 +67,45 @@ def analyze(
         terminal.render(report, Console())
     threshold = None if fail_on is FailOn.never else Severity.parse(fail_on.value)
     raise typer.Exit(report.exit_code(threshold))
+
+
+@app.command()
+def regress(
+    corpus: Path = typer.Argument(..., help="A folder of recordings with NAME.expected.json beside each."),
+    pack: Optional[str] = PACK,
+    engine: str = ENGINE,
+    model: Optional[str] = MODEL,
+    junit: Optional[Path] = typer.Option(None, "--junit", help="Also write JUnit XML here, for CI dashboards."),
+    update: bool = typer.Option(False, "--update", help="Re-bless: rewrite the expectations that drifted."),
+) -> None:
+    """CI: re-analyse a corpus, print what drifted from its expectations, exit 1 on drift."""
+    from rich.console import Console
+
+    from . import regress as corpus_run
+    from .files import write_text_atomic
+    from .pack import load_pack
+    from .pipeline import Analyzer
+    from .render import junit as junit_xml
+    from .render import regress as view
+
+    console = Console()
+    with _usage_errors():
+        rules_pack = load_pack(pack)
+        analyzer = Analyzer(rules_pack, engine=engine, model=model)
+        with console.status("") as status:
+            result = corpus_run.run(analyzer, corpus, [r.name for r in rules_pack.active],
+                                    progress=lambda path: status.update(f"analysing {path.name}"))
+    view.render(result, console)
+    if junit:
+        with _usage_errors():
+            try:
+                write_text_atomic(junit, junit_xml.render(result))
+            except OSError as exc:
+                raise UsageError(f"Cannot write the JUnit file {junit} ({exc.strerror}); check the path.") from None
+    if update:
+        view.render_changes(corpus_run.update(result), console)
+        raise typer.Exit(0)
+    raise typer.Exit(result.exit_code)
 
 
 @app.command()

@@ -11,9 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UsageError
+from .files import write_text_atomic
 from .report import FileReport
 
 SUFFIX = ".expected.json"
+# Tolerances of a new expectation (the sample generator's too): absolute seconds, or relative.
+TOLERANCE_S = {"spoken_length_s": 0.35, "speech_start_s": 0.1, "pause_edge": 0.25, "number_edge": 0.5}
+TOLERANCE_REL = {"speaking_rate_wpm": 0.08, "digits_per_s": 0.15}
 
 
 @dataclass(frozen=True)
@@ -41,13 +45,51 @@ def expectation_path(recording: Path) -> Path:
 
 
 def load(path: Path) -> Expectation:
+    data = read(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
         recording = path.with_name(data["recording"])
         return Expectation(path, recording, tuple(sorted(data.get("rules", []))), data.get("measures", {}),
                            data.get("options", {}))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise UsageError(f"{path} is not a readable expectation file ({exc}); fix it or re-create it.") from None
+
+
+def read(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{path} is not a readable expectation file ({exc}); fix it or re-create it.") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{path} is not an expectation file (no JSON object); fix it or re-create it.")
+    return data
+
+
+def expected_measures(*, spoken_length_s: float, speech_start_s: float, speaking_rate_wpm: float,
+                      numbers: list[tuple[float, float, float | None]], pauses: list[tuple[float, float]],
+                      silences: list[tuple[float, float]]) -> dict:
+    """The measures block of an expectation, with the default tolerances around these values."""
+
+    def tol(value, tolerance):
+        return {"value": value, "tolerance": round(tolerance, 3)}
+
+    def rel(value, key):
+        return tol(value, TOLERANCE_REL[key] * abs(value or 0))
+
+    return {
+        "spoken_length_s": tol(spoken_length_s, TOLERANCE_S["spoken_length_s"]),
+        "speech_start_s": tol(speech_start_s, TOLERANCE_S["speech_start_s"]),
+        "speaking_rate_wpm": rel(speaking_rate_wpm, "speaking_rate_wpm"),
+        "phone_number_count": tol(len(numbers), 0),
+        # every pause of 0.5 s or more must be found; a pause found must lie in one of the silences
+        "pauses": [{"start": tol(a, TOLERANCE_S["pause_edge"]), "end": tol(b, TOLERANCE_S["pause_edge"])}
+                   for a, b in pauses],
+        "silences": [[a, b] for a, b in silences],
+        "phone_numbers": [
+            {"start": tol(a, TOLERANCE_S["number_edge"]), "end": tol(b, TOLERANCE_S["number_edge"]),
+             "digits_per_s": rel(rate, "digits_per_s")}
+            for a, b, rate in numbers
+        ],
+    }
 
 
 def compare(expected: Expectation, report: FileReport, rule_names: list[str]) -> list[Check]:
@@ -79,12 +121,8 @@ def _within(want: dict, got) -> bool:
     return got is not None and abs(got - want["value"]) <= want["tolerance"] + 1e-9
 
 
-def _show(want: dict) -> str:
-    return f"{want['value']} ± {want['tolerance']}" if want["tolerance"] else f"{want['value']}"
-
-
 def _scalar(recording: str, name: str, want: dict, got) -> Check:
-    return Check(recording, name, _within(want, got), _show(want), "absent" if got is None else f"{got}")
+    return Check(recording, name, _within(want, got), _show_tolerance(want), _show(got))
 
 
 def _numbers(recording: str, want: list[dict], got) -> list[Check]:
@@ -102,6 +140,95 @@ def _pauses(recording: str, want: list[dict], silences: list[list[float]], got) 
         if not any(_within(w["start"], g.start) and _within(w["end"], g.end) for g in got)
     ]
     spurious = [g for g in got if not any(g.start < b and g.end > a for a, b in silences)]
-    expected = ", ".join(f"{w['start']['value']:.2f}-{w['end']['value']:.2f}" for w in want) or "none"
     found = ", ".join(f"{g.start:.2f}-{g.end:.2f}" for g in got) or "none"
-    return Check(recording, "measure:pauses", not missing and not spurious, expected, found)
+    return Check(recording, "measure:pauses", not missing and not spurious, _show_list(want), found)
+
+
+@dataclass(frozen=True)
+class Change:
+    recording: str
+    item: str
+    old: str
+    new: str
+
+
+def bless(data: dict, report: FileReport, checks: list[Check]) -> tuple[dict, list[Change]]:
+    """The expectation with exactly the items that drifted taken from this report."""
+    current = measured(report)
+    data = json.loads(json.dumps(data))  # a deep copy; the caller's stays as it was
+    measures = data.setdefault("measures", {})
+    recording = data["recording"]
+    changes: list[Change] = []
+
+    def take(key: str, label: str, show) -> None:
+        old = measures.get(key)
+        measures[key] = current[key]
+        changes.append(Change(recording, label, show(old), show(current[key])))
+
+    for check in checks:
+        if check.passed:
+            continue
+        kind, _, item = check.name.partition(":")
+        if kind == "rule":
+            fired = set(data.get("rules", []))
+            fired ^= {item}
+            data["rules"] = sorted(fired)
+            changes.append(Change(recording, check.name, check.expected, check.got))
+        elif item in ("phone_numbers.count", "pauses"):
+            key = "phone_numbers" if item != "pauses" else "pauses"
+            take(key, f"measure:{key}", _show_list)
+            if key == "pauses":
+                measures["silences"] = current["silences"]
+            else:
+                measures["phone_number_count"] = current["phone_number_count"]
+        elif item.startswith("phone_numbers["):
+            index, field = int(item[len("phone_numbers["):].split("]")[0]), item.rsplit(".", 1)[1]
+            old = measures["phone_numbers"][index][field]
+            measures["phone_numbers"][index][field] = current["phone_numbers"][index][field]
+            changes.append(Change(recording, check.name, _show(old), _show(current["phone_numbers"][index][field])))
+        elif item in current:
+            take(item, check.name, _show)
+        else:  # "analysis": the file could not be analysed; nothing to bless
+            continue
+    return data, changes
+
+
+def new_expectation(recording: Path, report: FileReport) -> dict:
+    """An expectation for a recording that has none: every rule and measurement as found now."""
+    data = {"recording": recording.name, "rules": sorted({f.name for f in report.findings}),
+            "measures": measured(report)}
+    return data
+
+
+def measured(report: FileReport) -> dict:
+    m = report.measures
+    return expected_measures(
+        spoken_length_s=m.spoken_length_s,
+        speech_start_s=m.speech_start_s,
+        speaking_rate_wpm=m.speaking_rate_wpm,
+        numbers=[(n.start, n.end, n.digits_per_s) for n in m.phone_numbers],
+        pauses=[(p.start, p.end) for p in m.pauses],
+        silences=[(p.start, p.end) for p in m.pauses],
+    )
+
+
+def write(path: Path, data: dict) -> None:
+    write_text_atomic(path, json.dumps(data, indent=2) + "\n")
+
+
+def _show(value) -> str:
+    if isinstance(value, dict) and "value" in value:
+        return _show_tolerance(value)
+    return "absent" if value is None else str(value)
+
+
+def _show_tolerance(want: dict) -> str:
+    return f"{want['value']} ± {want['tolerance']}" if want["tolerance"] else f"{want['value']}"
+
+
+def _show_list(items) -> str:
+    if not items:
+        return "none"
+    return ", ".join(
+        f"{i['start']['value']:.2f}-{i['end']['value']:.2f}" for i in items
+    )

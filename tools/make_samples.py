@@ -28,6 +28,9 @@ import numpy as np
 import soundfile as sf
 import soxr
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from analyzer.expectations import expected_measures  # noqa: E402  (the tolerances live there)
+
 MIX_RATE = 22050
 SENTENCE_GAP_S = 0.35
 # Silence in the clean mix: frames under this level (the TTS engines pad with near-zero samples).
@@ -36,13 +39,6 @@ TRUTH_PAUSE_S = 0.5
 # Silences this long in the clean mix are where a measured pause may honestly be found.
 TRUTH_SILENCE_S = 0.25
 
-# Tolerances the analysis must meet on each recording (see the README's accuracy table).
-TOL_LENGTH_S = 0.35
-TOL_RATE_REL = 0.08
-TOL_DIGIT_RATE_REL = 0.15
-TOL_START_S = 0.1
-TOL_PAUSE_EDGE_S = 0.25
-TOL_NUMBER_EDGE_S = 0.5
 
 NUMBER_WORDS = "zero one two three four five six seven eight nine".split()
 
@@ -358,23 +354,14 @@ def encode(spec: Spec, audio: np.ndarray, workdir: Path, out: Path) -> None:
 
 
 def expected(spec: Spec, truth: dict, audio_name: str) -> dict:
-    def tol(value, tolerance):
-        return {"value": value, "tolerance": round(tolerance, 3)}
-
-    measures = {
-        "spoken_length_s": tol(truth["spoken_length_s"], TOL_LENGTH_S),
-        "speech_start_s": tol(truth["speech_start_s"], TOL_START_S),
-        "speaking_rate_wpm": tol(truth["speaking_rate_wpm"], TOL_RATE_REL * truth["speaking_rate_wpm"]),
-        "phone_number_count": tol(len(truth["numbers"]), 0),
-        # every pause of 0.5 s or more must be found; a measured pause must lie in a silence of 0.25 s or more
-        "pauses": [{"start": tol(a, TOL_PAUSE_EDGE_S), "end": tol(b, TOL_PAUSE_EDGE_S)} for a, b in truth["pauses"]],
-        "silences": [[a, b] for a, b in truth["silences"]],
-        "phone_numbers": [
-            {"start": tol(n["start"], TOL_NUMBER_EDGE_S), "end": tol(n["end"], TOL_NUMBER_EDGE_S),
-             "digits_per_s": tol(n["digits_per_s"], TOL_DIGIT_RATE_REL * n["digits_per_s"])}
-            for n in truth["numbers"]
-        ],
-    }
+    measures = expected_measures(
+        spoken_length_s=truth["spoken_length_s"],
+        speech_start_s=truth["speech_start_s"],
+        speaking_rate_wpm=truth["speaking_rate_wpm"],
+        numbers=[(n["start"], n["end"], n["digits_per_s"]) for n in truth["numbers"]],
+        pauses=truth["pauses"],
+        silences=truth["silences"],
+    )
     return {
         "recording": audio_name,
         "about": spec.about,

@@ -1,0 +1,100 @@
+"""A corpus re-analysed and compared with the expectations stored beside its recordings.
+
+The analysis is the one `analyze` runs (pipeline.Analyzer); only the comparison is added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import expectations
+from .errors import UsageError
+from .expectations import Change, Check
+from .pipeline import Analyzer
+from .report import FileReport
+
+AUDIO_SUFFIXES = (".wav", ".mp3", ".m4a", ".aac", ".mp4", ".ogg", ".oga", ".opus", ".flac", ".webm")
+
+
+@dataclass(frozen=True)
+class RecordingResult:
+    recording: Path
+    expectation: Path | None  # None: the recording has no expectations yet
+    report: FileReport
+    checks: tuple[Check, ...]
+
+    @property
+    def drifted(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if not c.passed)
+
+
+@dataclass(frozen=True)
+class CorpusResult:
+    corpus: Path
+    results: tuple[RecordingResult, ...]
+
+    @property
+    def unexpected(self) -> tuple[RecordingResult, ...]:
+        """Recordings with no expectations: reported, never silently passed."""
+        return tuple(r for r in self.results if r.expectation is None)
+
+    @property
+    def drifted(self) -> tuple[Check, ...]:
+        return tuple(c for r in self.results for c in r.drifted)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.drifted or self.unexpected else 0
+
+
+def find(corpus: Path) -> list[tuple[Path, Path | None]]:
+    """(recording, its expectation file or None), for every recording and every expectation file."""
+    if not corpus.is_dir():
+        raise UsageError(f"{corpus} is not a folder; pass the folder that holds the recordings and their "
+                         f"{expectations.SUFFIX} files.")
+    recordings = {
+        p for p in corpus.rglob("*")
+        if p.suffix.lower() in AUDIO_SUFFIXES and p.is_file() and not p.name.startswith(".")
+    }
+    pairs = {}
+    for path in corpus.rglob(f"*{expectations.SUFFIX}"):
+        pairs[expectations.load(path).recording] = path  # a missing recording is reported by analysis
+    for recording in recordings:
+        pairs.setdefault(recording, None)
+    if not pairs:
+        raise UsageError(f"{corpus} holds no recordings; put the corpus's audio files there.")
+    return sorted(pairs.items())
+
+
+def run(analyzer: Analyzer, corpus: Path, rule_names: list[str], *, progress=None) -> CorpusResult:
+    results = []
+    for recording, expectation_file in find(corpus):
+        if progress:
+            progress(recording)
+        if expectation_file is None:
+            report = analyzer.analyze(recording)
+            results.append(RecordingResult(recording, None, report, ()))
+            continue
+        expected = expectations.load(expectation_file)
+        report = analyzer.analyze(recording, number=expected.options.get("number"))
+        checks = expectations.compare(expected, report, rule_names)
+        results.append(RecordingResult(recording, expectation_file, report, tuple(checks)))
+    return CorpusResult(corpus, tuple(results))
+
+
+def update(result: CorpusResult) -> list[Change]:
+    """Re-bless: rewrite exactly what drifted, create what is missing; analysis errors stay errors."""
+    changes: list[Change] = []
+    for r in result.results:
+        if r.report.error:
+            continue
+        if r.expectation is None:
+            path = expectations.expectation_path(r.recording)
+            expectations.write(path, expectations.new_expectation(r.recording, r.report))
+            changes.append(Change(r.recording.name, "expectations", "none", f"created {path.name}"))
+        elif r.drifted:
+            data, changed = expectations.bless(expectations.read(r.expectation), r.report, list(r.drifted))
+            expectations.write(r.expectation, data)
+            changes += changed
+    return changes
