@@ -24,6 +24,7 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/corpus.py
+	$(PY) benchmarks/grade.py
 
 # Rebuild sample_audio/ (needs espeak-ng, flite, festival and ffmpeg from Debian).
 samples: $(VENV)/.installed

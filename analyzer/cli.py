@@ -70,6 +70,85 @@ def analyze(
 
 
 @app.command()
+def grade(
+    paths: List[Path] = typer.Argument(..., help="Folders (searched recursively) and recordings."),
+    out: Path = typer.Option(Path("voicemail-report"), "--out", "-o", help="Where the four reports go."),
+    rep_pattern: Optional[str] = typer.Option(
+        None, "--rep-pattern", help="A regex with (?P<rep>...) on the file name; default: the folder's name."),
+    workers: int = typer.Option(0, "--workers", "-j", help="Parallel workers (default: one per core)."),
+    pack: Optional[str] = PACK,
+    engine: str = ENGINE,
+    model: Optional[str] = MODEL,
+    number: Optional[str] = typer.Option(None, "--number", help="The team's callback number."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache", help="Cache folder (default: the user's cache)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Analyse everything again, keep nothing."),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Exit 1 on findings at or above this severity."),
+) -> None:
+    """A trainer and a team: grade many recordings in parallel; CSV, JSON and HTML reports per rep and rule."""
+    import time
+
+    from rich.console import Console
+
+    from . import batch
+    from .cache import Cache, default_dir
+    from .findings import Severity
+    from .model import resolve
+    from .pack import load_pack
+    from .render import progress
+    from .report import Report
+    from .team import summarize
+
+    console = Console(stderr=True)
+    started = time.perf_counter()
+    with _usage_errors():
+        rules_pack = load_pack(pack)
+        if engine == "faster-whisper":
+            resolve(model)  # a bad --model is one sentence here, not a failure in every worker
+        recordings = batch.find_recordings(paths, rep_pattern)
+        workers = min(workers or batch.default_workers(), len(recordings))
+        settings = batch.Settings(pack, engine, model, number, threads=max(1, batch.default_workers() // workers))
+        cache = Cache(None if no_cache else (cache_dir or default_dir()), batch.fingerprint(rules_pack, settings))
+        try:
+            with progress.bar(console, len(recordings)) as advance:
+                graded = batch.grade(recordings, rules_pack, settings, workers=workers, cache=cache, on_done=advance)
+        except KeyboardInterrupt:
+            console.print("interrupted: what was graded is kept; run the same command again to resume.")
+            raise typer.Exit(130) from None
+        except batch.WorkerError as exc:
+            raise UsageError(str(exc)) from None
+        team = summarize(graded, pack=rules_pack.name, rules=[r.name for r in rules_pack.active])
+        written = _write_team_reports(out, team, rules_pack)
+    cached = sum(g.from_cache for g in graded)
+    console.print(f"graded {len(graded)} recordings of {len(team.reps)} reps "
+                  f"({cached} from the cache) in {time.perf_counter() - started:.1f} s; "
+                  f"mean score {team.mean_score if team.mean_score is not None else '-'}")
+    for g in team.errors:
+        console.print(f"[red]could not be analysed[/]: {g.report.error}")
+    console.print(f"reports: {', '.join(str(p) for p in written)}")
+    threshold = None if fail_on is FailOn.never else Severity.parse(fail_on.value)
+    raise typer.Exit(Report(tuple(g.report for g in graded), pack=rules_pack.name).exit_code(threshold))
+
+
+def _write_team_reports(out: Path, team, pack) -> list[Path]:
+    from .files import write_text_atomic
+    from .render import csv, html, json
+
+    reports = {
+        "recordings.csv": csv.recordings_csv(team),
+        "reps.csv": csv.reps_csv(team),
+        "report.json": json.render_team(team, pack.name),
+        "report.html": html.render(team, pack),
+    }
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, text in reports.items():
+            write_text_atomic(out / name, text)
+    except OSError as exc:
+        raise UsageError(f"Cannot write the reports to {out} ({exc.strerror}); pass another --out folder.") from None
+    return [out / name for name in reports]
+
+
+@app.command()
 def regress(
     corpus: Path = typer.Argument(..., help="A folder of recordings with NAME.expected.json beside each."),
     pack: Optional[str] = PACK,

@@ -15,6 +15,8 @@ import numpy as np
 from .errors import AudioError
 
 SAMPLE_RATE_HZ = 16_000
+# What a folder of recordings is searched for (a file named on the command line is always tried).
+AUDIO_SUFFIXES = (".wav", ".mp3", ".m4a", ".aac", ".mp4", ".ogg", ".oga", ".opus", ".flac", ".webm")
 MAX_FILE_BYTES = 500 * 1024 * 1024
 MAX_DURATION_S = 30 * 60
 # A container that promises more audio than it yields by this much is truncated.

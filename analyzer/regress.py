@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import expectations
+from .clip import AUDIO_SUFFIXES
 from .errors import UsageError
 from .expectations import Change, Check
 from .pipeline import Analyzer
 from .report import FileReport
 
-AUDIO_SUFFIXES = (".wav", ".mp3", ".m4a", ".aac", ".mp4", ".ogg", ".oga", ".opus", ".flac", ".webm")
 
 
 @dataclass(frozen=True)

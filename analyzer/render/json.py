@@ -2,41 +2,38 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
-from ..report import SCHEMA_VERSION, FileReport, Report
-
-
-def file_dict(f: FileReport) -> dict:
-    if f.error:
-        return {"file": f.file, "error": f.error}
-    t, m = f.transcript, f.measures
-    measures = dataclasses.asdict(m)
-    return {
-        "file": f.file,
-        "audio": dataclasses.asdict(f.audio),
-        "engine": {"name": t.engine.name, "model": t.engine.model, **dict(t.engine.settings)},
-        "transcript": {
-            "text": t.text,
-            "language": t.language,
-            "words": [{"text": w.text, "start": w.start, "end": w.end, "probability": w.probability} for w in t.words],
-        },
-        "measures": measures,
-        "findings": [
-            {
-                "code": x.code, "name": x.name, "severity": str(x.severity), "message": x.message,
-                "hint": x.hint, "start": x.start, "end": x.end, "words": [list(r) for r in x.words],
-            }
-            for x in f.findings
-        ],
-        "score": f.score,
-    }
+from ..report import SCHEMA_VERSION, Report
+from ..serialize import file_to_dict
 
 
 def report_dict(report: Report) -> dict:
-    return {"schema_version": SCHEMA_VERSION, "pack": report.pack, "files": [file_dict(f) for f in report.files]}
+    return {"schema_version": SCHEMA_VERSION, "pack": report.pack, "files": [file_to_dict(f) for f in report.files]}
 
 
 def render(report: Report) -> str:
     return json.dumps(report_dict(report), indent=2)
+
+
+def team_dict(team, pack_name: str) -> dict:
+    """report.json of `voicemail grade`: the analyze schema's files, each with its rep, and the summaries."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "grade",
+        "pack": pack_name,
+        "files": [{**file_to_dict(g.report), "rep": g.recording.rep, "from_cache": g.from_cache}
+                  for g in team.recordings],
+        "reps": [
+            {"rep": s.rep, "recordings": s.recordings, "graded": s.graded, "mean_score": s.mean_score,
+             "latest_score": s.latest_score, "trend": s.trend,
+             "most_frequent_flags": [{"name": n, "recordings": c} for n, c in s.top_flags],
+             "same_message": [{"files": [a, b], "similarity": sim} for a, b, sim in s.same_message]}
+            for s in team.reps
+        ],
+        "rules": [{"name": r, "recordings": team.rule_counts[r]} for r in team.rules],
+    }
+
+
+def render_team(team, pack_name: str) -> str:
+    return json.dumps(team_dict(team, pack_name), indent=2)

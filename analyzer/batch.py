@@ -1,0 +1,175 @@
+"""Grading many recordings: find them, know whose they are, analyse them in parallel workers
+(each loads the model once), and never analyse the same content twice (cache.py)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+from .cache import Cache, code_hash, content_hash
+from .clip import AUDIO_SUFFIXES, decode
+from .errors import AudioError, UsageError
+from .pack import Pack, load_pack
+from .pipeline import Analyzer
+from .preview import webm_opus
+from .report import FileReport
+from .serialize import file_from_dict, file_to_dict
+
+INTERNAL_ERROR = "because of an internal error"
+
+
+class WorkerError(Exception):
+    """A worker could not start (its model would not load)."""
+
+
+@dataclass(frozen=True)
+class Recording:
+    path: Path
+    rep: str
+    mtime: float  # orders a rep's recordings: the latest is the last
+
+
+@dataclass(frozen=True)
+class Graded:
+    recording: Recording
+    report: FileReport
+    audio: bytes | None  # the player's copy (preview.py), when the recording could be decoded
+    from_cache: bool
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a worker needs to build its own Analyzer."""
+
+    pack: str | None
+    engine: str
+    model: str | None
+    number: str | None
+    threads: int
+
+
+def find_recordings(paths: list[Path], rep_pattern: str | None = None) -> list[Recording]:
+    pattern = _compile(rep_pattern)
+    found: dict[Path, None] = {}
+    for path in paths:
+        if path.is_dir():
+            for p in sorted(path.rglob("*")):
+                if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES and not p.name.startswith("."):
+                    found[p] = None
+        elif path.exists():
+            found[path] = None
+        else:
+            raise UsageError(f"{path} does not exist; pass folders or recordings that do.")
+    if not found:
+        raise UsageError(f"No recordings in {', '.join(map(str, paths))}; "
+                         f"recordings end in {', '.join(AUDIO_SUFFIXES)}.")
+    return [Recording(p, _rep(p, pattern), p.stat().st_mtime) for p in found]
+
+
+def fingerprint(pack: Pack, settings: Settings) -> str:
+    """Everything besides the recording's content that decides its result."""
+    return "|".join([__version__, code_hash(), repr(pack.rules), repr(sorted(pack.weights.items())),
+                     settings.engine, settings.model or "bundled", settings.number or pack.number or ""])
+
+
+def grade(recordings: list[Recording], pack: Pack, settings: Settings, *, workers: int, cache: Cache,
+          on_done: Callable[[Graded], None] = lambda g: None) -> list[Graded]:
+    """Grade every recording, from the cache where it can; each result is cached as it arrives."""
+    done: dict[Path, Graded] = {}
+    pending: list[tuple[Recording, str]] = []
+    for recording in recordings:
+        try:
+            content = content_hash(recording.path)
+        except OSError:
+            content = ""  # unreadable: the analysis says so in its own words
+        hit = cache.get(content) if content else None
+        if hit:
+            report, audio = hit
+            graded = Graded(recording, file_from_dict({**report, "file": str(recording.path)}), audio, True)
+            done[recording.path] = graded
+            on_done(graded)
+        else:
+            pending.append((recording, content))
+
+    def finish(recording: Recording, content: str, report: dict, audio: bytes | None) -> None:
+        report = {**report, "file": str(recording.path)}
+        if content and INTERNAL_ERROR not in report.get("error", ""):
+            cache.put(content, report, audio)
+        graded = Graded(recording, file_from_dict(report), audio, False)
+        done[recording.path] = graded
+        on_done(graded)
+
+    if pending and workers <= 1:
+        _init_worker(settings)
+        for recording, content in pending:
+            finish(recording, content, *_grade_one(str(recording.path)))
+    elif pending:
+        context = multiprocessing.get_context("spawn")  # no model state or threads inherited
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                                 initargs=(settings,)) as pool:
+            futures = {pool.submit(_grade_one, str(r.path)): (r, c) for r, c in pending}
+            try:
+                while futures:
+                    ready, _ = wait(futures, return_when=FIRST_COMPLETED)
+                    for future in ready:
+                        recording, content = futures.pop(future)
+                        finish(recording, content, *future.result())
+            except BrokenProcessPool:
+                raise WorkerError("The grading workers could not start (the model would not load); "
+                                  "run with --workers 1 to see why.") from None
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+    return [done[r.path] for r in recordings]
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+_ANALYZER: Analyzer | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _ANALYZER
+    if _ANALYZER is None:
+        _ANALYZER = Analyzer(load_pack(settings.pack), engine=settings.engine, model=settings.model,
+                             number=settings.number, threads=settings.threads)
+
+
+def _grade_one(path: str) -> tuple[dict, bytes | None]:
+    report = _ANALYZER.analyze(path)
+    audio = None
+    if not report.error:
+        try:
+            audio = webm_opus(decode(path))
+        except (AudioError, OSError, ValueError):
+            audio = None  # the report stands without its player
+    return file_to_dict(report), audio
+
+
+def _compile(pattern: str | None) -> re.Pattern | None:
+    if pattern is None:
+        return None
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise UsageError(f"--rep-pattern {pattern!r} is not a valid regular expression ({exc}); fix it.") from None
+    if "rep" not in compiled.groupindex and compiled.groups != 1:
+        raise UsageError(f"--rep-pattern {pattern!r} needs a group (?P<rep>...) that captures the rep's name.")
+    return compiled
+
+
+def _rep(path: Path, pattern: re.Pattern | None) -> str:
+    if pattern is not None:
+        match = pattern.search(path.name)
+        if match:
+            return match.group("rep") if "rep" in pattern.groupindex else match.group(1)
+    return path.parent.name or "."

@@ -1,0 +1,66 @@
+"""FileReport to and from plain data: the JSON contract's per-file object (DESIGN section 5),
+and what the grading cache stores. Add fields, never rename them."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from .findings import Finding, Severity
+from .measures import Measurements, Pause, PhoneNumber
+from .report import AudioInfo, FileReport
+from .transcript import EngineInfo, Transcript, Word
+
+
+def file_to_dict(f: FileReport) -> dict:
+    if f.error:
+        return {"file": f.file, "error": f.error}
+    t = f.transcript
+    return {
+        "file": f.file,
+        "audio": dataclasses.asdict(f.audio),
+        "engine": {"name": t.engine.name, "model": t.engine.model, **dict(t.engine.settings)},
+        "transcript": {
+            "text": t.text,
+            "language": t.language,
+            "words": [{"text": w.text, "start": w.start, "end": w.end, "probability": w.probability} for w in t.words],
+        },
+        "measures": dataclasses.asdict(f.measures),
+        "findings": [
+            {
+                "code": x.code, "name": x.name, "severity": str(x.severity), "message": x.message,
+                "hint": x.hint, "start": x.start, "end": x.end, "words": [list(r) for r in x.words],
+            }
+            for x in f.findings
+        ],
+        "score": f.score,
+    }
+
+
+def file_from_dict(d: dict) -> FileReport:
+    if "error" in d:
+        return FileReport(file=d["file"], error=d["error"])
+    engine = dict(d["engine"])
+    name, model = engine.pop("name"), engine.pop("model")
+    transcript = Transcript(
+        words=tuple(Word(**w) for w in d["transcript"]["words"]),
+        language=d["transcript"]["language"],
+        engine=EngineInfo(name, model, tuple(engine.items())),
+    )
+    m = dict(d["measures"])
+    m["pauses"] = tuple(Pause(**p) for p in m["pauses"])
+    m["phone_numbers"] = tuple(PhoneNumber(**n) for n in m["phone_numbers"])
+    findings = tuple(
+        Finding(
+            code=x["code"], name=x["name"], severity=Severity.parse(x["severity"]), message=x["message"],
+            hint=x["hint"], start=x["start"], end=x["end"], words=tuple(tuple(r) for r in x["words"]),
+        )
+        for x in d["findings"]
+    )
+    return FileReport(
+        file=d["file"],
+        audio=AudioInfo(**d["audio"]),
+        transcript=transcript,
+        measures=Measurements(**m),
+        findings=findings,
+        score=d["score"],
+    )

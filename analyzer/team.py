@@ -1,0 +1,88 @@
+"""A team's picture from its graded recordings: per rep, per rule, and reps who leave the same
+message every time (guidance 001, point 7: "You leave the same voice mail message")."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from itertools import combinations
+
+from .batch import Graded
+from .text import normalise
+
+# Transcripts at least this alike are the same message (the transcriber differs a little each time).
+SAME_MESSAGE_SIMILARITY = 0.9
+
+
+@dataclass(frozen=True)
+class RepSummary:
+    rep: str
+    recordings: int
+    graded: int  # recordings that could be analysed
+    mean_score: float | None
+    first_score: int | None
+    latest_score: int | None
+    top_flags: tuple[tuple[str, int], ...]  # (rule, recordings it fired in), most frequent first
+    same_message: tuple[tuple[str, str, float], ...]  # (file, file, similarity)
+
+    @property
+    def trend(self) -> int | None:
+        """Points gained from the first recording to the latest."""
+        if self.graded < 2:
+            return None
+        return self.latest_score - self.first_score
+
+
+@dataclass(frozen=True)
+class TeamReport:
+    pack: str
+    rules: tuple[str, ...]  # the active rules, in pack order
+    recordings: tuple[Graded, ...]  # the latest of each rep last
+    reps: tuple[RepSummary, ...]
+    rule_counts: dict[str, int]  # recordings each rule fired in
+
+    @property
+    def errors(self) -> tuple[Graded, ...]:
+        return tuple(g for g in self.recordings if g.report.error)
+
+    @property
+    def mean_score(self) -> float | None:
+        scores = [g.report.score for g in self.recordings if not g.report.error]
+        return round(sum(scores) / len(scores), 1) if scores else None
+
+
+def summarize(graded: list[Graded], *, pack: str, rules: list[str]) -> TeamReport:
+    ordered = sorted(graded, key=lambda g: (g.recording.rep, g.recording.mtime, g.recording.path.name))
+    reps = []
+    for rep in sorted({g.recording.rep for g in ordered}):
+        mine = [g for g in ordered if g.recording.rep == rep]
+        reps.append(_rep_summary(rep, mine))
+    counts = Counter(name for g in ordered for name in {f.name for f in g.report.findings})
+    return TeamReport(pack, tuple(rules), tuple(ordered), tuple(reps), {r: counts.get(r, 0) for r in rules})
+
+
+def _rep_summary(rep: str, mine: list[Graded]) -> RepSummary:
+    ok = [g for g in mine if not g.report.error]
+    scores = [g.report.score for g in ok]
+    flags = Counter(name for g in ok for name in {f.name for f in g.report.findings})
+    return RepSummary(
+        rep=rep,
+        recordings=len(mine),
+        graded=len(ok),
+        mean_score=round(sum(scores) / len(scores), 1) if scores else None,
+        first_score=scores[0] if scores else None,
+        latest_score=scores[-1] if scores else None,
+        top_flags=tuple(flags.most_common(3)),
+        same_message=tuple(_same_messages(ok)),
+    )
+
+
+def _same_messages(graded: list[Graded]) -> list[tuple[str, str, float]]:
+    texts = [(g.recording.path.name, normalise(g.report.transcript.text).split()) for g in graded]
+    out = []
+    for (a, wa), (b, wb) in combinations(texts, 2):
+        similarity = SequenceMatcher(None, wa, wb, autojunk=False).ratio()
+        if similarity >= SAME_MESSAGE_SIMILARITY:
+            out.append((a, b, round(similarity, 2)))
+    return out

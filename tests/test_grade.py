@@ -1,0 +1,209 @@
+"""`voicemail grade`: a team's folder in, four reports out, cached by content, resumable."""
+
+import csv
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from analyzer.serialize import file_from_dict, file_to_dict
+from conftest import SAMPLES
+from tools import require_tool
+
+TEAM = {
+    "alice": ["good_espeak_us.wav", "follow_up_flite_slt.mp3"],
+    "bob": ["once_fast_festival.ogg", "wrong_digit_espeak.ogg", "fast_talker_espeak.wav"],
+    "carol": ["noisy_office_flite_rms.webm"],
+}
+
+
+def voicemail(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "analyzer", *map(str, args)], capture_output=True, text=True, **kw)
+
+
+@pytest.fixture
+def team(tmp_path):
+    root = tmp_path / "team"
+    for rep, names in TEAM.items():
+        (root / rep).mkdir(parents=True)
+        for name in names:
+            shutil.copy(SAMPLES / name, root / rep / name)
+    return root
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """One real grading run of the team with 2 workers, and what it wrote."""
+    base = tmp_path_factory.mktemp("graded")
+    root = base / "team"
+    for rep, names in TEAM.items():
+        (root / rep).mkdir(parents=True)
+        for name in names:
+            shutil.copy(SAMPLES / name, root / rep / name)
+    out, cache = base / "out", base / "cache"
+    start = time.perf_counter()
+    run = voicemail("grade", root, "--out", out, "--cache", cache, "--workers", "2", "--fail-on", "never")
+    first_s = time.perf_counter() - start
+    return {"root": root, "out": out, "cache": cache, "run": run, "first_s": first_s}
+
+
+def test_four_reports_agree_with_per_file_analyses(graded, analyzer):
+    run, out, root = graded["run"], graded["out"], graded["root"]
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["recordings.csv", "report.html", "report.json", "reps.csv"]
+    doc = json.loads((out / "report.json").read_text())
+    assert doc["schema_version"] == 1 and doc["kind"] == "grade"
+    rows = {row["file"]: row for row in csv.DictReader((out / "recordings.csv").open())}
+    assert len(doc["files"]) == len(rows) == 6
+    for rep, names in TEAM.items():
+        for name in names:
+            path = root / rep / name
+            single = analyzer.analyze(path)
+            [entry] = [f for f in doc["files"] if f["file"] == str(path)]
+            assert entry["rep"] == rep
+            assert entry["score"] == single.score
+            assert {f["name"] for f in entry["findings"]} == {f.name for f in single.findings}
+            row = rows[str(path)]
+            assert row["rep"] == rep and int(row["score"]) == single.score
+            fired = {f.name for f in single.findings}
+            for rule in ("number-too-fast", "self-focused-opener", "no-benefit-claim", "speaking-too-fast"):
+                assert row[rule] == str(int(rule in fired))
+            rates = [n.digits_per_s for n in single.measures.phone_numbers if n.digits_per_s is not None]
+            assert float(row["fastest_digits_per_s"]) == max(rates)
+
+    reps = {row["rep"]: row for row in csv.DictReader((out / "reps.csv").open())}
+    assert set(reps) == set(TEAM)
+    bob = [f for f in doc["files"] if f["rep"] == "bob"]
+    assert float(reps["bob"]["mean_score"]) == pytest.approx(sum(f["score"] for f in bob) / 3, abs=0.05)
+    assert "number-too-fast (1)" in reps["bob"]["most_frequent_flags"]
+    rule_counts = {r["name"]: r["recordings"] for r in doc["rules"]}
+    assert rule_counts["self-focused-opener"] == 1 and rule_counts["number-not-repeated"] == 1
+
+
+def test_second_run_comes_from_the_cache_and_is_much_faster(graded):
+    start = time.perf_counter()
+    run = voicemail("grade", graded["root"], "--out", graded["out"], "--cache", graded["cache"], "--fail-on", "never")
+    second_s = time.perf_counter() - start
+    assert run.returncode == 0
+    assert "(6 from the cache)" in run.stderr
+    assert all(f["from_cache"] for f in json.loads((graded["out"] / "report.json").read_text())["files"])
+    assert graded["first_s"] / second_s >= 10, (graded["first_s"], second_s)
+
+
+def test_a_changed_pack_is_graded_again(graded, tmp_path):
+    pack = tmp_path / "p.toml"
+    pack.write_text('[pack]\nextends = "default"\n[rules.message-too-long]\nmax = 20.0\n')
+    run = voicemail("grade", graded["root"] / "carol", "--out", tmp_path / "o", "--cache", graded["cache"],
+                    "--pack", pack, "--fail-on", "never")
+    assert "(0 from the cache)" in run.stderr
+
+
+def test_interrupted_run_resumes_with_only_the_rest(team, tmp_path):
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    child = subprocess.Popen([sys.executable, "-m", "analyzer", "grade", str(team), "--out", str(out),
+                              "--cache", str(cache), "--workers", "1"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while len(list(cache.rglob("*.json"))) < 2 and time.time() < deadline:
+        time.sleep(0.05)
+    child.send_signal(signal.SIGINT)  # Ctrl-C
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130, err
+    assert "run the same command again to resume" in err and "Traceback" not in err
+    assert not out.exists()  # no half-written report
+    done_before = len(list(cache.rglob("*.json")))
+    assert 2 <= done_before < 6
+
+    run = voicemail("grade", team, "--out", out, "--cache", cache, "--workers", "1", "--fail-on", "never")
+    assert run.returncode == 0
+    assert f"({done_before} from the cache)" in run.stderr
+    files = json.loads((out / "report.json").read_text())["files"]
+    assert sum(not f["from_cache"] for f in files) == 6 - done_before
+
+
+def test_bad_files_are_listed_and_the_good_one_graded(tmp_path):
+    rep = tmp_path / "team" / "dana"
+    rep.mkdir(parents=True)
+    (rep / "empty.wav").write_bytes(b"")
+    (rep / "notes.wav").write_text("call me maybe")
+    shutil.copy(SAMPLES / "good_espeak_us.wav", rep / "monday.wav")
+    out = tmp_path / "out"
+    run = voicemail("grade", tmp_path / "team", "--out", out, "--no-cache")
+    assert run.returncode == 2  # some input could not be used
+    assert run.stderr.count("could not be analysed") == 2 and "Traceback" not in run.stderr
+    rows = {r["file"].rsplit("/", 1)[1]: r for r in csv.DictReader((out / "recordings.csv").open())}
+    assert rows["monday.wav"]["score"] == "100" and rows["monday.wav"]["error"] == ""
+    assert rows["empty.wav"]["error"].endswith("is empty (0 bytes); record or copy the message again.")
+    assert "could not be read as audio" in rows["notes.wav"]["error"]
+    reps = list(csv.DictReader((out / "reps.csv").open()))
+    assert reps[0]["recordings"] == "3" and reps[0]["graded"] == "1"
+
+
+def test_same_message_every_time_is_flagged(tmp_path):
+    for name in ("mon.wav", "tue.wav"):
+        (tmp_path / "team" / "erin").mkdir(parents=True, exist_ok=True)
+        shutil.copy(SAMPLES / "good_espeak_us.wav", tmp_path / "team" / "erin" / name)
+    (tmp_path / "team" / "fay").mkdir()
+    shutil.copy(SAMPLES / "good_espeak_us.wav", tmp_path / "team" / "fay" / "mon.wav")
+    shutil.copy(SAMPLES / "wrong_digit_espeak.ogg", tmp_path / "team" / "fay" / "tue.ogg")
+    out = tmp_path / "out"
+    voicemail("grade", tmp_path / "team", "--out", out, "--no-cache", "--workers", "1")
+    reps = {r["rep"]: r for r in json.loads((out / "report.json").read_text())["reps"]}
+    assert reps["erin"]["same_message"] == [{"files": ["mon.wav", "tue.wav"], "similarity": 1.0}]
+    assert reps["fay"]["same_message"] == []  # similar script, different message
+
+
+def test_rep_from_a_pattern_on_the_file_name(tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "good_espeak_us.wav", folder / "alice_monday.wav")
+    shutil.copy(SAMPLES / "once_fast_festival.ogg", folder / "bob_monday.ogg")
+    out = tmp_path / "out"
+    run = voicemail("grade", folder, "--out", out, "--no-cache", "--rep-pattern", r"^(?P<rep>[a-z]+)_",
+                    "--workers", "1", "--fail-on", "never")
+    assert run.returncode == 0, run.stderr
+    assert [r["rep"] for r in csv.DictReader((out / "reps.csv").open())] == ["alice", "bob"]
+    bad = voicemail("grade", folder, "--out", out, "--rep-pattern", "(unclosed")
+    assert bad.returncode == 2 and "not a valid regular expression" in bad.stderr
+
+
+def test_report_opens_in_chromium_and_a_finding_seeks_the_player(graded):
+    chromium = require_tool("chromium")
+    playwright = pytest.importorskip("playwright.sync_api")
+    args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"]
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=args, headless=True)
+        page = browser.new_page()
+        problems = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("request", lambda r: problems.append(f"network: {r.url}") if not r.url.startswith(("file:", "data:")) else None)
+        page.goto((graded["out"] / "report.html").as_uri())
+        assert page.locator("#reps tbody tr").count() == 3
+        assert page.locator("#chart svg rect").count() == 16
+        # the number-too-fast finding of bob's once_fast_festival.ogg
+        section = page.locator("section.recording", has_text="bob / once_fast_festival.ogg")
+        finding = section.locator("button.finding", has_text="number-too-fast")
+        start = float(finding.get_attribute("data-start"))
+        assert start > 10
+        audio = section.locator("audio")
+        page.wait_for_function("a => a.readyState >= 1", arg=audio.element_handle())
+        finding.click()
+        page.wait_for_function(f"a => a.currentTime >= {start - 0.05}", arg=audio.element_handle(), timeout=5000)
+        # sorting the reps table by mean score puts the lowest first
+        page.locator("#reps th[data-key=mean_score]").click()
+        first = page.locator("#reps tbody tr").first.locator("td").nth(2).inner_text()
+        scores = [float(t) for t in page.locator("#reps tbody tr td:nth-child(3)").all_inner_texts()]
+        assert float(first) == min(scores)
+        browser.close()
+    assert problems == []
+
+
+def test_serialised_report_round_trips(analyzer):
+    report = analyzer.analyze(SAMPLES / "once_fast_festival.ogg")
+    assert file_from_dict(json.loads(json.dumps(file_to_dict(report)))) == report
