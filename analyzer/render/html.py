@@ -9,29 +9,47 @@ from datetime import datetime, timezone
 from importlib import resources
 
 from ..pack import Pack
+from ..report import FileReport
 from ..serialize import file_to_dict
 from ..team import TeamReport
 
 
+def recording_data(report: FileReport, *, rep: str, name: str, audio: str | None) -> dict:
+    """What recording.js shows of one analysed recording."""
+    d = file_to_dict(report)
+    m = d["measures"]
+    return {
+        "rep": rep,
+        "file": name,
+        "score": d["score"],
+        "duration": d["audio"]["duration_s"],
+        "speech": [m["speech_start_s"], m["speech_end_s"]],
+        "audio": audio,
+        "words": [[w["text"], w["start"], w["end"]] for w in d["transcript"]["words"]],
+        "findings": d["findings"],
+        "measures": m,
+    }
+
+
+def page(name: str, data: dict) -> str:
+    """A page of this package with the recording view and its data put in."""
+    folder = resources.files("analyzer.render")
+    text = folder.joinpath(name).read_text(encoding="utf-8")
+    # "</" inside the JSON would end the <script> element early
+    payload = json.dumps(data).replace("</", "<\\/")
+    return (text.replace("/*RECORDING_CSS*/", folder.joinpath("recording.css").read_text(encoding="utf-8"))
+                .replace("/*RECORDING_JS*/", folder.joinpath("recording.js").read_text(encoding="utf-8"))
+                .replace("/*DATA*/", payload))
+
+
 def team_data(team: TeamReport, pack: Pack) -> dict:
     severity = {r.name: str(r.severity) for r in pack.rules}
-    recordings = []
-    for g in team.recordings:
-        if g.report.error:
-            continue
-        d = file_to_dict(g.report)
-        m = d["measures"]
-        recordings.append({
-            "rep": g.recording.rep,
-            "file": g.recording.path.name,
-            "score": d["score"],
-            "duration": d["audio"]["duration_s"],
-            "speech": [m["speech_start_s"], m["speech_end_s"]],
-            "audio": "data:audio/webm;base64," + base64.b64encode(g.audio).decode() if g.audio else None,
-            "words": [[w["text"], w["start"], w["end"]] for w in d["transcript"]["words"]],
-            "findings": d["findings"],
-            "measures": m,
-        })
+    recordings = [
+        recording_data(g.report, rep=g.recording.rep, name=g.recording.path.name,
+                       audio="data:audio/webm;base64," + base64.b64encode(g.audio).decode() if g.audio else None)
+        for g in team.recordings
+        if not g.report.error
+    ]
     return {
         "pack": team.pack,
         "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -50,7 +68,4 @@ def team_data(team: TeamReport, pack: Pack) -> dict:
 
 
 def render(team: TeamReport, pack: Pack) -> str:
-    page = resources.files("analyzer.render").joinpath("grade.html").read_text(encoding="utf-8")
-    # "</" inside the JSON would end the <script> element early
-    payload = json.dumps(team_data(team, pack)).replace("</", "<\\/")
-    return page.replace("/*DATA*/", payload)
+    return page("grade.html", team_data(team, pack))

@@ -1,0 +1,74 @@
+// One recording's view, shared by the grading report (grade.html) and the practice page:
+// a player, the findings on a timeline under the waveform (click one to play from there),
+// the transcript with the flagged words marked, the measurements.
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "class") node.className = v; else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const child of children) if (child !== null && child !== undefined) node.append(child);
+  return node;
+}
+const clock = s => `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4, "0")}`;
+const grade = s => s >= 80 ? "good" : s >= 50 ? "fair" : "poor";
+
+// one recording: player, findings on a timeline (click to play from there), marked transcript
+function recordingView(r, index) {
+  const audio = el("audio", {controls: "", preload: "auto", src: r.audio || ""});
+  const seek = t => { audio.currentTime = t; const p = audio.play(); if (p) p.catch(() => {}); };
+  const duration = Math.max(r.duration, 0.1), pct = t => `${100 * t / duration}%`;
+  const timeline = el("div", {class: "timeline", title: "findings along the recording"},
+    el("div", {class: "speech", style: `left:${pct(r.speech[0])};width:${pct(r.speech[1] - r.speech[0])}`}));
+  const wave = el("canvas", {class: "waveform", width: "1000", height: "48", "aria-hidden": "true"});
+  if (r.audio) drawWaveform(wave, r.audio);
+  const head = el("div", {class: "playhead", style: "left:0"});
+  timeline.append(head);
+  audio.addEventListener("timeupdate", () => { head.style.left = pct(audio.currentTime); });
+  const list = el("div", {});
+  for (const f of r.findings) {
+    const at = f.start ?? 0;
+    if (f.start !== null) {
+      timeline.append(el("button", {class: `mark sev-${f.severity}`, title: `${f.name}: ${f.message}`,
+        style: `left:${pct(f.start)};width:${pct(Math.max(f.end - f.start, 0))}`, "data-start": at,
+        onclick: () => seek(at)}));
+    }
+    list.append(el("button", {class: `finding sev-${f.severity}`, "data-start": at, onclick: () => seek(at)},
+      el("b", {}, f.start === null ? "whole message" : `${clock(f.start)}–${clock(f.end)}`), ` ${f.severity} `,
+      el("b", {}, f.name), ` (${f.code}) ${f.message}`, el("br"), el("span", {class: "hint"}, "→ " + f.hint)));
+  }
+  const rank = {info: 1, warning: 2, error: 3}, worst = {};
+  for (const f of r.findings) for (const [a, b] of f.words) for (let i = a; i <= b; i++)
+    if (!worst[i] || rank[f.severity] > rank[worst[i]]) worst[i] = f.severity;
+  const words = el("p", {class: "transcript"});
+  r.words.forEach((w, i) => {
+    const span = el("span", {class: worst[i] ? `w-${worst[i]}` : "", "data-start": w[1]}, w[0]);
+    span.addEventListener("click", () => seek(w[1]));
+    words.append(span, " ");
+  });
+  const m = r.measures;
+  const numbers = m.phone_numbers.map(n => `${n.digits} at ${clock(n.start)} (${n.digits_per_s ?? "–"} digits/s)`).join("; ") || "no number said";
+  return el("section", {class: "recording", id: `rec-${index}`},
+    el("h3", {}, `${r.rep} / ${r.file} · `, el("span", {class: "score " + grade(r.score)}, `score ${r.score}`)),
+    audio, wave, timeline, list.childElementCount ? list : el("p", {class: "good"}, "No findings: this message keeps every habit."),
+    words,
+    el("div", {class: "measures"}, `spoken ${m.spoken_length_s} s · ${m.speaking_rate_wpm} wpm · ` +
+      `${m.pauses.length} pause(s) · numbers: ${numbers}`));
+}
+
+// the waveform, decoded by the browser from the player's own source
+async function drawWaveform(canvas, src) {
+  try {
+    const bytes = await (await fetch(src)).arrayBuffer();
+    const buffer = await new OfflineAudioContext(1, 1, 44100).decodeAudioData(bytes);
+    const samples = buffer.getChannelData(0), columns = canvas.width, step = Math.max(1, Math.floor(samples.length / columns));
+    const g = canvas.getContext("2d"), mid = canvas.height / 2;
+    g.fillStyle = "#8a98ab";
+    for (let x = 0; x < columns; x++) {
+      let peak = 0;
+      for (let i = x * step; i < Math.min((x + 1) * step, samples.length); i++) peak = Math.max(peak, Math.abs(samples[i]));
+      const h = Math.max(1, peak * mid);
+      g.fillRect(x, mid - h, 1, 2 * h);
+    }
+  } catch (e) { canvas.remove(); }  // a report without its waveform is still a report
+}
