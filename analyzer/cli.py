@@ -188,6 +188,25 @@ def regress(
 
 
 @app.command()
+def practice(
+    port: int = typer.Option(0, "--port", help="Port on this machine (default: a free one)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; keep 127.0.0.1 to stay private."),
+    data: Optional[Path] = typer.Option(None, "--data", help="Where attempts are kept (default: the user's data folder)."),
+    pack: Optional[str] = PACK,
+    engine: str = ENGINE,
+    model: Optional[str] = MODEL,
+    open_browser: bool = typer.Option(True, "--browser/--no-browser", help="Open the page in the browser."),
+    max_upload_mb: int = typer.Option(25, "--max-upload-mb", help="Largest recording accepted."),
+) -> None:
+    """A rep: record a message in the browser, get scored, try again (a local page)."""
+    from .practice.server import serve
+
+    with _usage_errors():
+        serve(host=host, port=port, data=data, pack=pack, engine=engine, model=model, open_browser=open_browser,
+              max_upload_bytes=max_upload_mb * 2**20)
+
+
+@app.command()
 def rules(
     pack: Optional[str] = typer.Option(None, "--pack", "-p", help="A rule pack to check and list."),
     all_rules: bool = typer.Option(False, "--all", help="Also list the rules the pack turns off."),

@@ -49,7 +49,7 @@ function recordingView(r, index) {
   const m = r.measures;
   const numbers = m.phone_numbers.map(n => `${n.digits} at ${clock(n.start)} (${n.digits_per_s ?? "–"} digits/s)`).join("; ") || "no number said";
   return el("section", {class: "recording", id: `rec-${index}`},
-    el("h3", {}, `${r.rep} / ${r.file} · `, el("span", {class: "score " + grade(r.score)}, `score ${r.score}`)),
+    el("h3", {}, `${r.rep ? r.rep + " / " : ""}${r.file} · `, el("span", {class: "score " + grade(r.score)}, `score ${r.score}`)),
     audio, wave, timeline, list.childElementCount ? list : el("p", {class: "good"}, "No findings: this message keeps every habit."),
     words,
     el("div", {class: "measures"}, `spoken ${m.spoken_length_s} s · ${m.speaking_rate_wpm} wpm · ` +

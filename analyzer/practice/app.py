@@ -1,0 +1,134 @@
+"""The practice web app: record or upload, get scored, see what changed since the last attempt.
+
+Only this machine may connect (bound to 127.0.0.1, and requests naming another host are
+refused); nothing is served from a path a request names: audio is found by attempt number.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from ..clip import AUDIO_SUFFIXES
+from ..pipeline import Analyzer
+from ..render.html import page, recording_data
+from ..serialize import file_from_dict, file_to_dict
+from .store import Attempt, Store
+
+MAX_UPLOAD_BYTES = 25 * 2**20
+CHUNK = 1 << 16
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
+
+
+def create_app(analyzer: Analyzer, data_dir: Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> FastAPI:
+    store = Store(data_dir)
+    analysing = threading.Lock()  # one analysis at a time: the model is shared
+    app = FastAPI(title="voicemail practice", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=LOCAL_HOSTS)
+    app.state.store = store
+
+    @app.exception_handler(HTTPException)
+    async def plain_errors(request: Request, exc: HTTPException):
+        return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
+
+    @app.get("/", response_class=HTMLResponse)
+    def index() -> str:
+        return page("practice.html", {"max_upload_bytes": max_upload_bytes})
+
+    @app.get("/api/attempts")
+    def history() -> dict:
+        return {"attempts": [_summary(a) for a in store.history()]}
+
+    @app.get("/api/attempts/{attempt_id}")
+    def attempt(attempt_id: int) -> dict:
+        found = store.get(attempt_id) or _missing()
+        return _view(found, store.previous(attempt_id))
+
+    @app.get("/api/attempts/{attempt_id}/audio")
+    def audio(attempt_id: int) -> FileResponse:
+        found = store.get(attempt_id) or _missing()
+        return FileResponse(store.audio_dir / found.audio_file)
+
+    @app.get("/api/script")
+    def script() -> dict:
+        return store.script()
+
+    @app.put("/api/script")
+    async def save_script(request: Request) -> dict:
+        try:
+            card = await request.json()
+        except ValueError:
+            card = None
+        if not isinstance(card, dict):
+            raise HTTPException(400, "The script card must be a JSON object with name, company, benefit, number.")
+        return store.save_script(card)
+
+    @app.post("/api/attempts", status_code=201)
+    async def new_attempt(request: Request, audio: UploadFile) -> dict:
+        declared = int(request.headers.get("content-length") or 0)
+        if declared > max_upload_bytes + CHUNK:
+            raise HTTPException(413, _too_big(max_upload_bytes))
+        source = Path(audio.filename or "recording").name
+        suffix = Path(source).suffix.lower()
+        stored = f"{uuid.uuid4().hex}{suffix if suffix in AUDIO_SUFFIXES else '.bin'}"
+        path = store.audio_dir / stored
+        size = 0
+        with path.open("wb") as fh:
+            while chunk := await audio.read(CHUNK):
+                size += len(chunk)
+                if size > max_upload_bytes:
+                    fh.close()
+                    path.unlink(missing_ok=True)
+                    raise HTTPException(413, _too_big(max_upload_bytes))
+                fh.write(chunk)
+        number = store.script()["number"] or None
+
+        def analyse():
+            with analysing:
+                return analyzer.analyze(path, number=number)
+
+        report = await run_in_threadpool(analyse)
+        if report.error:
+            path.unlink(missing_ok=True)
+            # the sentence names our stored copy; the rep knows the file by its own name
+            raise HTTPException(422, report.error.replace(str(path), source))
+        saved = store.add(source=source, audio_file=stored, score=report.score,
+                          report={**file_to_dict(report), "file": source})
+        return _view(saved, store.previous(saved.id))
+
+    return app
+
+
+def _summary(a: Attempt) -> dict:
+    return {"id": a.id, "created_at": a.created_at, "source": a.source, "score": a.score, "flags": a.flags}
+
+
+def _view(a: Attempt, previous: Attempt | None) -> dict:
+    report = file_from_dict(a.report)
+    view = {
+        **_summary(a),
+        "recording": recording_data(report, rep="", name=a.source, audio=f"/api/attempts/{a.id}/audio"),
+    }
+    if previous is not None:
+        view["since_last"] = {
+            "previous_id": previous.id,
+            "previous_score": previous.score,
+            "gone": sorted(set(previous.flags) - set(a.flags)),
+            "came": sorted(set(a.flags) - set(previous.flags)),
+        }
+    return view
+
+
+def _missing():
+    raise HTTPException(404, "There is no such attempt.")
+
+
+def _too_big(limit: int) -> str:
+    return (f"The recording is larger than {limit / 2**20:.0f} MiB; a voicemail is under a minute, "
+            "so record a shorter message or upload a compressed file (M4A, MP3, WebM).")
