@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SAMPLE ?= sample_audio/follow_up_flite_slt.mp3
 
-.PHONY: demo test bench samples clean
+.PHONY: demo test openai bench samples clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,15 +14,24 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
+# The openai-whisper engine: torch 2.13.0 (the CPU build) and openai-whisper without the
+# triton (286 MB) it asks for but does not use on a CPU.
+$(VENV)/.openai: $(VENV)/.installed
+	$(PY) -m pip install --quiet 'torch==2.13.0' 'tiktoken>=0.7' 'more-itertools>=10' 'tqdm>=4'
+	$(PY) -m pip install --quiet --no-deps 'openai-whisper==20250625'
+	touch $@
+
+openai: $(VENV)/.openai
+
 demo: $(VENV)/.installed
 	$(VENV)/bin/voicemail analyze $(SAMPLE) --fail-on never
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(VENV)/.openai
 	$(PY) -m pytest
 	mkdir -p out
 	$(VENV)/bin/voicemail regress sample_audio --junit out/regress-junit.xml
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed $(VENV)/.openai
 	$(PY) benchmarks/corpus.py
 	$(PY) benchmarks/grade.py
 

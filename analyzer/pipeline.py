@@ -9,7 +9,7 @@ import numpy as np
 
 from .checks import Context
 from .clip import Clip, decode
-from .engines import load_engine
+from .engines import Decoding, load_engine
 from .errors import AudioError
 from .measures import measure
 from .pack import Pack
@@ -26,10 +26,10 @@ MIN_MEAN_PROBABILITY = 0.55  # English TTS and speech: 0.73 and up; German 0.45,
 
 class Analyzer:
     def __init__(self, pack: Pack, *, engine: str = "faster-whisper", model: str | None = None,
-                 number: str | None = None, threads: int = 0):
+                 number: str | None = None, threads: int = 0, decoding: Decoding = Decoding()):
         self.pack = pack
         self.number = number or pack.number or None
-        self.engine = load_engine(engine, model, threads=threads)
+        self.engine = load_engine(engine, model, threads=threads, decoding=decoding)
 
     def analyze(self, path, *, number: str | None = None) -> FileReport:
         """Analyse one recording; `number` (the rep's own) overrides the one given at start."""

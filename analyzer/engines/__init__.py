@@ -1,23 +1,57 @@
-"""Speech engines: each turns a Clip into a Transcript."""
+"""Speech engines: each turns a Clip into the same Transcript."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from ..clip import Clip
 from ..errors import UsageError
 from ..transcript import Transcript
 
-ENGINES = ("faster-whisper",)
+ENGINES = ("faster-whisper", "openai-whisper")
+SEED = 1234  # Whisper falls back to sampling when a decode fails; a fixed seed keeps runs identical
+# Speech, digits read one by one included, needs under 6 tokens a second; a decode that loops
+# runs on to Whisper's 448-token limit, several times over with the fallbacks.
+TOKENS_PER_S = 6
+WINDOW_S = 30
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """How the engines decode. The defaults are the product's; PARITY compares the engines."""
+
+    # Greedy decoding (beam 1) dropped the whole second reading of the number in many test files.
+    beam_size: int = 5
+    compute_type: str = "int8"  # faster-whisper; openai-whisper runs float32 on the CPU
+    vad: bool = True  # faster-whisper's Silero VAD: silences over 2 s dropped before decoding
+    fallback: bool = True  # re-decode at higher temperatures when a decode loops or fails
+    cap_tokens: bool = True  # stop a looping decode at TOKENS_PER_S
+
+    def max_tokens(self, duration_s: float) -> int | None:
+        return int(TOKENS_PER_S * min(duration_s, WINDOW_S)) + 30 if self.cap_tokens else None
+
+    @property
+    def temperatures(self) -> tuple[float, ...]:
+        return (0.0, 0.2, 0.4, 0.6, 0.8, 1.0) if self.fallback else (0.0,)
+
+
+# The same computation on both engines: greedy, float32, no VAD (openai-whisper has none), no fallback.
+PARITY = Decoding(beam_size=1, compute_type="float32", vad=False, fallback=False, cap_tokens=True)
 
 
 class Engine(Protocol):
     def transcribe(self, clip: Clip) -> Transcript: ...
 
 
-def load_engine(name: str = "faster-whisper", model: str | None = None, *, threads: int = 0) -> Engine:
+def load_engine(name: str = "faster-whisper", model: str | None = None, *, threads: int = 0,
+                decoding: Decoding = Decoding()) -> Engine:
     if name == "faster-whisper":
         from .faster_whisper import FasterWhisperEngine
 
-        return FasterWhisperEngine(model, threads=threads)
+        return FasterWhisperEngine(model, threads=threads, decoding=decoding)
+    if name == "openai-whisper":
+        from .openai_whisper import OpenAIWhisperEngine
+
+        return OpenAIWhisperEngine(model, threads=threads, decoding=decoding)
     raise UsageError(f"Unknown engine {name!r}; choose one of: {', '.join(ENGINES)}.")

@@ -1,0 +1,73 @@
+"""The second engine: openai-whisper, on the same bundled tiny.en weights, offline.
+
+Install it with `make openai` (torch 2.13.0, the CPU build, and openai-whisper without the
+triton it asks for but does not use on a CPU). The CTranslate2 weights are converted once into
+an openai-whisper checkpoint in the user's cache (ct2_to_openai.py).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..clip import Clip
+from ..errors import ModelError
+from ..model import resolve
+from ..transcript import EngineInfo, Transcript, Word
+from . import SEED, Decoding
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "voicemail-analyzer" / "openai-whisper"
+
+
+class OpenAIWhisperEngine:
+    def __init__(self, model: str | None = None, *, threads: int = 0, decoding: Decoding = Decoding()):
+        try:
+            import torch
+            import whisper
+        except ImportError:
+            raise ModelError(
+                "The openai-whisper engine is not installed; run `make openai` (or pip install torch==2.13.0 "
+                "openai-whisper), or use the default engine."
+            ) from None
+        from .ct2_to_openai import alignment_heads_dump, checkpoint_for
+
+        ref = resolve(model)
+        if not ref.is_directory:
+            raise ModelError(f"The openai-whisper engine needs a model directory, not the name {ref.name!r}; "
+                             "leave --model out to use the bundled tiny.en.")
+        if threads:
+            torch.set_num_threads(threads)
+        self._torch, self._whisper = torch, whisper
+        self._model = whisper.load_model(str(checkpoint_for(Path(ref.location), cache_dir())), device="cpu")
+        # load_model sets no alignment heads for a file: without tiny.en's, word times degrade
+        self._model.set_alignment_heads(alignment_heads_dump(Path(ref.location), self._model.dims.__dict__))
+        self.decoding = decoding
+        self.info = EngineInfo("openai-whisper", ref.name, (("beam_size", decoding.beam_size),
+                                                            ("compute_type", "float32")))
+
+    def transcribe(self, clip: Clip) -> Transcript:
+        self._torch.manual_seed(SEED)
+        beam = self.decoding.beam_size
+        result = self._whisper.transcribe(
+            self._model,
+            clip.samples,
+            language="en",
+            word_timestamps=True,
+            fp16=False,
+            beam_size=beam if beam > 1 else None,
+            best_of=5 if self.decoding.fallback else None,
+            temperature=self.decoding.temperatures,
+            sample_len=self.decoding.max_tokens(clip.duration_s),
+            verbose=None,
+        )
+        words = tuple(
+            Word(w["word"].strip(), round(float(w["start"]), 3), round(float(w["end"]), 3),
+                 round(float(w["probability"]), 4))
+            for segment in result["segments"]
+            for w in segment.get("words", ())
+            if w["word"].strip()
+        )
+        return Transcript(words=words, language=result.get("language") or "en", engine=self.info)
