@@ -61,10 +61,13 @@ def decode(path: str | os.PathLike) -> Clip:
         declared_s = declared_s or _declared_duration_s(container, stream)
         resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE_HZ)
         chunks: list[np.ndarray] = []
+        decoded = 0
         try:
             for frame in container.decode(stream):
-                chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(frame))
-                if sum(len(c) for c in chunks) > MAX_DURATION_S * SAMPLE_RATE_HZ:
+                for piece in resampler.resample(frame):
+                    chunks.append(piece.to_ndarray().reshape(-1))
+                    decoded += len(chunks[-1])
+                if decoded > MAX_DURATION_S * SAMPLE_RATE_HZ:
                     raise AudioError(
                         f"{path} is longer than {MAX_DURATION_S // 60} minutes; "
                         "a voicemail is under a minute, so trim the recording and try again."

@@ -118,3 +118,21 @@ def test_loudness_and_pitch_movement():
     lively = Clip(Path("lively.wav"), "wav", "pcm", SR, 1, samples)
     m_lively = measure(transcript, lively)
     assert m_lively.pitch_variation_st > 2.0
+
+
+def test_long_recordings_are_cut_in_silences():
+    from analyzer.engines.pieces import PIECE_S, cut_points
+
+    # 7 minutes: 40 s of voice, then 1.5 s of silence, over and over
+    layout = [("voice", 40.0), ("silence", 1.5)] * 10
+    clip, spans, _ = build(layout)
+    pieces = cut_points(clip.samples)
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(clip.samples)
+    assert all(a == b for (_, a), (b, _) in zip(pieces, pieces[1:]))  # no gap, no overlap
+    assert len(pieces) == 3
+    for start, end in pieces:
+        assert (end - start) / SR <= PIECE_S
+    for _, cut in pieces[:-1]:
+        t = cut / SR
+        assert not any(a < t < b for a, b in spans), t  # every cut falls in a silence
+    assert cut_points(clip.samples[: 60 * SR]) == [(0, 60 * SR)]

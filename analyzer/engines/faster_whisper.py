@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 
-from ..clip import Clip
+from ..clip import SAMPLE_RATE_HZ, Clip
 from ..errors import ModelError
 from ..model import resolve
 from ..transcript import EngineInfo, Transcript, Word
 from . import SEED, Decoding
+from .pieces import cut_points
 
 
 class FasterWhisperEngine:
@@ -40,21 +41,27 @@ class FasterWhisperEngine:
         import ctranslate2
 
         ctranslate2.set_random_seed(SEED)
-        segments, info = self._model.transcribe(
-            clip.samples,
-            language="en",
-            beam_size=self.decoding.beam_size,
-            word_timestamps=True,
-            temperature=list(self.decoding.temperatures),
-            # Silero VAD (shipped inside faster-whisper) drops silences over 2 s: in them Whisper
-            # hallucinated or looped ("916 916 916 ..."), which cost up to 13 s a file.
-            vad_filter=self.decoding.vad,
-            max_new_tokens=self.decoding.max_tokens(clip.duration_s),
-        )
-        words = tuple(
-            Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 4))
-            for segment in segments  # a lazy generator: consumed exactly once
-            for w in (segment.words or ())
-            if w.word.strip()
-        )
-        return Transcript(words=words, language=info.language or "en", engine=self.info)
+        words: list[Word] = []
+        language = "en"
+        for start, end in cut_points(clip.samples):
+            offset = start / SAMPLE_RATE_HZ
+            segments, info = self._model.transcribe(
+                clip.samples[start:end],
+                language="en",
+                beam_size=self.decoding.beam_size,
+                word_timestamps=True,
+                temperature=list(self.decoding.temperatures),
+                # Silero VAD (shipped inside faster-whisper) drops silences over 2 s: in them Whisper
+                # hallucinated or looped ("916 916 916 ..."), which cost up to 13 s a file.
+                vad_filter=self.decoding.vad,
+                max_new_tokens=self.decoding.max_tokens((end - start) / SAMPLE_RATE_HZ),
+            )
+            words += [
+                Word(w.word.strip(), round(float(w.start) + offset, 3), round(float(w.end) + offset, 3),
+                     round(float(w.probability), 4))
+                for segment in segments  # a lazy generator: consumed exactly once
+                for w in (segment.words or ())
+                if w.word.strip()
+            ]
+            language = info.language or language
+        return Transcript(words=tuple(words), language=language, engine=self.info)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..clip import Clip
+from ..clip import SAMPLE_RATE_HZ, Clip
 from ..errors import ModelError
 from ..model import resolve
 from ..transcript import EngineInfo, Transcript, Word
 from . import SEED, Decoding
+from .pieces import cut_points
 
 
 def cache_dir() -> Path:
@@ -51,23 +52,28 @@ class OpenAIWhisperEngine:
     def transcribe(self, clip: Clip) -> Transcript:
         self._torch.manual_seed(SEED)
         beam = self.decoding.beam_size
-        result = self._whisper.transcribe(
-            self._model,
-            clip.samples,
-            language="en",
-            word_timestamps=True,
-            fp16=False,
-            beam_size=beam if beam > 1 else None,
-            best_of=5 if self.decoding.fallback else None,
-            temperature=self.decoding.temperatures,
-            sample_len=self.decoding.max_tokens(clip.duration_s),
-            verbose=None,
-        )
-        words = tuple(
-            Word(w["word"].strip(), round(float(w["start"]), 3), round(float(w["end"]), 3),
-                 round(float(w["probability"]), 4))
-            for segment in result["segments"]
-            for w in segment.get("words", ())
-            if w["word"].strip()
-        )
-        return Transcript(words=words, language=result.get("language") or "en", engine=self.info)
+        words: list[Word] = []
+        language = "en"
+        for start, end in cut_points(clip.samples):
+            offset = start / SAMPLE_RATE_HZ
+            result = self._whisper.transcribe(
+                self._model,
+                clip.samples[start:end],
+                language="en",
+                word_timestamps=True,
+                fp16=False,
+                beam_size=beam if beam > 1 else None,
+                best_of=5 if self.decoding.fallback else None,
+                temperature=self.decoding.temperatures,
+                sample_len=self.decoding.max_tokens((end - start) / SAMPLE_RATE_HZ),
+                verbose=None,
+            )
+            words += [
+                Word(w["word"].strip(), round(float(w["start"]) + offset, 3), round(float(w["end"]) + offset, 3),
+                     round(float(w["probability"]), 4))
+                for segment in result["segments"]
+                for w in segment.get("words", ())
+                if w["word"].strip()
+            ]
+            language = result.get("language") or language
+        return Transcript(words=tuple(words), language=language, engine=self.info)
