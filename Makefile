@@ -32,6 +32,7 @@ test: $(VENV)/.installed $(VENV)/.openai
 	$(VENV)/bin/voicemail regress sample_audio --junit out/regress-junit.xml
 
 bench: $(VENV)/.installed $(VENV)/.openai
+	$(PY) benchmarks/perf.py
 	$(PY) benchmarks/corpus.py
 	$(PY) benchmarks/grade.py
 
