@@ -31,7 +31,7 @@ class FailOn(str, Enum):
 
 
 PACK = typer.Option(None, "--pack", "-p", help="A rule pack: a TOML file or a shipped pack name.")
-ENGINE = typer.Option("faster-whisper", "--engine", help="Speech engine.")
+ENGINE = typer.Option("faster-whisper", "--engine", help="faster-whisper, or openai-whisper (after make openai).")
 MODEL = typer.Option(None, "--model", help="A model directory or size name (default: bundled tiny.en).")
 
 
