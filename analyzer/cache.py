@@ -9,20 +9,15 @@ import json
 import os
 from pathlib import Path
 
-from .files import write_text_atomic
+from .files import sha256_file, user_cache_dir, write_text_atomic
 
 
 def default_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "voicemail-analyzer" / "grade"
+    return user_cache_dir() / "grade"
 
 
 def content_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return sha256_file(path)
 
 
 def code_hash() -> str:

@@ -1,12 +1,14 @@
-"""Writing outputs so that an interruption never leaves half a file."""
+"""Files this tool writes or checks: atomic writes, checksums, and where its cache lives."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 
 def write_text_atomic(path: Path, text: str) -> None:
+    """Write whole or not at all: an interruption never leaves half a file."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -14,3 +16,17 @@ def write_text_atomic(path: Path, text: str) -> None:
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def user_cache_dir() -> Path:
+    """~/.cache/voicemail-analyzer, or under $XDG_CACHE_HOME."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "voicemail-analyzer"

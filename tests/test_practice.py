@@ -156,7 +156,7 @@ def test_rep_records_with_the_microphone_then_tries_again(analyzer, tmp_path):
             assert page.locator("#result audio").get_attribute("src").startswith("/api/attempts/")
 
             page.set_input_files("#upload", str(second))
-            page.wait_for_function(f"document.querySelector('#score') && document.querySelector('#score').textContent == '100'",
+            page.wait_for_function("document.querySelector('#score') && document.querySelector('#score').textContent == '100'",
                                    timeout=60_000)
             assert "Fixed:" in page.locator("#since-last").inner_text()
             page.wait_for_function("document.querySelectorAll('#history li').length == 2")

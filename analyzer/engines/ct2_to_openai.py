@@ -10,7 +10,6 @@ The checkpoint is made once, cached, and checked against its recorded checksum w
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import struct
@@ -19,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError
-from ..files import write_text_atomic
+from ..files import sha256_file, write_text_atomic
 
 # CTranslate2's DataType enum
 DTYPES = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16}
@@ -117,12 +116,12 @@ def checkpoint_for(model_dir: Path, cache_dir: Path) -> Path:
     """The cached openai-whisper checkpoint for a CTranslate2 model directory, made when missing."""
     import torch
 
-    source = hashlib.sha256((Path(model_dir) / "model.bin").read_bytes()).hexdigest()
+    source = sha256_file(Path(model_dir) / "model.bin")
     path = Path(cache_dir) / f"whisper-{source[:16]}.pt"
     record = path.with_suffix(".json")
     if path.is_file() and record.is_file():
         try:
-            if json.loads(record.read_text())["sha256"] == _sha256(path):
+            if json.loads(record.read_text())["sha256"] == sha256_file(path):
                 return path
         except (ValueError, KeyError, OSError):
             pass  # a damaged cache entry is simply made again
@@ -131,7 +130,7 @@ def checkpoint_for(model_dir: Path, cache_dir: Path) -> Path:
     tmp = path.with_suffix(".tmp")
     torch.save({"dims": dims, "model_state_dict": {k: torch.from_numpy(np.array(a)) for k, a in state.items()}}, tmp)
     tmp.replace(path)
-    write_text_atomic(record, json.dumps({"sha256": _sha256(path), "source_model_bin_sha256": source}))
+    write_text_atomic(record, json.dumps({"sha256": sha256_file(path), "source_model_bin_sha256": source}))
     return path
 
 
@@ -145,11 +144,3 @@ def alignment_heads_dump(model_dir: Path, dims: dict) -> bytes:
     for layer, head in heads:
         mask[layer, head] = True
     return base64.b85encode(gzip.compress(mask.tobytes()))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -7,11 +7,11 @@ an openai-whisper checkpoint in the user's cache (ct2_to_openai.py).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from ..clip import SAMPLE_RATE_HZ, Clip
 from ..errors import ModelError
+from ..files import user_cache_dir
 from ..model import resolve
 from ..transcript import EngineInfo, Transcript, Word
 from . import SEED, Decoding
@@ -19,8 +19,7 @@ from .pieces import cut_points
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "voicemail-analyzer" / "openai-whisper"
+    return user_cache_dir() / "openai-whisper"
 
 
 class OpenAIWhisperEngine:
