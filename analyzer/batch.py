@@ -14,7 +14,7 @@ from typing import Callable
 
 from . import __version__
 from .cache import Cache, code_hash, content_hash
-from .clip import AUDIO_SUFFIXES, decode
+from .clip import AUDIO_SUFFIXES, audio_files, decode
 from .errors import AudioError, UsageError
 from .pack import Pack, load_pack
 from .pipeline import Analyzer
@@ -60,9 +60,7 @@ def find_recordings(paths: list[Path], rep_pattern: str | None = None) -> list[R
     found: dict[Path, None] = {}
     for path in paths:
         if path.is_dir():
-            for p in sorted(path.rglob("*")):
-                if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES and not p.name.startswith("."):
-                    found[p] = None
+            found.update(dict.fromkeys(audio_files(path)))
         elif path.exists():
             found[path] = None
         else:

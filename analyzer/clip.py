@@ -17,6 +17,12 @@ from .errors import AudioError
 SAMPLE_RATE_HZ = 16_000
 # What a folder of recordings is searched for (a file named on the command line is always tried).
 AUDIO_SUFFIXES = (".wav", ".mp3", ".m4a", ".aac", ".mp4", ".ogg", ".oga", ".opus", ".flac", ".webm")
+
+
+def audio_files(folder: Path) -> list[Path]:
+    """The recordings in a folder and its subfolders, hidden files left out."""
+    return sorted(p for p in Path(folder).rglob("*")
+                  if p.suffix.lower() in AUDIO_SUFFIXES and p.is_file() and not p.name.startswith("."))
 MAX_FILE_BYTES = 500 * 1024 * 1024
 MAX_DURATION_S = 30 * 60
 # A container that promises more audio than it yields by this much is truncated.

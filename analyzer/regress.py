@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import expectations
-from .clip import AUDIO_SUFFIXES
+from .clip import audio_files
 from .errors import UsageError
 from .expectations import Change, Check
 from .pipeline import Analyzer
@@ -53,14 +53,10 @@ def find(corpus: Path) -> list[tuple[Path, Path | None]]:
     if not corpus.is_dir():
         raise UsageError(f"{corpus} is not a folder; pass the folder that holds the recordings and their "
                          f"{expectations.SUFFIX} files.")
-    recordings = {
-        p for p in corpus.rglob("*")
-        if p.suffix.lower() in AUDIO_SUFFIXES and p.is_file() and not p.name.startswith(".")
-    }
     pairs = {}
     for path in corpus.rglob(f"*{expectations.SUFFIX}"):
         pairs[expectations.load(path).recording] = path  # a missing recording is reported by analysis
-    for recording in recordings:
+    for recording in audio_files(corpus):
         pairs.setdefault(recording, None)
     if not pairs:
         raise UsageError(f"{corpus} holds no recordings; put the corpus's audio files there.")
