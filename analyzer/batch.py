@@ -14,8 +14,8 @@ from typing import Callable
 
 from . import __version__
 from .cache import Cache, code_hash, content_hash
-from .clip import AUDIO_SUFFIXES, audio_files, decode
-from .errors import AudioError, UsageError
+from .clip import AUDIO_SUFFIXES, audio_files
+from .errors import UsageError
 from .pack import Pack, load_pack
 from .pipeline import Analyzer
 from .preview import webm_opus
@@ -143,12 +143,12 @@ def _init_worker(settings: Settings) -> None:
 
 
 def _grade_one(path: str) -> tuple[dict, bytes | None]:
-    report = _ANALYZER.analyze(path)
+    report, clip = _ANALYZER.analyze_keeping_clip(path)
     audio = None
     if not report.error:
         try:
-            audio = webm_opus(decode(path))
-        except (AudioError, OSError, ValueError):
+            audio = webm_opus(clip)
+        except (OSError, ValueError):
             audio = None  # the report stands without its player
     return file_to_dict(report), audio
 

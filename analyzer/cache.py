@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
-from .files import sha256_file, user_cache_dir, write_text_atomic
+from .files import sha256_file, user_cache_dir, write_bytes_atomic, write_text_atomic
 
 
 def default_dir() -> Path:
@@ -59,9 +58,7 @@ class Cache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             if audio is not None:  # the audio first: a report entry promises its audio is there
-                tmp = path.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_bytes(audio)
-                tmp.replace(self._path(content, ".webm"))
+                write_bytes_atomic(self._path(content, ".webm"), audio)
             write_text_atomic(path, json.dumps(report))
         except OSError:
             pass  # a full or read-only cache costs a re-analysis next time, nothing else

@@ -33,19 +33,24 @@ class Analyzer:
 
     def analyze(self, path, *, number: str | None = None) -> FileReport:
         """Analyse one recording; `number` (the rep's own) overrides the one given at start."""
+        return self.analyze_keeping_clip(path, number=number)[0]
+
+    def analyze_keeping_clip(self, path, *, number: str | None = None) -> tuple[FileReport, Clip | None]:
+        """The report, and the decoded Clip for callers that need the audio too (None if it did not decode)."""
+        clip = None
         try:
-            return self._analyze(path, number or self.number)
+            clip = decode(path)
+            return self._analyze(path, clip, number or self.number), clip
         except AudioError as exc:
-            return FileReport(file=str(path), error=str(exc))
+            return FileReport(file=str(path), error=str(exc)), clip
         except Exception as exc:  # a bug must not cost the rest of a batch, nor show a traceback
             return FileReport(
                 file=str(path),
                 error=f"{path} could not be analysed because of an internal error ({type(exc).__name__}: {exc}); "
                 "please report it with the recording.",
-            )
+            ), clip
 
-    def _analyze(self, path, number: str | None) -> FileReport:
-        clip = decode(path)
+    def _analyze(self, path, clip: Clip, number: str | None) -> FileReport:
         _check_clip(clip)
         transcript = self.engine.transcribe(clip)
         _check_transcript(clip, transcript)

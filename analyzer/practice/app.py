@@ -18,7 +18,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from ..clip import AUDIO_SUFFIXES
 from ..pipeline import Analyzer
 from ..render.html import page, recording_data
-from ..serialize import file_from_dict, file_to_dict
+from ..serialize import file_to_dict
 from .store import Attempt, Store
 
 MAX_UPLOAD_BYTES = 25 * 2**20
@@ -110,10 +110,9 @@ def _summary(a: Attempt) -> dict:
 
 
 def _view(a: Attempt, previous: Attempt | None) -> dict:
-    report = file_from_dict(a.report)
     view = {
         **_summary(a),
-        "recording": recording_data(report, rep="", name=a.source, audio=f"/api/attempts/{a.id}/audio"),
+        "recording": recording_data(a.report, rep="", name=a.source, audio=f"/api/attempts/{a.id}/audio"),
     }
     if previous is not None:
         view["since_last"] = {

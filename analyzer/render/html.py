@@ -9,14 +9,12 @@ from datetime import datetime, timezone
 from importlib import resources
 
 from ..pack import Pack
-from ..report import FileReport
 from ..serialize import file_to_dict
 from ..team import TeamReport
 
 
-def recording_data(report: FileReport, *, rep: str, name: str, audio: str | None) -> dict:
-    """What recording.js shows of one analysed recording."""
-    d = file_to_dict(report)
+def recording_data(d: dict, *, rep: str, name: str, audio: str | None) -> dict:
+    """What recording.js shows of one analysed recording, from its JSON (serialize.file_to_dict)."""
     m = d["measures"]
     return {
         "rep": rep,
@@ -45,7 +43,7 @@ def page(name: str, data: dict) -> str:
 def team_data(team: TeamReport, pack: Pack) -> dict:
     severity = {r.name: str(r.severity) for r in pack.rules}
     recordings = [
-        recording_data(g.report, rep=g.recording.rep, name=g.recording.path.name,
+        recording_data(file_to_dict(g.report), rep=g.recording.rep, name=g.recording.path.name,
                        audio="data:audio/webm;base64," + base64.b64encode(g.audio).decode() if g.audio else None)
         for g in team.recordings
         if not g.report.error
