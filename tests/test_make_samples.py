@@ -1,11 +1,18 @@
-"""The committed corpus is exactly what tools/make_samples.py builds: the generator is deterministic."""
+"""The committed corpus is what tools/make_samples.py builds: the generator is deterministic.
+
+The truth (timings, rules) must match exactly. The encoded bytes match exactly too, except where
+the encoder itself picks CPU-specific kernels (libopus: SSE, AVX2 and AVX-512 paths round
+differently): then the decoded audio must match the committed recording's to within 40 dB.
+"""
 
 import importlib.util
 import json
 import sys
 
+import numpy as np
 import pytest
 
+from analyzer.clip import decode
 from conftest import ROOT, SAMPLES
 from tools import require_tool
 
@@ -15,12 +22,22 @@ sys.modules["make_samples"] = make_samples  # its dataclasses look themselves up
 spec.loader.exec_module(make_samples)
 
 
+# Encoders whose output bytes depend on the CPU's instruction set (libopus dispatches at run time).
+CPU_DEPENDENT_ENCODERS = {"opus", "webm"}
+
+
 @pytest.mark.parametrize("spec", make_samples.SPECS, ids=[s.name for s in make_samples.SPECS])
 def test_rebuilt_recording_matches_the_committed_one(tmp_path, spec):
     for tool in ("espeak-ng", "flite", "text2wave", "ffmpeg"):
         require_tool(tool)
     built = make_samples.build(spec, tmp_path)
-    assert built.read_bytes() == (SAMPLES / built.name).read_bytes()
+    committed = SAMPLES / built.name
+    if built.read_bytes() != committed.read_bytes():
+        assert spec.fmt in CPU_DEPENDENT_ENCODERS, f"{built.name}: the bytes differ, and its encoder is exact"
+        ours, theirs = decode(built).samples, decode(committed).samples
+        assert len(ours) == len(theirs)
+        error = np.sqrt(np.mean((ours - theirs) ** 2)) / np.sqrt(np.mean(theirs**2))
+        assert 20 * np.log10(max(error, 1e-12)) < -40, f"{built.name}: decoded audio differs by {error:.1%}"
     expected = f"{spec.name}.expected.json"
     assert json.loads((tmp_path / expected).read_text()) == json.loads((SAMPLES / expected).read_text())
 
