@@ -57,6 +57,7 @@ class Hit:
     start: float | None = None
     end: float | None = None
     words: tuple[tuple[int, int], ...] = ()
+    doubt: str = ""  # why the measurement behind it could not be confirmed, if it could not
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class Threshold:
         start_key, end_key = MEASURE_SPANS.get(self.measure, (None, None))
         start = getattr(ctx.measures, start_key) if start_key else (0.0 if end_key else None)
         end = getattr(ctx.measures, end_key) if end_key else None
-        return [Hit({"value": value, "min": self.min, "max": self.max}, start, end)]
+        return [Hit({"value": value, "min": self.min, "max": self.max}, start, end, doubt=ctx.measures.doubt(self.measure))]
 
 
 @dataclass(frozen=True)

@@ -32,3 +32,4 @@ class Finding:
     start: float | None  # the moment in the recording, or None for the whole message
     end: float | None
     words: tuple[tuple[int, int], ...] = ()  # (first, last) word indices the finding is about
+    doubt: str = ""  # set when the evidence was too weak for the rule's own severity

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import phone
+from .digits import digit_runs
 from .clip import SAMPLE_RATE_HZ, Clip
 from .delivery import Delivery, delivery
 from .signal import frame_energy, gaps, voiced_spans
-from .transcript import Transcript, Word
+from .transcript import Region, Transcript, Word
 
 PAUSE_MIN_S = 0.5
 # Articulation rate leaves out every silence this long, not just the pauses reported.
@@ -22,6 +23,8 @@ WORD_SLACK_S = 0.2
 # Below this span, or above this rate, word times are too coarse to time the digits.
 MIN_NUMBER_SPAN_S = 0.3
 MAX_PLAUSIBLE_DIGITS_PER_S = 10.0
+# Digits heard with less mean confidence than this may not be the digits said.
+LOW_PROBABILITY = 0.4
 # How far a number's edge may move from its word times onto the voice, and how far into the
 # neighbouring word's time its island may reach.
 SNAP_LIMIT_S = 0.8
@@ -75,6 +78,11 @@ class Measurements:
     pitch_median_hz: float | None
     pitch_variation_st: float | None
     loudness_dbfs: float | None
+    # What could not be confirmed: (measurement, why). A rule on a doubted measurement is not an error.
+    doubts: tuple[tuple[str, str], ...] = ()
+
+    def doubt(self, name: str) -> str:
+        return next((why for measure, why in self.doubts if measure == name), "")
 
 
 def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: float | None = None) -> Measurements:
@@ -83,8 +91,10 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
         raise ValueError("measure() needs at least one word")
     energy = frame_energy(clip.samples, SAMPLE_RATE_HZ) if clip is not None else None
     duration = clip.duration_s if clip is not None else (duration_s or words[-1].end)
+    # The second pass's words are speech too: a reading the first pass dropped is no pause.
+    heard = tuple(sorted(words + tuple(w for r in transcript.regions for w in r.words), key=lambda w: w.start))
     if energy is not None:
-        spans = _speech_spans(voiced_spans(energy), words) or _word_spans(words)
+        spans = _speech_spans(voiced_spans(energy), heard) or _word_spans(words)
     else:
         spans = _word_spans(words)
     start, end = float(spans[0][0]), float(spans[-1][1])
@@ -94,7 +104,7 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
     spoken = max(end - start, 1e-6)
     pause_gaps = gaps(spans, min_s=PAUSE_MIN_S)
     silent_s = sum(b - a for a, b in gaps(spans, min_s=ARTICULATION_GAP_S))
-    numbers = _phone_numbers(words, spans if energy is not None else None)
+    numbers, doubts = _phone_numbers(words, transcript.regions, spans if energy is not None else None)
     callback, repeats, end_gap = _callback(numbers, end)
     # Whisper writes "816" for three spoken words: a number's digits count one word each.
     word_count = len(words) + sum(n.digit_count - (n.last_word - n.first_word + 1) for n in numbers)
@@ -125,6 +135,7 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
         pitch_median_hz=voice.pitch_median_hz,
         pitch_variation_st=voice.pitch_variation_st,
         loudness_dbfs=voice.loudness_dbfs,
+        doubts=doubts,
     )
 
 
@@ -151,14 +162,37 @@ def _speech_spans(voiced: list[tuple[float, float]], words: tuple[Word, ...]) ->
     return kept
 
 
-def _phone_numbers(words: tuple[Word, ...], voiced: list[tuple[float, float]] | None) -> tuple[PhoneNumber, ...]:
-    readings = phone.find_readings(words)
+def _phone_numbers(words: tuple[Word, ...], regions: tuple[Region, ...],
+                   voiced: list[tuple[float, float]] | None) -> tuple[tuple[PhoneNumber, ...], tuple[tuple[str, str], ...]]:
+    """Readings from both passes, reconciled: in each region the pass that heard more readings
+    (the second, digit by digit, on a tie); where the passes disagree on how often the callback
+    number was said, or heard digits but no whole number, that is a doubt, not a verdict."""
+    first = [(r, words) for r in phone.find_readings(words)]
+    chosen = list(first)
+    doubts: list[tuple[str, str]] = []
+    for region in regions:
+        inside = [x for x in chosen if region.start <= x[0].start < region.end]
+        second = [(r, region.words) for r in phone.find_readings(region.words)]
+        if second and len(second) >= len(inside):
+            chosen = sorted([x for x in chosen if all(x is not y for y in inside)] + second, key=lambda x: x[0].start)
+        a, b = _repeats([r for r, _ in first]), _repeats([r for r, _ in chosen])
+        if a != b and min(a, b) < 2:
+            doubts.append(("callback_repeats", f"the two transcription passes heard the number {a} and {b} time(s)"))
+    if not chosen:
+        fragments = [r.text for ws in (words, *(r.words for r in regions)) for r in digit_runs(ws)
+                     if len(r.digits) >= phone.MIN_FRAGMENT_DIGITS]
+        if fragments:
+            doubts.append(("phone_number_count", f"digits were heard ({', '.join(fragments[:3])}) but no whole number"))
+    readings = [r for r, _ in chosen]
     ids = phone.group(readings)
+    low = [r for (r, ws) in chosen if _mean_probability(ws, r) < LOW_PROBABILITY]
+    if low and _repeats(readings) < 2:
+        doubts.append(("callback_repeats", "the transcriber was unsure of the number's digits"))
     out = []
-    for reading, number in zip(readings, ids):
+    for (reading, source), number in zip(chosen, ids):
         start, end = reading.start, reading.end
         if voiced:
-            start, end = _snap_to_voice(voiced, words, reading.first_word, reading.last_word)
+            start, end = _snap_to_voice(voiced, source, reading.first_word, reading.last_word)
             end = max(end, start)
         rate, note = None, ""
         count = _spoken_digit_count(reading.digits)
@@ -168,23 +202,43 @@ def _phone_numbers(words: tuple[Word, ...], voiced: list[tuple[float, float]] | 
             note = "word times are too coarse to time these digits"
         else:
             rate = round(count / (end - start), 2)
+        first_word, last_word = (reading.first_word, reading.last_word) if source is words else _overlapping(words, start, end)
         out.append(
             PhoneNumber(
                 digits=reading.digits,
                 extension=reading.extension,
-                text=" ".join(w.text for w in words[reading.first_word : reading.last_word + 1]),
+                text=" ".join(w.text for w in source[reading.first_word : reading.last_word + 1]),
                 start=round(start, 2),
                 end=round(end, 2),
                 digit_count=count,
                 digits_per_s=rate,
                 number=number,
-                first_word=reading.first_word,
-                last_word=reading.last_word,
+                first_word=first_word,
+                last_word=last_word,
                 loop=reading.loop,
                 note=note,
             )
         )
-    return tuple(out)
+    return tuple(out), tuple(doubts)
+
+
+def _repeats(readings: list[phone.Reading]) -> int:
+    ids = phone.group(readings)
+    return max((ids.count(k) for k in set(ids)), default=0)
+
+
+def _mean_probability(words: tuple[Word, ...], reading: phone.Reading) -> float:
+    span = words[reading.first_word : reading.last_word + 1]
+    return sum(w.probability for w in span) / max(1, len(span))
+
+
+def _overlapping(words: tuple[Word, ...], start: float, end: float) -> tuple[int, int]:
+    """The first pass's words over a span the second pass found (for marking the transcript)."""
+    inside = [i for i, w in enumerate(words) if w.start < end and w.end > start]
+    if inside:
+        return inside[0], inside[-1]
+    nearest = min(range(len(words)), key=lambda i: abs(words[i].start - start))
+    return nearest, nearest
 
 
 def _snap_to_voice(voiced: list[tuple[float, float]], words: tuple[Word, ...], first: int, last: int) -> tuple[float, float]:
@@ -249,5 +303,6 @@ def _callback(numbers: tuple[PhoneNumber, ...], speech_end: float) -> tuple[str 
         counts[n.number] = counts.get(n.number, 0) + 1
         last_end[n.number] = n.end
     best = max(counts, key=lambda k: (counts[k], last_end[k]))
-    first = next(n for n in numbers if n.number == best)
-    return first.digits, counts[best], round(max(0.0, speech_end - last_end[best]), 2)
+    digits = phone.consensus([n.digits for n in numbers if n.number == best and not n.loop] or
+                             [n.digits for n in numbers if n.number == best])
+    return digits, counts[best], round(max(0.0, speech_end - last_end[best]), 2)

@@ -47,15 +47,21 @@ class Rule:
 
     def _finding(self, hit: Hit) -> Finding:
         values = {k: ("-" if v is None else v) for k, v in hit.values.items()}
+        message = self.message.format(**values)
+        severity = self.severity
+        if hit.doubt and severity == Severity.ERROR:
+            # No error on a guess: say what could not be confirmed, at the lowest severity.
+            severity, message = Severity.INFO, f"Could not confirm: {message} ({hit.doubt})"
         return Finding(
             code=self.code,
             name=self.name,
-            severity=self.severity,
-            message=self.message.format(**values),
+            severity=severity,
+            message=message,
             hint=self.hint,
             start=None if hit.start is None else round(hit.start, 2),
             end=None if hit.end is None else round(hit.end, 2),
             words=hit.words,
+            doubt=hit.doubt if severity != self.severity else "",
         )
 
 

@@ -16,6 +16,8 @@ from .digits import Digit, digit_runs
 from .transcript import Word
 
 MIN_DIGITS = 7
+# A run of at least this many digits is part of a number, not "10 hours" or "20 %".
+MIN_FRAGMENT_DIGITS = 3
 MAX_DIGITS = 11
 LOOP_MIN_DIGITS = 30
 # Cost of a reading's length: 10 (area code + local) is the usual, 7 and 11 are complete too.
@@ -74,9 +76,12 @@ def split_run(digits: list[Digit]) -> list[tuple[list[Digit], bool]]:
 
 
 def same_number(a: str, b: str) -> bool:
-    """Two readings of one number: equal but for one dropped, doubled or misheard digit."""
+    """Two readings of one number: equal but for a dropped, doubled or misheard digit; a 10-digit
+    reading may differ by two dropped or doubled digits ("zero zero" collapsed in one reading,
+    expanded in the other), but two digits swapped for others make another number."""
     a, b = national(a), national(b)
-    if _distance(a, b) <= 1:
+    distance = _distance(a, b)
+    if distance <= 1 or (distance == 2 and len(a) != len(b) and min(len(a), len(b)) >= 9):
         return True
     # A 7-digit local reading of a 10-digit number.
     short, long_ = sorted((a, b), key=len)
@@ -84,18 +89,28 @@ def same_number(a: str, b: str) -> bool:
 
 
 def group(readings: list[Reading]) -> list[int]:
-    """For each reading, the index of the distinct number it belongs to (in order of first mention)."""
-    representatives: list[str] = []
+    """For each reading, the index of the distinct number it belongs to (in order of first mention).
+
+    A reading joins the first number whose every reading so far it matches, so two different
+    numbers cannot be chained together through readings halfway between them.
+    """
+    members: list[list[str]] = []
     ids: list[int] = []
     for reading in readings:
-        for k, rep in enumerate(representatives):
-            if same_number(reading.digits, rep):
+        for k, known in enumerate(members):
+            if all(same_number(reading.digits, other) for other in known):
+                known.append(reading.digits)
                 ids.append(k)
                 break
         else:
-            representatives.append(reading.digits)
-            ids.append(len(representatives) - 1)
+            members.append([reading.digits])
+            ids.append(len(members) - 1)
     return ids
+
+
+def consensus(readings: list[str]) -> str:
+    """The digits the readings of one number agree on: the reading closest to all the others."""
+    return min(readings, key=lambda r: (sum(_distance(national(r), national(o)) for o in readings), -len(r)))
 
 
 def national(digits: str) -> str:

@@ -9,7 +9,7 @@ import numpy as np
 
 from .checks import Context
 from .clip import Clip, decode
-from .engines import Decoding, load_engine
+from .engines import Decoding, load_engine, number_pass
 from .errors import AudioError
 from .measures import measure
 from .pack import Pack
@@ -54,6 +54,7 @@ class Analyzer:
         _check_clip(clip)
         transcript = self.engine.transcribe(clip)
         _check_transcript(clip, transcript)
+        transcript = number_pass.refine(self.engine, clip, transcript)
         measures = measure(transcript, clip)
         findings = self.pack.check(Context(transcript, measures, number))
         return FileReport(

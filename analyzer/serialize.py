@@ -8,7 +8,7 @@ import dataclasses
 from .findings import Finding, Severity
 from .measures import Measurements, Pause, PhoneNumber
 from .report import AudioInfo, FileReport
-from .transcript import EngineInfo, Transcript, Word
+from .transcript import EngineInfo, Region, Transcript, Word
 
 
 def file_to_dict(f: FileReport) -> dict:
@@ -22,13 +22,16 @@ def file_to_dict(f: FileReport) -> dict:
         "transcript": {
             "text": t.text,
             "language": t.language,
-            "words": [{"text": w.text, "start": w.start, "end": w.end, "probability": w.probability} for w in t.words],
+            "words": _words(t.words),
+            # the digit-focused second pass over the number (engines/number_pass.py)
+            "regions": [{"start": r.start, "end": r.end, "words": _words(r.words)} for r in t.regions],
         },
         "measures": dataclasses.asdict(f.measures),
         "findings": [
             {
                 "code": x.code, "name": x.name, "severity": str(x.severity), "message": x.message,
                 "hint": x.hint, "start": x.start, "end": x.end, "words": [list(r) for r in x.words],
+                "doubt": x.doubt,
             }
             for x in f.findings
         ],
@@ -45,14 +48,18 @@ def file_from_dict(d: dict) -> FileReport:
         words=tuple(Word(**w) for w in d["transcript"]["words"]),
         language=d["transcript"]["language"],
         engine=EngineInfo(name, model, tuple(engine.items())),
+        regions=tuple(Region(r["start"], r["end"], tuple(Word(**w) for w in r["words"]))
+                      for r in d["transcript"].get("regions", ())),
     )
     m = dict(d["measures"])
     m["pauses"] = tuple(Pause(**p) for p in m["pauses"])
     m["phone_numbers"] = tuple(PhoneNumber(**n) for n in m["phone_numbers"])
+    m["doubts"] = tuple(tuple(d) for d in m.get("doubts", ()))
     findings = tuple(
         Finding(
             code=x["code"], name=x["name"], severity=Severity.parse(x["severity"]), message=x["message"],
             hint=x["hint"], start=x["start"], end=x["end"], words=tuple(tuple(r) for r in x["words"]),
+            doubt=x.get("doubt", ""),
         )
         for x in d["findings"]
     )
@@ -64,3 +71,7 @@ def file_from_dict(d: dict) -> FileReport:
         findings=findings,
         score=d["score"],
     )
+
+
+def _words(words: tuple[Word, ...]) -> list[dict]:
+    return [{"text": w.text, "start": w.start, "end": w.end, "probability": w.probability} for w in words]

@@ -21,10 +21,20 @@ class EngineInfo:
 
 
 @dataclass(frozen=True)
+class Region:
+    """A stretch where a number is said, transcribed a second time, digit by digit."""
+
+    start: float
+    end: float
+    words: tuple[Word, ...]
+
+
+@dataclass(frozen=True)
 class Transcript:
     words: tuple[Word, ...]
     language: str
     engine: EngineInfo
+    regions: tuple[Region, ...] = ()  # the digit-focused second pass (engines/number_pass.py)
 
     @property
     def text(self) -> str:

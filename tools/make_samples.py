@@ -41,6 +41,11 @@ TRUTH_SILENCE_S = 0.25
 
 
 NUMBER_WORDS = "zero one two three four five six seven eight nine".split()
+FESTIVAL_VOICES = {"kal": "kal_diphone", "ked": "ked_diphone", "slt": "cmu_us_slt_arctic_hts"}
+# Debian's asterisk-core-sounds-en-wav: a real person (Allison) saying each digit.
+HUMAN_DIGITS = Path("/usr/share/asterisk/sounds/en_US_f_Allison/digits")
+HUMAN_DIGIT_GAP_S = 0.08
+HUMAN_GROUP_GAP_S = 0.35
 
 
 # --------------------------------------------------------------------------------------------
@@ -81,6 +86,9 @@ class Spec:
     stereo: bool = False
     out_rate: int = 16000
     options: dict = field(default_factory=dict)  # analysis options (e.g. the rep's own number)
+    number_voice: str = ""  # another voice for the numbers, e.g. "human:allison"; default the spec's
+    peak: float = 0.7  # the loudest sample before noise, of full scale (0.1 is -20 dBFS: a quiet phone)
+    clip_db: float = 0.0  # drive the signal this far past full scale, then clip it
 
 
 SAM = "Hi Jordan, this is Sam Carter with Brightline Payroll."
@@ -227,8 +235,11 @@ def synthesize(text: str, voice: str, speed: float, workdir: Path) -> np.ndarray
     elif engine == "festival":
         src = workdir / "tts.txt"
         src.write_text(text)
-        subprocess.run(["text2wave", "-eval", f"(Parameter.set 'Duration_Stretch {1 / speed:.3f})",
+        select = ["-eval", f"(voice_{FESTIVAL_VOICES[name]})"] if name != "kal" else []  # kal is the default
+        subprocess.run(["text2wave", *select, "-eval", f"(Parameter.set 'Duration_Stretch {1 / speed:.3f})",
                         "-o", str(out), str(src)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elif engine == "human":
+        return human_digits(text, speed)
     else:
         raise ValueError(voice)
     audio, rate = sf.read(out, dtype="float32", always_2d=True)
@@ -236,6 +247,25 @@ def synthesize(text: str, voice: str, speed: float, workdir: Path) -> np.ndarray
     if rate != MIX_RATE:
         audio = soxr.resample(audio, rate, MIX_RATE)
     return trim(audio)
+
+
+def human_digits(text: str, speed: float) -> np.ndarray:
+    """Digits read by a real person: Debian's asterisk-core-sounds-en-wav, one recording per digit,
+    joined with short gaps inside a group and longer ones between groups ("816, 916, 6141")."""
+    pieces = []
+    for g, group in enumerate(text.split(",")):
+        if g:
+            pieces.append(np.zeros(int(HUMAN_GROUP_GAP_S / speed * MIX_RATE), dtype=np.float32))
+        for k, word in enumerate(group.split()):
+            if k:
+                pieces.append(np.zeros(int(HUMAN_DIGIT_GAP_S / speed * MIX_RATE), dtype=np.float32))
+            name = "oh" if word == "oh" else str(NUMBER_WORDS.index(word))
+            audio, rate = sf.read(HUMAN_DIGITS / f"{name}.wav", dtype="float32", always_2d=True)
+            audio = trim(soxr.resample(audio.mean(axis=1), rate, MIX_RATE))
+            if speed > 1.0:  # a person reeling the number off: each digit said faster too
+                audio = trim(soxr.resample(audio, MIX_RATE, int(MIX_RATE / speed)))
+            pieces.append(audio)
+    return np.concatenate(pieces)
 
 
 def frame_db(audio: np.ndarray, hop: int) -> np.ndarray:
@@ -282,7 +312,8 @@ def render(spec: Spec, workdir: Path) -> tuple[np.ndarray, dict]:
         if not previous_silence:
             pieces.append(np.zeros(int(SENTENCE_GAP_S * MIX_RATE), dtype=np.float32))
             t += SENTENCE_GAP_S
-        audio = synthesize(spoken(part), spec.voice, spec.rate * part.speed, workdir)
+        voice = spec.number_voice if isinstance(part, Number) and spec.number_voice else spec.voice
+        audio = synthesize(spoken(part), voice, spec.rate * part.speed, workdir)
         start, end = t, t + len(audio) / MIX_RATE
         segments.append((start, end))
         if isinstance(part, Number):
@@ -311,7 +342,7 @@ def render(spec: Spec, workdir: Path) -> tuple[np.ndarray, dict]:
 
 
 def degrade(spec: Spec, audio: np.ndarray) -> np.ndarray:
-    audio = audio / max(1e-9, float(np.max(np.abs(audio)))) * 0.7
+    audio = audio / max(1e-9, float(np.max(np.abs(audio)))) * spec.peak * 10 ** (spec.clip_db / 20)
     if spec.noise_snr_db is not None:
         rng = np.random.default_rng(sum(map(ord, spec.name)))
         noise = np.cumsum(rng.standard_normal(len(audio)))  # brown-ish hum, like a room
@@ -332,8 +363,9 @@ ENCODERS = {
     "opus": ["-c:a", "libopus", "-b:a", "24k"],
     "m4a": ["-c:a", "aac", "-b:a", "48k"],
     "webm": ["-c:a", "libopus", "-b:a", "24k", "-f", "webm"],
+    "gsm": ["-c:a", "libgsm_ms"],
 }
-EXTENSIONS = {"mulaw": "wav", "opus": "ogg"}
+EXTENSIONS = {"mulaw": "wav", "opus": "ogg", "gsm": "wav"}
 
 
 def encode(spec: Spec, audio: np.ndarray, workdir: Path, out: Path) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
+
 from ..clip import Clip
 from ..errors import UsageError
 from ..transcript import Transcript
@@ -15,6 +17,10 @@ SEED = 1234  # Whisper falls back to sampling when a decode fails; a fixed seed 
 # runs on to Whisper's 448-token limit, several times over with the fallbacks.
 TOKENS_PER_S = 6
 WINDOW_S = 30
+# The level every engine hears: quiet phones (-20 dBFS peak) lost whole readings to the VAD and
+# the decoder. The 99.9th percentile, not the peak, so one click or a clipped burst cannot set it.
+LEVEL_TARGET = 0.5
+LEVEL_MAX_GAIN = 30.0
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,15 @@ class Decoding:
 
 # The same computation on both engines: greedy, float32, no VAD (openai-whisper has none), no fallback.
 PARITY = Decoding(beam_size=1, compute_type="float32", vad=False, fallback=False, cap_tokens=True)
+
+
+def level(samples: np.ndarray) -> np.ndarray:
+    """Samples scaled so that speech peaks near LEVEL_TARGET, whatever the recording's gain."""
+    if len(samples) == 0:
+        return samples
+    top = float(np.percentile(np.abs(samples), 99.9))
+    gain = min(LEVEL_MAX_GAIN, LEVEL_TARGET / max(top, 1e-6))
+    return (samples * gain).astype(np.float32)
 
 
 class Engine(Protocol):

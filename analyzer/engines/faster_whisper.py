@@ -8,7 +8,7 @@ from ..clip import SAMPLE_RATE_HZ, Clip
 from ..errors import ModelError
 from ..model import resolve
 from ..transcript import EngineInfo, Transcript, Word
-from . import SEED, Decoding
+from . import SEED, Decoding, level
 from .pieces import cut_points
 
 
@@ -41,12 +41,13 @@ class FasterWhisperEngine:
         import ctranslate2
 
         ctranslate2.set_random_seed(SEED)
+        samples = level(clip.samples)
         words: list[Word] = []
         language = "en"
-        for start, end in cut_points(clip.samples):
+        for start, end in cut_points(samples):
             offset = start / SAMPLE_RATE_HZ
             segments, info = self._model.transcribe(
-                clip.samples[start:end],
+                samples[start:end],
                 language="en",
                 beam_size=self.decoding.beam_size,
                 word_timestamps=True,
@@ -56,12 +57,35 @@ class FasterWhisperEngine:
                 vad_filter=self.decoding.vad,
                 max_new_tokens=self.decoding.max_tokens((end - start) / SAMPLE_RATE_HZ),
             )
-            words += [
-                Word(w.word.strip(), round(float(w.start) + offset, 3), round(float(w.end) + offset, 3),
-                     round(float(w.probability), 4))
-                for segment in segments  # a lazy generator: consumed exactly once
-                for w in (segment.words or ())
-                if w.word.strip()
-            ]
+            words += _words(segments, offset)
             language = info.language or language
         return Transcript(words=tuple(words), language=language, engine=self.info)
+
+    def transcribe_region(self, clip: Clip, start_s: float, end_s: float, prompt: str) -> tuple[Word, ...]:
+        """A stretch transcribed again on its own, levelled, with no VAD, steered by a prompt."""
+        import ctranslate2
+
+        ctranslate2.set_random_seed(SEED)
+        a, b = int(start_s * SAMPLE_RATE_HZ), int(end_s * SAMPLE_RATE_HZ)
+        segments, _ = self._model.transcribe(
+            level(clip.samples[a:b]),
+            language="en",
+            beam_size=self.decoding.beam_size,
+            word_timestamps=True,
+            temperature=list(self.decoding.temperatures[:3]),
+            vad_filter=False,  # the stretch is speech by choice; VAD dropped quiet readings
+            initial_prompt=prompt,
+            condition_on_previous_text=False,
+            max_new_tokens=self.decoding.max_tokens(end_s - start_s),
+        )
+        return tuple(_words(segments, a / SAMPLE_RATE_HZ))
+
+
+def _words(segments, offset: float) -> list[Word]:
+    return [
+        Word(w.word.strip(), round(float(w.start) + offset, 3), round(float(w.end) + offset, 3),
+             round(float(w.probability), 4))
+        for segment in segments  # a lazy generator: consumed exactly once
+        for w in (segment.words or ())
+        if w.word.strip()
+    ]

@@ -14,7 +14,7 @@ from ..errors import ModelError
 from ..files import user_cache_dir
 from ..model import resolve
 from ..transcript import EngineInfo, Transcript, Word
-from . import SEED, Decoding
+from . import SEED, Decoding, level
 from .pieces import cut_points
 
 
@@ -50,29 +50,45 @@ class OpenAIWhisperEngine:
 
     def transcribe(self, clip: Clip) -> Transcript:
         self._torch.manual_seed(SEED)
-        beam = self.decoding.beam_size
+        samples = level(clip.samples)
         words: list[Word] = []
         language = "en"
-        for start, end in cut_points(clip.samples):
-            offset = start / SAMPLE_RATE_HZ
-            result = self._whisper.transcribe(
-                self._model,
-                clip.samples[start:end],
-                language="en",
-                word_timestamps=True,
-                fp16=False,
-                beam_size=beam if beam > 1 else None,
-                best_of=5 if self.decoding.fallback else None,
-                temperature=self.decoding.temperatures,
-                sample_len=self.decoding.max_tokens((end - start) / SAMPLE_RATE_HZ),
-                verbose=None,
-            )
-            words += [
-                Word(w["word"].strip(), round(float(w["start"]) + offset, 3), round(float(w["end"]) + offset, 3),
-                     round(float(w["probability"]), 4))
-                for segment in result["segments"]
-                for w in segment.get("words", ())
-                if w["word"].strip()
-            ]
+        for start, end in cut_points(samples):
+            result = self._decode(samples[start:end], self.decoding.temperatures)
+            words += _words(result, start / SAMPLE_RATE_HZ)
             language = result.get("language") or language
         return Transcript(words=tuple(words), language=language, engine=self.info)
+
+    def transcribe_region(self, clip: Clip, start_s: float, end_s: float, prompt: str) -> tuple[Word, ...]:
+        """A stretch transcribed again on its own, levelled, steered by a prompt (as faster-whisper's)."""
+        self._torch.manual_seed(SEED)
+        a, b = int(start_s * SAMPLE_RATE_HZ), int(end_s * SAMPLE_RATE_HZ)
+        result = self._decode(level(clip.samples[a:b]), self.decoding.temperatures[:3],
+                              initial_prompt=prompt, condition_on_previous_text=False)
+        return tuple(_words(result, a / SAMPLE_RATE_HZ))
+
+    def _decode(self, samples, temperatures, **options) -> dict:
+        beam = self.decoding.beam_size
+        return self._whisper.transcribe(
+            self._model,
+            samples,
+            language="en",
+            word_timestamps=True,
+            fp16=False,
+            beam_size=beam if beam > 1 else None,
+            best_of=5 if self.decoding.fallback else None,
+            temperature=temperatures,
+            sample_len=self.decoding.max_tokens(len(samples) / SAMPLE_RATE_HZ),
+            verbose=None,
+            **options,
+        )
+
+
+def _words(result: dict, offset: float) -> list[Word]:
+    return [
+        Word(w["word"].strip(), round(float(w["start"]) + offset, 3), round(float(w["end"]) + offset, 3),
+             round(float(w["probability"]), 4))
+        for segment in result["segments"]
+        for w in segment.get("words", ())
+        if w["word"].strip()
+    ]

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Accuracy of the callback-number rules and the timing on the evaluation corpus, per split.
+
+Tune on dev, report test: `make eval` builds the corpus (tools/make_eval.py), this prints, for
+each split, each in-scope rule's precision, recall and F1, the error-level number findings on
+recordings that keep the habit, the share of readings whose digit rate is within 15 % of the
+truth, the recordings whose spoken length is off by more than 0.5 s, and the pauses of 1 s or
+more found where the truth has no silence. Printed, never asserted. Run it under another
+CTranslate2 kernel with CT2_FORCE_CPU_ISA=GENERIC (or AVX, AVX2, AVX512).
+
+    .venv/bin/python benchmarks/eval.py [--split dev|test|both] [--verbose] [EVAL_DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from analyzer import expectations  # noqa: E402
+from analyzer.pack import load_pack  # noqa: E402
+from analyzer.pipeline import Analyzer  # noqa: E402
+
+NUMBER_RULES = ("no-callback-number", "number-not-repeated", "wrong-number")
+RATE_TOLERANCE = 0.15
+LENGTH_TOLERANCE_S = 0.5
+SPURIOUS_PAUSE_S = 1.0
+
+
+def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return precision, recall, (2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+
+
+def evaluate(analyzer: Analyzer, folder: Path, verbose: bool) -> dict:
+    paths = sorted(folder.glob(f"*{expectations.SUFFIX}"))
+    scope = json.loads(paths[0].read_text())["scope"] if paths else []
+    confusion = {rule: [0, 0, 0] for rule in scope}  # tp, fp, fn
+    false_errors, rates_ok, rates, length_bad, spurious, seconds, audio = [], 0, 0, [], [], 0.0, 0.0
+    for path in paths:
+        data = json.loads(path.read_text())
+        truth, want = data["truth"], set(data["rules"])
+        start = time.perf_counter()
+        report = analyzer.analyze(path.with_name(data["recording"]))
+        seconds += time.perf_counter() - start
+        audio += truth["duration_s"]
+        if report.error:
+            print(f"  {data['recording']}: ERROR {report.error}")
+            for rule in want:
+                confusion[rule][2] += 1
+            continue
+        fired = {f.name for f in report.findings}
+        wrong = []
+        for rule in scope:
+            got = rule in fired
+            if got and rule in want:
+                confusion[rule][0] += 1
+            elif got:
+                confusion[rule][1] += 1
+                wrong.append(f"+{rule}")
+            elif rule in want:
+                confusion[rule][2] += 1
+                wrong.append(f"-{rule}")
+        errors = [f for f in report.findings if f.severity == "error" and f.name in NUMBER_RULES
+                  and f.name not in want]
+        if errors:
+            false_errors.append(data["recording"])
+        m = report.measures
+        found = {}
+        for n in m.phone_numbers:  # each true reading is matched by time with the reading found over it
+            for k, t in enumerate(truth["numbers"]):
+                if n.start < t["end"] and n.end > t["start"]:
+                    found.setdefault(k, n)
+        rate_notes = []
+        for k, t in enumerate(truth["numbers"]):
+            rates += 1
+            n = found.get(k)
+            if n is not None and n.digits_per_s is not None and abs(n.digits_per_s / t["digits_per_s"] - 1) <= RATE_TOLERANCE:
+                rates_ok += 1
+            else:
+                rate_notes.append(f"rate[{k}] {t['digits_per_s']:.2f} got {n.digits_per_s if n else 'none'}")
+        length_error = m.spoken_length_s - truth["spoken_length_s"]
+        if abs(length_error) > LENGTH_TOLERANCE_S:
+            length_bad.append(f"{data['recording']} {length_error:+.2f} s")
+        silences = truth["silences"]
+        bad_pauses = [p for p in m.pauses if p.duration_s >= SPURIOUS_PAUSE_S
+                      and not any(p.start < b and p.end > a for a, b in silences)]
+        if bad_pauses:
+            spurious.append(f"{data['recording']} " + ", ".join(f"{p.start:.1f}-{p.end:.1f}" for p in bad_pauses))
+        if verbose and (wrong or rate_notes or errors or abs(length_error) > LENGTH_TOLERANCE_S or bad_pauses):
+            print(f"  {data['recording']:16s} {' '.join(wrong)} {'; '.join(rate_notes)} "
+                  f"{'len %+.2f' % length_error if abs(length_error) > LENGTH_TOLERANCE_S else ''} [{data['about']}]")
+            print(f"      {report.transcript.text}")
+            for n in m.phone_numbers:
+                print(f"      number {n.digits} #{n.number} {n.start:.2f}-{n.end:.2f} {n.digits_per_s} {n.note}")
+            for f in report.findings:
+                if f.name in scope or f.name in NUMBER_RULES:
+                    print(f"      {f.severity} {f.name}: {f.message}")
+    return {"recordings": len(paths), "confusion": confusion, "false_errors": false_errors,
+            "rates": (rates_ok, rates), "length_bad": length_bad, "spurious": spurious,
+            "seconds": seconds, "audio": audio}
+
+
+def show(split: str, result: dict) -> None:
+    print(f"\n{split}: {result['recordings']} recordings, {result['audio']:.0f} s of audio, "
+          f"analysed in {result['seconds']:.0f} s (realtime factor {result['seconds'] / max(result['audio'], 1):.3f})")
+    print(f"  {'rule':22s} {'tp':>4s} {'fp':>4s} {'fn':>4s} {'precision':>9s} {'recall':>7s} {'F1':>6s}")
+    for rule, (tp, fp, fn) in result["confusion"].items():
+        p, r, f = f1(tp, fp, fn)
+        print(f"  {rule:22s} {tp:4d} {fp:4d} {fn:4d} {p:9.2f} {r:7.2f} {f:6.2f}")
+    ok, total = result["rates"]
+    print(f"  error-level number findings on recordings that keep the habit: {len(result['false_errors'])} "
+          f"{' '.join(result['false_errors'])}")
+    print(f"  digit rate within {RATE_TOLERANCE:.0%} of the truth: {ok} of {total} readings ({ok / max(total, 1):.1%})")
+    print(f"  spoken length off by more than {LENGTH_TOLERANCE_S} s: {len(result['length_bad'])} "
+          f"{'; '.join(result['length_bad'])}")
+    print(f"  pauses of {SPURIOUS_PAUSE_S:.0f} s or more where the truth has none: {len(result['spurious'])} "
+          f"{'; '.join(result['spurious'])}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("folder", nargs="?", type=Path, default=ROOT / "eval")
+    parser.add_argument("--split", choices=("dev", "test", "both"), default="both")
+    parser.add_argument("--verbose", action="store_true", help="print every recording with a miss")
+    args = parser.parse_args()
+    analyzer = Analyzer(load_pack())
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"CT2_FORCE_CPU_ISA={os.environ.get('CT2_FORCE_CPU_ISA', '(the CPU best)')}")
+    for split in (("dev", "test") if args.split == "both" else (args.split,)):
+        folder = args.folder / split
+        if not any(folder.glob(f"*{expectations.SUFFIX}")):
+            print(f"no expectations under {folder}; run `make eval` first")
+            return 2
+        if args.verbose:
+            print(f"\n{split}:")
+        show(split, evaluate(analyzer, folder, args.verbose))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
