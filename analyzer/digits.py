@@ -30,6 +30,8 @@ SCALES = {"hundred": "00", "thousand": "000"}
 EXTENSION_WORDS = {"extension", "ext", "x"}
 # "oh" and "o" are zero only beside other digits ("Oh, hi Jordan" is no digit).
 AMBIGUOUS_ZERO = {"oh", "o"}
+# "two" heard as "to" or "too": a digit only between two digits ("4 9 to 7 3 5", never "9 to 5" alone).
+AMBIGUOUS_TWO = {"to", "too"}
 
 _NUMERAL = re.compile(r"\d+(?:[-./() ]*\d+)*")
 _NUMERAL_WITH_O = re.compile(r"(?=[\do.-]*\d)[\do][\do.-]*")
@@ -58,7 +60,7 @@ class Run:
 
 def digit_runs(words: tuple[Word, ...] | list[Word]) -> list[Run]:
     pieces = [_classify(w.text) for w in words]
-    pieces = _resolve_ambiguous_zero(pieces)
+    pieces = _resolve_ambiguous(pieces)
     runs: list[Run] = []
     current: Run | None = None
     in_extension = False
@@ -138,6 +140,8 @@ def _classify(text: str) -> tuple[str, object]:
         return ("numeral", re.sub(r"\D", "", token.replace("o", "0")))
     if token in AMBIGUOUS_ZERO:
         return ("maybe-zero", 0)
+    if token in AMBIGUOUS_TWO:
+        return ("maybe-two", 2)
     if token in ONES:
         return ("ones", ONES[token])
     if token in TEENS:
@@ -158,16 +162,29 @@ def _classify(text: str) -> tuple[str, object]:
     return ("word", None)
 
 
-def _resolve_ambiguous_zero(pieces: list[tuple[str, object]]) -> list[tuple[str, object]]:
+def _resolve_ambiguous(pieces: list[tuple[str, object]]) -> list[tuple[str, object]]:
     numeric = {"numeral", "ones", "teens", "tens", "compound"}
     out = list(pieces)
-    for i, (kind, _) in enumerate(pieces):
-        if kind != "maybe-zero":
+    for i, (kind, value) in enumerate(pieces):
+        if kind not in ("maybe-zero", "maybe-two"):
             continue
         before = pieces[i - 1][0] if i > 0 else None
         after = pieces[i + 1][0] if i + 1 < len(pieces) else None
-        out[i] = ("ones", 0) if before in numeric or after in numeric else ("word", None)
+        digit = before in numeric or after in numeric if kind == "maybe-zero" else (
+            before in numeric and after in numeric and _run_length(pieces, i) >= 4)
+        out[i] = ("ones", value) if digit else ("word", None)
     return out
+
+
+def _run_length(pieces: list[tuple[str, object]], i: int) -> int:
+    """Digits in the numerals around piece i: "to" is a two inside a phone number, not in "9 to 5"."""
+    total = 0
+    for step in (-1, 1):
+        k = i + step
+        while 0 <= k < len(pieces) and pieces[k][0] in ("numeral", "ones", "punct", "maybe-zero"):
+            total += len(pieces[k][1]) if pieces[k][0] == "numeral" else (pieces[k][0] != "punct")
+            k += step
+    return total
 
 
 def _spread(chars: str, index: int, word: Word) -> list[Digit]:

@@ -6,10 +6,11 @@ the speech span, pauses and each number's span against the signal energy.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from . import phone
-from .digits import digit_runs
+from .digits import EXTENSION_WORDS, digit_runs
 from .clip import SAMPLE_RATE_HZ, Clip
 from .delivery import Delivery, delivery
 from .signal import frame_energy, gaps, voiced_spans
@@ -25,6 +26,12 @@ MIN_NUMBER_SPAN_S = 0.3
 MAX_PLAUSIBLE_DIGITS_PER_S = 10.0
 # Digits heard with less mean confidence than this may not be the digits said.
 LOW_PROBABILITY = 0.4
+# Voiced this long with no word of either pass: speech the transcriber lost, not a pause.
+LOST_SPEECH_S = 0.5
+# Two readings this close (edit distance) are more likely one number misheard than two numbers.
+SIMILAR_DIGITS = 4
+# Digits this close to a reading, making no whole number themselves, may be a reading garbled.
+FRAGMENT_NEAR_S = 2.0
 # How far a number's edge may move from its word times onto the voice, and how far into the
 # neighbouring word's time its island may reach.
 SNAP_LIMIT_S = 0.8
@@ -54,6 +61,7 @@ class PhoneNumber:
     last_word: int
     loop: bool = False  # the transcriber repeated it in a loop: counted once, not timed
     note: str = ""  # why there is no rate
+    probability: float = 1.0  # the transcriber's mean confidence in its digits
 
 
 @dataclass(frozen=True)
@@ -93,8 +101,9 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
     duration = clip.duration_s if clip is not None else (duration_s or words[-1].end)
     # The second pass's words are speech too: a reading the first pass dropped is no pause.
     heard = tuple(sorted(words + tuple(w for r in transcript.regions for w in r.words), key=lambda w: w.start))
+    voiced = voiced_spans(energy) if energy is not None else []
     if energy is not None:
-        spans = _speech_spans(voiced_spans(energy), heard) or _word_spans(words)
+        spans = _speech_spans(voiced, heard) or _word_spans(words)
     else:
         spans = _word_spans(words)
     start, end = float(spans[0][0]), float(spans[-1][1])
@@ -104,7 +113,8 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
     spoken = max(end - start, 1e-6)
     pause_gaps = gaps(spans, min_s=PAUSE_MIN_S)
     silent_s = sum(b - a for a, b in gaps(spans, min_s=ARTICULATION_GAP_S))
-    numbers, doubts = _phone_numbers(words, transcript.regions, spans if energy is not None else None)
+    numbers, first_pass = _phone_numbers(words, transcript.regions, spans if energy is not None else None)
+    doubts = _number_doubts(numbers, first_pass, words, transcript.regions, _unheard(voiced, heard))
     callback, repeats, end_gap = _callback(numbers, end)
     # Whisper writes "816" for three spoken words: a number's digits count one word each.
     word_count = len(words) + sum(n.digit_count - (n.last_word - n.first_word + 1) for n in numbers)
@@ -151,7 +161,8 @@ def _word_spans(words: tuple[Word, ...]) -> list[tuple[float, float]]:
 
 
 def _speech_spans(voiced: list[tuple[float, float]], words: tuple[Word, ...]) -> list[tuple[float, float]]:
-    """Voiced spans that belong to words: noise, clicks and breaths away from every word drop out."""
+    """Voiced spans that belong to words: noise, clicks and breaths away from every word drop out.
+    A long voiced stretch with no words stays: speech the transcriber lost is no pause."""
     kept = []
     k = 0
     for a, b in voiced:
@@ -159,35 +170,43 @@ def _speech_spans(voiced: list[tuple[float, float]], words: tuple[Word, ...]) ->
             k += 1
         if k < len(words) and words[k].start - WORD_SLACK_S <= b:
             kept.append((a, b))
-    return kept
+    lost = [s for s in _stretches(voiced) if s[1] - s[0] >= LOST_SPEECH_S]
+    return sorted(set(kept) | {(a, b) for a, b in voiced if any(x <= a and b <= y for x, y in lost)})
+
+
+def _stretches(voiced: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Voiced islands closer than a syllable gap joined: digits read one by one are one stretch."""
+    out: list[tuple[float, float]] = []
+    for a, b in voiced:
+        if out and a - out[-1][1] < ARTICULATION_GAP_S:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def _unheard(voiced: list[tuple[float, float]], words: tuple[Word, ...]) -> list[tuple[float, float]]:
+    """Voiced stretches of LOST_SPEECH_S or more that no word of either pass covers."""
+    out = []
+    for a, b in _stretches(voiced):
+        covered = sum(max(0.0, min(b, w.end + WORD_SLACK_S) - max(a, w.start - WORD_SLACK_S)) for w in words)
+        if b - a - covered >= LOST_SPEECH_S:
+            out.append((round(a, 2), round(b, 2)))
+    return out
 
 
 def _phone_numbers(words: tuple[Word, ...], regions: tuple[Region, ...],
-                   voiced: list[tuple[float, float]] | None) -> tuple[tuple[PhoneNumber, ...], tuple[tuple[str, str], ...]]:
+                   voiced: list[tuple[float, float]] | None) -> tuple[tuple[PhoneNumber, ...], list[phone.Reading]]:
     """Readings from both passes, reconciled: in each region the pass that heard more readings
-    (the second, digit by digit, on a tie); where the passes disagree on how often the callback
-    number was said, or heard digits but no whole number, that is a doubt, not a verdict."""
+    (the second, digit by digit, on a tie). Returns the numbers and the first pass's readings."""
     first = [(r, words) for r in phone.find_readings(words)]
     chosen = list(first)
-    doubts: list[tuple[str, str]] = []
     for region in regions:
         inside = [x for x in chosen if region.start <= x[0].start < region.end]
         second = [(r, region.words) for r in phone.find_readings(region.words)]
         if second and len(second) >= len(inside):
             chosen = sorted([x for x in chosen if all(x is not y for y in inside)] + second, key=lambda x: x[0].start)
-        a, b = _repeats([r for r, _ in first]), _repeats([r for r, _ in chosen])
-        if a != b and min(a, b) < 2:
-            doubts.append(("callback_repeats", f"the two transcription passes heard the number {a} and {b} time(s)"))
-    if not chosen:
-        fragments = [r.text for ws in (words, *(r.words for r in regions)) for r in digit_runs(ws)
-                     if len(r.digits) >= phone.MIN_FRAGMENT_DIGITS]
-        if fragments:
-            doubts.append(("phone_number_count", f"digits were heard ({', '.join(fragments[:3])}) but no whole number"))
-    readings = [r for r, _ in chosen]
-    ids = phone.group(readings)
-    low = [r for (r, ws) in chosen if _mean_probability(ws, r) < LOW_PROBABILITY]
-    if low and _repeats(readings) < 2:
-        doubts.append(("callback_repeats", "the transcriber was unsure of the number's digits"))
+    ids = phone.group([r for r, _ in chosen])
     out = []
     for (reading, source), number in zip(chosen, ids):
         start, end = reading.start, reading.end
@@ -217,14 +236,69 @@ def _phone_numbers(words: tuple[Word, ...], regions: tuple[Region, ...],
                 last_word=last_word,
                 loop=reading.loop,
                 note=note,
+                probability=round(_mean_probability(source, reading), 3),
             )
         )
-    return tuple(out), tuple(doubts)
+    return tuple(out), [r for r, _ in first]
+
+
+def _number_doubts(numbers: tuple[PhoneNumber, ...], first_pass: list[phone.Reading], words: tuple[Word, ...],
+                   regions: tuple[Region, ...], unheard: list[tuple[float, float]]) -> tuple[tuple[str, str], ...]:
+    """Why a verdict of "no number" or "said once" could be the transcriber's fault, not the rep's.
+
+    Each doubt is evidence that a reading was said but not heard whole: the two passes disagree;
+    a reading's digits were heard with low confidence; another reading differs from the callback
+    number by a few digits only (one number misheard, not two numbers); digits were heard after
+    the ask or beside a reading that make no whole number; speech near the number has no words.
+    """
+    doubts: list[tuple[str, str]] = []
+    repeats = max(Counter(n.number for n in numbers).values(), default=0)
+    if repeats >= 2:
+        return ()
+    key = "callback_repeats" if numbers else "phone_number_count"
+    if regions and numbers:
+        heard_first = _repeats(first_pass)
+        if heard_first != repeats:
+            doubts.append((key, f"the two transcription passes heard the number {heard_first} and {repeats} time(s)"))
+    if any(n.probability < LOW_PROBABILITY for n in numbers):
+        doubts.append((key, "the transcriber was unsure of the number's digits"))
+    callback = _callback(numbers, 0.0)[0]
+    for n in numbers:
+        distance = phone.distance(phone.national(n.digits), phone.national(callback or ""))
+        if callback and 0 < distance <= SIMILAR_DIGITS and n.digits != callback:
+            doubts.append((key, f"{n.digits} and {callback} differ in {distance} digit(s): one number misheard?"))
+            break
+    spans = [(n.start, n.end) for n in numbers]
+    ask = next((w.start for w in words if phone.is_cue(w.text)), None)
+    for source in (words, *(r.words for r in regions)):
+        fragment = next((run for run in digit_runs(source) if _stray(run, source, spans, ask)), None)
+        if fragment:
+            doubts.append((key, f"digits were heard at {fragment.digits[0].start:.1f} s ({fragment.text}) "
+                                "that make no whole number"))
+            break
+    after = ask if ask is not None else (spans[0][0] if spans else None)
+    lost = [(a, b) for a, b in unheard if after is not None and b > after]
+    if lost:
+        doubts.append((key, f"speech at {lost[0][0]:.1f}-{lost[0][1]:.1f} s has no words: a reading may be lost"))
+    return tuple(dict.fromkeys(doubts))
+
+
+def _stray(run, words: tuple[Word, ...], spans: list[tuple[float, float]], ask: float | None) -> bool:
+    """Digits that overlap no reading, said after the ask or close to a reading: perhaps a reading
+    garbled. Not an extension ("extension 204"), and not a short number like "10 hours"."""
+    a, b = run.digits[0].start, run.digits[-1].end
+    first = run.digits[0].word
+    if len(run.digits) < phone.MIN_FRAGMENT_DIGITS or (first > 0 and words[first - 1].text.strip(" ,.").lower()
+                                                        in EXTENSION_WORDS):
+        return False
+    if any(a < y + 0.2 and b > x - 0.2 for x, y in spans):
+        return False  # the reading itself, as the other pass heard it
+    near = any(a < y + FRAGMENT_NEAR_S and b > x - FRAGMENT_NEAR_S for x, y in spans)
+    return near or (ask is not None and a > ask)
 
 
 def _repeats(readings: list[phone.Reading]) -> int:
-    ids = phone.group(readings)
-    return max((ids.count(k) for k in set(ids)), default=0)
+    return max(Counter(phone.group(readings)).values(), default=0)
 
 
 def _mean_probability(words: tuple[Word, ...], reading: phone.Reading) -> float:

@@ -9,6 +9,7 @@ often drops one of a doubled digit.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,13 +17,19 @@ from .digits import Digit, digit_runs
 from .transcript import Word
 
 MIN_DIGITS = 7
+# Words that announce a number, even when none of its digits were heard.
+CUE = re.compile(r"^(call|calling|reach|line|number|cell|phone|mobile|extension|dial|ring|text)$")
 # A run of at least this many digits is part of a number, not "10 hours" or "20 %".
 MIN_FRAGMENT_DIGITS = 3
 MAX_DIGITS = 11
 LOOP_MIN_DIGITS = 30
 # Cost of a reading's length: 10 (area code + local) is the usual, 7 and 11 are complete too.
 LENGTH_COST = {7: 0.3, 8: 0.9, 9: 0.6, 10: 0.0, 11: 0.3}
-LEFTOVER_COST = 2.5
+# A stray group of digits that belongs to no reading: a part-reading at an end of the run, or a
+# word between two readings heard as digits ("once more" -> "1, 4"); longer strays cost more.
+STRAY_COST = 1.0
+STRAY_COST_PER_DIGIT = 0.5
+MAX_MIDDLE_STRAY = 3
 PAUSE_BONUS = 2.0
 PAUSE_FULL_S = 0.5
 
@@ -75,17 +82,21 @@ def split_run(digits: list[Digit]) -> list[tuple[list[Digit], bool]]:
     return [(digits[a:b], False) for a, b in bounds if b - a >= MIN_DIGITS]
 
 
+def is_cue(text: str) -> bool:
+    return bool(CUE.match(text.strip(" ,.?!:;\"'").lower()))
+
+
 def same_number(a: str, b: str) -> bool:
     """Two readings of one number: equal but for a dropped, doubled or misheard digit; a 10-digit
     reading may differ by two dropped or doubled digits ("zero zero" collapsed in one reading,
     expanded in the other), but two digits swapped for others make another number."""
     a, b = national(a), national(b)
-    distance = _distance(a, b)
-    if distance <= 1 or (distance == 2 and len(a) != len(b) and min(len(a), len(b)) >= 9):
+    apart = distance(a, b)
+    if apart <= 1 or (apart == 2 and len(a) != len(b) and min(len(a), len(b)) >= 9):
         return True
     # A 7-digit local reading of a 10-digit number.
     short, long_ = sorted((a, b), key=len)
-    return len(short) == 7 and len(long_) >= 10 and _distance(short, long_[-7:]) <= 1
+    return len(short) == 7 and len(long_) >= 10 and distance(short, long_[-7:]) <= 1
 
 
 def group(readings: list[Reading]) -> list[int]:
@@ -110,7 +121,7 @@ def group(readings: list[Reading]) -> list[int]:
 
 def consensus(readings: list[str]) -> str:
     """The digits the readings of one number agree on: the reading closest to all the others."""
-    return min(readings, key=lambda r: (sum(_distance(national(r), national(o)) for o in readings), -len(r)))
+    return min(readings, key=lambda r: (sum(distance(national(r), national(o)) for o in readings), -len(r)))
 
 
 def national(digits: str) -> str:
@@ -139,8 +150,8 @@ def _best_split(text: str, gap_before: tuple[float, ...]) -> list[tuple[int, int
     """Segment text into readings, each compared with the first, rewarding splits at pauses."""
     n = len(text)
     best_cost, best_bounds = float("inf"), [(0, n)]
-    for ref_len in range(MIN_DIGITS, MAX_DIGITS + 1):
-        ref = text[:ref_len]
+    for ref_start, ref_len in ((a, k) for a in range(MAX_MIDDLE_STRAY) for k in range(MIN_DIGITS, MAX_DIGITS + 1)):
+        ref = text[ref_start : ref_start + ref_len]
         cost = [float("inf")] * (n + 1)
         back = [0] * (n + 1)
         cost[0] = 0.0
@@ -150,9 +161,9 @@ def _best_split(text: str, gap_before: tuple[float, ...]) -> list[tuple[int, int
                     continue
                 length = i - j
                 if length >= MIN_DIGITS:
-                    step = _distance(text[j:i], ref) + LENGTH_COST[length]
-                elif j == 0 or i == n:
-                    step = LEFTOVER_COST  # a stray digit or part-reading at an end
+                    step = distance(text[j:i], ref) + LENGTH_COST[length]
+                elif j == 0 or i == n or length <= MAX_MIDDLE_STRAY:
+                    step = STRAY_COST + STRAY_COST_PER_DIGIT * length
                 else:
                     continue
                 if j > 0:
@@ -169,7 +180,7 @@ def _best_split(text: str, gap_before: tuple[float, ...]) -> list[tuple[int, int
 
 
 @lru_cache(maxsize=4096)
-def _distance(a: str, b: str) -> int:
+def distance(a: str, b: str) -> int:
     """Levenshtein distance."""
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):

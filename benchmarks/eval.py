@@ -26,7 +26,10 @@ sys.path.insert(0, str(ROOT))
 
 from analyzer import expectations  # noqa: E402
 from analyzer.pack import load_pack  # noqa: E402
+from analyzer.clip import decode  # noqa: E402
 from analyzer.pipeline import Analyzer  # noqa: E402
+from analyzer.report import FileReport  # noqa: E402
+from analyzer.serialize import file_from_dict, file_to_dict  # noqa: E402
 
 NUMBER_RULES = ("no-callback-number", "number-not-repeated", "wrong-number")
 RATE_TOLERANCE = 0.15
@@ -40,16 +43,32 @@ def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return precision, recall, (2 * precision * recall / (precision + recall) if precision + recall else 0.0)
 
 
-def evaluate(analyzer: Analyzer, folder: Path, verbose: bool) -> dict:
+def analyze(analyzer: Analyzer, recording: Path, keep: Path | None) -> FileReport:
+    """The analysis; with --keep, the transcript is stored once and later runs only re-measure it
+    (for tuning the measurements and rules without waiting for the transcriber)."""
+    if keep is None:
+        return analyzer.analyze(recording)
+    stored = keep / f"{recording.name}.json"
+    if not stored.exists():
+        report = analyzer.analyze(recording)
+        keep.mkdir(parents=True, exist_ok=True)
+        stored.write_text(json.dumps(file_to_dict(report)))
+        return report
+    kept = file_from_dict(json.loads(stored.read_text()))
+    return kept if kept.error else analyzer.assess(recording, decode(recording), kept.transcript)
+
+
+def evaluate(analyzer: Analyzer, folder: Path, verbose: bool, keep: Path | None = None) -> dict:
     paths = sorted(folder.glob(f"*{expectations.SUFFIX}"))
     scope = json.loads(paths[0].read_text())["scope"] if paths else []
     confusion = {rule: [0, 0, 0] for rule in scope}  # tp, fp, fn
     false_errors, rates_ok, rates, length_bad, spurious, seconds, audio = [], 0, 0, [], [], 0.0, 0.0
+    unconfirmed = [0, 0]  # notes where the truth does not fire the rule, and where it does
     for path in paths:
         data = json.loads(path.read_text())
         truth, want = data["truth"], set(data["rules"])
         start = time.perf_counter()
-        report = analyzer.analyze(path.with_name(data["recording"]))
+        report = analyze(analyzer, path.with_name(data["recording"]), keep)
         seconds += time.perf_counter() - start
         audio += truth["duration_s"]
         if report.error:
@@ -57,7 +76,11 @@ def evaluate(analyzer: Analyzer, folder: Path, verbose: bool) -> dict:
             for rule in want:
                 confusion[rule][2] += 1
             continue
-        fired = {f.name for f in report.findings}
+        # a rule fires when it gives its verdict; "could not confirm" notes (f.doubt) are counted apart
+        fired = {f.name for f in report.findings if not f.doubt}
+        for f in report.findings:
+            if f.doubt and f.name in scope:
+                unconfirmed[f.name in want] += 1
         wrong = []
         for rule in scope:
             got = rule in fired
@@ -69,7 +92,7 @@ def evaluate(analyzer: Analyzer, folder: Path, verbose: bool) -> dict:
             elif rule in want:
                 confusion[rule][2] += 1
                 wrong.append(f"-{rule}")
-        errors = [f for f in report.findings if f.severity == "error" and f.name in NUMBER_RULES
+        errors = [f for f in report.findings if str(f.severity) == "error" and f.name in NUMBER_RULES
                   and f.name not in want]
         if errors:
             false_errors.append(data["recording"])
@@ -106,7 +129,7 @@ def evaluate(analyzer: Analyzer, folder: Path, verbose: bool) -> dict:
                     print(f"      {f.severity} {f.name}: {f.message}")
     return {"recordings": len(paths), "confusion": confusion, "false_errors": false_errors,
             "rates": (rates_ok, rates), "length_bad": length_bad, "spurious": spurious,
-            "seconds": seconds, "audio": audio}
+            "seconds": seconds, "audio": audio, "unconfirmed": unconfirmed}
 
 
 def show(split: str, result: dict) -> None:
@@ -116,6 +139,9 @@ def show(split: str, result: dict) -> None:
     for rule, (tp, fp, fn) in result["confusion"].items():
         p, r, f = f1(tp, fp, fn)
         print(f"  {rule:22s} {tp:4d} {fp:4d} {fn:4d} {p:9.2f} {r:7.2f} {f:6.2f}")
+    wrong, right = result["unconfirmed"]
+    print(f"  'could not confirm' notes (info, not counted as firing): {right} where the rule should fire, "
+          f"{wrong} where it should not")
     ok, total = result["rates"]
     print(f"  error-level number findings on recordings that keep the habit: {len(result['false_errors'])} "
           f"{' '.join(result['false_errors'])}")
@@ -131,6 +157,7 @@ def main() -> int:
     parser.add_argument("folder", nargs="?", type=Path, default=ROOT / "eval")
     parser.add_argument("--split", choices=("dev", "test", "both"), default="both")
     parser.add_argument("--verbose", action="store_true", help="print every recording with a miss")
+    parser.add_argument("--keep", type=Path, help="store transcripts here and re-use them (times then exclude transcription)")
     args = parser.parse_args()
     analyzer = Analyzer(load_pack())
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
@@ -142,7 +169,7 @@ def main() -> int:
             return 2
         if args.verbose:
             print(f"\n{split}:")
-        show(split, evaluate(analyzer, folder, args.verbose))
+        show(split, evaluate(analyzer, folder, args.verbose, args.keep / split if args.keep else None))
     return 0
 
 

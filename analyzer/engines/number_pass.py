@@ -10,11 +10,10 @@ as its own word and its own time. Both passes are kept; measures.py reconciles t
 from __future__ import annotations
 
 import dataclasses
-import re
 
 from ..clip import SAMPLE_RATE_HZ, Clip
 from ..digits import digit_runs
-from ..phone import MIN_FRAGMENT_DIGITS
+from ..phone import MIN_FRAGMENT_DIGITS, is_cue
 from ..signal import frame_energy, voiced_spans
 from ..transcript import Region, Transcript, Word
 from . import WINDOW_S
@@ -22,9 +21,8 @@ from . import WINDOW_S
 # The prompt's own digits; a second pass that returns exactly them, unheard by the first, is an echo.
 PROMPT = "Call me at 2 0 8, 4 7 3, 5 1 6 9. Again, 2 0 8, 4 7 3, 5 1 6 9."
 PROMPT_DIGITS = "2084735169"
-# Words that announce a number even when the first pass heard none of its digits.
-CUE = re.compile(r"^(call|calling|reach|line|number|cell|phone|mobile|extension|dial|ring|text)$")
 BEFORE_S = 1.0  # the region starts this long before the first digit heard
+CUE_BEFORE_S = 8.0  # or at the ask ("call me at") this close before it
 AFTER_S = 1.0  # and ends this long after the last speech
 MAX_WINDOWS = 1.5  # a number said first, then a long pitch: the region stops after 45 s
 
@@ -47,9 +45,12 @@ def refine(engine, clip: Clip, transcript: Transcript) -> Transcript:
 def region(words: tuple[Word, ...], clip: Clip) -> tuple[float, float] | None:
     """From just before the first digits (or the last cue) to the end of the voice, at most one window."""
     runs = [r for r in digit_runs(words) if len(r.digits) >= MIN_FRAGMENT_DIGITS]
-    cues = [w for w in words if CUE.match(w.text.strip(" ,.?!:;\"'").lower())]
+    cues = [w for w in words if is_cue(w.text)]
     if runs:
-        start = runs[0].digits[0].start - BEFORE_S
+        first = runs[0].digits[0].start
+        # the ask just before the first digits heard: a first reading reeled off may be all lost
+        ask = [w.start for w in cues if first - CUE_BEFORE_S <= w.start < first]
+        start = min([first - BEFORE_S, *ask])
     elif cues:
         start = cues[-1].start - BEFORE_S / 2
     else:
