@@ -32,6 +32,9 @@ LOST_SPEECH_S = 0.5
 SIMILAR_DIGITS = 4
 # Digits this close to a reading, making no whole number themselves, may be a reading garbled.
 FRAGMENT_NEAR_S = 2.0
+# A reading's edge word longer than this many typical digits (plus slack) swallowed its neighbour.
+EDGE_STRETCH = 2.0
+EDGE_SLACK_S = 0.1
 # How far a number's edge may move from its word times onto the voice, and how far into the
 # neighbouring word's time its island may reach.
 SNAP_LIMIT_S = 0.8
@@ -207,14 +210,18 @@ def _phone_numbers(words: tuple[Word, ...], regions: tuple[Region, ...],
         if second and len(second) >= len(inside):
             chosen = sorted([x for x in chosen if all(x is not y for y in inside)] + second, key=lambda x: x[0].start)
     ids = phone.group([r for r, _ in chosen])
+    agreed = {k: phone.consensus([r.digits for (r, _), i in zip(chosen, ids) if i == k]) for k in set(ids)}
     out = []
     for (reading, source), number in zip(chosen, ids):
-        start, end = reading.start, reading.end
+        head, tail = _digit_edges(source[reading.first_word : reading.last_word + 1])
+        previous = source[reading.first_word - 1] if reading.first_word > 0 else None
+        following = source[reading.last_word + 1] if reading.last_word + 1 < len(source) else None
+        start, end = head.start, tail.end
         if voiced:
-            start, end = _snap_to_voice(voiced, source, reading.first_word, reading.last_word)
+            start, end = _snap_start(voiced, head, previous), _snap_end(voiced, tail, following)
             end = max(end, start)
         rate, note = None, ""
-        count = _spoken_digit_count(reading.digits)
+        count = _spoken_digit_count(reading.digits, agreed[number])
         if reading.loop:
             note = "the transcriber repeated this number in a loop; counted once, not timed"
         elif end - start < MIN_NUMBER_SPAN_S or count / (end - start) > MAX_PLAUSIBLE_DIGITS_PER_S:
@@ -315,17 +322,24 @@ def _overlapping(words: tuple[Word, ...], start: float, end: float) -> tuple[int
     return nearest, nearest
 
 
-def _snap_to_voice(voiced: list[tuple[float, float]], words: tuple[Word, ...], first: int, last: int) -> tuple[float, float]:
-    """A number's span from the voice itself.
+def _digit_edges(span: tuple[Word, ...]) -> tuple[Word, Word]:
+    """The first and last digit's words, each cut to a digit's length where it is much longer.
 
-    Word times absorb the silence before a word, end early, or run into the next word, which
-    undercounted fast readings' digit rates. Each edge moves to the edge of the voiced island
-    it falls in; an island that belongs to the neighbouring word is passed over, and where
-    the island holds most of the neighbour too (speech runs on without a gap), the word time stays.
+    Whisper stretches the first word of a reading back over the silence or the word before it
+    ("at" and "9" heard as one long "9"), and the last one on over what follows. A digit lasts
+    about as long as its neighbours; an edge word more than twice the median is cut to it.
     """
-    previous = words[first - 1] if first > 0 else None
-    following = words[last + 1] if last + 1 < len(words) else None
-    return _snap_start(voiced, words[first], previous), _snap_end(voiced, words[last], following)
+    head, tail = span[0], span[-1]
+    if len(span) < 4:
+        return head, tail
+    durations = sorted(w.end - w.start for w in span[1:-1])
+    typical = durations[len(durations) // 2]
+    limit = EDGE_STRETCH * typical + EDGE_SLACK_S
+    if head.end - head.start > limit:
+        head = Word(head.text, head.end - typical, head.end, head.probability)
+    if tail.end - tail.start > limit:
+        tail = Word(tail.text, tail.start, tail.start + typical, tail.probability)
+    return head, tail
 
 
 def _snap_start(voiced: list[tuple[float, float]], head: Word, previous: Word | None) -> float:
@@ -362,9 +376,12 @@ def _snap_end(voiced: list[tuple[float, float]], tail: Word, following: Word | N
     return b
 
 
-def _spoken_digit_count(digits: str) -> int:
-    """Digits said, where the transcript shows fewer: tiny.en often drops one of a doubled digit,
-    and a North American number of 9 digits is a 10-digit one missing one."""
+def _spoken_digit_count(digits: str, agreed: str) -> int:
+    """Digits said, where the transcript shows fewer or more: a reading of a number whose readings
+    agree on another length was heard with digits dropped or doubled; and a North American number
+    of 9 digits is a 10-digit one missing one."""
+    if len(phone.national(digits)) != len(phone.national(agreed)):
+        return len(agreed)
     return 10 if len(digits) == 9 else len(digits)
 
 

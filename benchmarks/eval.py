@@ -157,11 +157,12 @@ def main() -> int:
     parser.add_argument("folder", nargs="?", type=Path, default=ROOT / "eval")
     parser.add_argument("--split", choices=("dev", "test", "both"), default="both")
     parser.add_argument("--verbose", action="store_true", help="print every recording with a miss")
+    parser.add_argument("--model", help="a CTranslate2 model directory (default: the bundled tiny.en)")
     parser.add_argument("--keep", type=Path, help="store transcripts here and re-use them (times then exclude transcription)")
     args = parser.parse_args()
-    analyzer = Analyzer(load_pack())
+    analyzer = Analyzer(load_pack(), model=args.model)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"CT2_FORCE_CPU_ISA={os.environ.get('CT2_FORCE_CPU_ISA', '(the CPU best)')}")
+          f"CT2_FORCE_CPU_ISA={os.environ.get('CT2_FORCE_CPU_ISA', '(the CPU best)')}, model {args.model or 'tiny.en'}")
     for split in (("dev", "test") if args.split == "both" else (args.split,)):
         folder = args.folder / split
         if not any(folder.glob(f"*{expectations.SUFFIX}")):

@@ -41,6 +41,8 @@ TRUTH_SILENCE_S = 0.25
 
 
 NUMBER_WORDS = "zero one two three four five six seven eight nine".split()
+TWO_DIGIT_WORDS = {"ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+                   "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
 FESTIVAL_VOICES = {"kal": "kal_diphone", "ked": "ked_diphone", "slt": "cmu_us_slt_arctic_hts"}
 # Debian's asterisk-core-sounds-en-wav: a real person (Allison) saying each digit.
 HUMAN_DIGITS = Path("/usr/share/asterisk/sounds/en_US_f_Allison/digits")
@@ -219,8 +221,15 @@ def word_count(part) -> int:
 def digit_count(part: Number) -> int:
     if part.digits:
         return len(part.digits.replace(" ", ""))
-    extra = {"double": 1, "triple": 2}  # "double five" is two digits
-    return sum(extra.get(w, 1) for w in re.findall(r"[a-z]+", part.words))
+    count = 0
+    for word in re.findall(r"[a-z]+(?:-[a-z]+)?", part.words):
+        if word in ("double", "triple"):
+            count += 1 if word == "double" else 2  # "double five": the five is counted next
+        elif "-" in word or word in TWO_DIGIT_WORDS:
+            count += 2  # "sixty-one", "eleven", "twenty"
+        else:
+            count += 1
+    return count
 
 
 def synthesize(text: str, voice: str, speed: float, workdir: Path) -> np.ndarray:
