@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SAMPLE ?= sample_audio/follow_up_flite_slt.mp3
 
-.PHONY: demo test openai bench samples clean
+.PHONY: demo test openai bench eval samples clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,15 +26,26 @@ openai: $(VENV)/.openai
 demo: $(VENV)/.installed
 	$(VENV)/bin/voicemail analyze $(SAMPLE) --fail-on never
 
+# The regression corpus under every CTranslate2 kernel set the CPU offers: verdicts must not
+# depend on the CPU (tools/cpu_isas lists GENERIC, AVX, AVX2, AVX512 as /proc/cpuinfo allows).
 test: $(VENV)/.installed $(VENV)/.openai
 	$(PY) -m pytest
 	mkdir -p out
-	$(VENV)/bin/voicemail regress sample_audio --junit out/regress-junit.xml
+	for isa in $$(tools/cpu_isas); do \
+		echo "voicemail regress sample_audio, CT2_FORCE_CPU_ISA=$$isa"; \
+		CT2_FORCE_CPU_ISA=$$isa $(VENV)/bin/voicemail regress sample_audio --junit out/regress-$$isa.xml || exit 1; \
+	done
 
 bench: $(VENV)/.installed $(VENV)/.openai
 	$(PY) benchmarks/perf.py
 	$(PY) benchmarks/corpus.py
 	$(PY) benchmarks/grade.py
+
+# The evaluation corpus (tools/make_eval.py): 120 voicemails with exact truth, dev and test halves,
+# audio built here (not in git), then the number rules' accuracy on each half (benchmarks/eval.py).
+eval: $(VENV)/.installed
+	$(PY) tools/make_eval.py
+	$(PY) benchmarks/eval.py
 
 # Rebuild sample_audio/ (needs espeak-ng, flite, festival and ffmpeg from Debian).
 samples: $(VENV)/.installed

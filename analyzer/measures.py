@@ -26,12 +26,24 @@ MIN_NUMBER_SPAN_S = 0.3
 MAX_PLAUSIBLE_DIGITS_PER_S = 10.0
 # Digits heard with less mean confidence than this may not be the digits said.
 LOW_PROBABILITY = 0.4
+# First-pass words heard at least this surely are words, whatever a second pass writes there.
+SURE_PROBABILITY = 0.7
 # Voiced this long with no word of either pass: speech the transcriber lost, not a pause.
 LOST_SPEECH_S = 0.5
 # Two readings this close (edit distance) are more likely one number misheard than two numbers.
 SIMILAR_DIGITS = 4
+# The words this long after an ask ("call me at") should hold a reading; heard with less mean
+# confidence than this, they may be one garbled.
+ASK_WINDOW_S = 5.0
+UNCLEAR_PROBABILITY = 0.6
 # Digits this close to a reading, making no whole number themselves, may be a reading garbled.
 FRAGMENT_NEAR_S = 2.0
+# A reading heard as this many words or more (digit by digit) is timed by its pace where the
+# rate over its span (the definition: digits / span) differs from the pace by more than this.
+PACED_MIN_WORDS = 5
+PACE_AGREES = 0.05
+# Digit words shorter than this (the median of a reading) were not aligned to the audio at all.
+COLLAPSED_WORD_S = 0.04
 # A reading's edge word longer than this many typical digits (plus slack) swallowed its neighbour.
 EDGE_STRETCH = 2.0
 EDGE_SLACK_S = 0.1
@@ -39,6 +51,8 @@ EDGE_SLACK_S = 0.1
 # neighbouring word's time its island may reach.
 SNAP_LIMIT_S = 0.8
 NEIGHBOUR_SLACK_S = 0.15
+# Whisper's words start up to this long after the voice does.
+WORD_LAG_S = 0.15
 
 
 @dataclass(frozen=True)
@@ -200,14 +214,16 @@ def _unheard(voiced: list[tuple[float, float]], words: tuple[Word, ...]) -> list
 
 def _phone_numbers(words: tuple[Word, ...], regions: tuple[Region, ...],
                    voiced: list[tuple[float, float]] | None) -> tuple[tuple[PhoneNumber, ...], list[phone.Reading]]:
-    """Readings from both passes, reconciled: in each region the pass that heard more readings
-    (the second, digit by digit, on a tie). Returns the numbers and the first pass's readings."""
+    """Readings from both passes, reconciled: in each region the pass that heard more readings,
+    or on a tie the one that gave their digits more words of their own (finer times; the second
+    pass where both did as well). Returns the numbers and the first pass's readings."""
     first = [(r, words) for r in phone.find_readings(words)]
     chosen = list(first)
     for region in regions:
         inside = [x for x in chosen if region.start <= x[0].start < region.end]
-        second = [(r, region.words) for r in phone.find_readings(region.words)]
-        if second and len(second) >= len(inside):
+        second = [(r, region.words) for r in phone.find_readings(region.words)
+                  if not _collapsed(region.words[r.first_word : r.last_word + 1]) and not _contradicted(r, words)]
+        if second and (len(second), _words_per_reading(second)) >= (len(inside), _words_per_reading(inside)):
             chosen = sorted([x for x in chosen if all(x is not y for y in inside)] + second, key=lambda x: x[0].start)
     ids = phone.group([r for r, _ in chosen])
     agreed = {k: phone.consensus([r.digits for (r, _), i in zip(chosen, ids) if i == k]) for k in set(ids)}
@@ -222,8 +238,18 @@ def _phone_numbers(words: tuple[Word, ...], regions: tuple[Region, ...],
             end = max(end, start)
         rate, note = None, ""
         count = _spoken_digit_count(reading.digits, agreed[number])
+        span = source[reading.first_word : reading.last_word + 1]
+        paced = _paced_rate(span, count)
+        if paced is not None:  # the edges cannot be further from the inner digits than the pace allows
+            period = (span[-1].start - span[1].start) / (len(span) - 2)
+            start, end = max(start, span[1].start - period), min(end, span[-1].start + period)
         if reading.loop:
             note = "the transcriber repeated this number in a loop; counted once, not timed"
+        elif _collapsed(span):
+            note = "the transcriber gave these digits no time of their own; not timed"
+        elif paced is not None and paced <= MAX_PLAUSIBLE_DIGITS_PER_S and not (
+                end - start >= MIN_NUMBER_SPAN_S and abs(count / (end - start) / paced - 1) <= PACE_AGREES):
+            rate = round(paced, 2)  # the span's edges disagree with the pace of the digits inside it
         elif end - start < MIN_NUMBER_SPAN_S or count / (end - start) > MAX_PLAUSIBLE_DIGITS_PER_S:
             note = "word times are too coarse to time these digits"
         else:
@@ -249,6 +275,19 @@ def _phone_numbers(words: tuple[Word, ...], regions: tuple[Region, ...],
     return tuple(out), [r for r, _ in first]
 
 
+def _contradicted(reading: phone.Reading, words: tuple[Word, ...]) -> bool:
+    """A second-pass reading where the first pass confidently heard ordinary words: the prompt
+    made the decoder write digits over speech that had none ("400 customers across the region")."""
+    span = max(reading.end - reading.start, 1e-6)
+    sure = sum(max(0.0, min(reading.end, w.end) - max(reading.start, w.start)) for w in words
+               if w.probability >= SURE_PROBABILITY and not any(c.isdigit() for c in w.text))
+    return sure / span > 0.5
+
+
+def _words_per_reading(readings: list[tuple[phone.Reading, tuple[Word, ...]]]) -> float:
+    return sum(r.last_word - r.first_word + 1 for r, _ in readings) / max(1, len(readings))
+
+
 def _number_doubts(numbers: tuple[PhoneNumber, ...], first_pass: list[phone.Reading], words: tuple[Word, ...],
                    regions: tuple[Region, ...], unheard: list[tuple[float, float]]) -> tuple[tuple[str, str], ...]:
     """Why a verdict of "no number" or "said once" could be the transcriber's fault, not the rep's.
@@ -267,6 +306,11 @@ def _number_doubts(numbers: tuple[PhoneNumber, ...], first_pass: list[phone.Read
         heard_first = _repeats(first_pass)
         if heard_first != repeats:
             doubts.append((key, f"the two transcription passes heard the number {heard_first} and {repeats} time(s)"))
+        for region in regions:
+            once = sum(region.start <= r.start < region.end for r in first_pass)
+            again = len(phone.find_readings(region.words))
+            if again and once != again:
+                doubts.append((key, f"the two transcription passes heard {once} and {again} reading(s)"))
     if any(n.probability < LOW_PROBABILITY for n in numbers):
         doubts.append((key, "the transcriber was unsure of the number's digits"))
     callback = _callback(numbers, 0.0)[0]
@@ -287,6 +331,16 @@ def _number_doubts(numbers: tuple[PhoneNumber, ...], first_pass: list[phone.Read
     lost = [(a, b) for a, b in unheard if after is not None and b > after]
     if lost:
         doubts.append((key, f"speech at {lost[0][0]:.1f}-{lost[0][1]:.1f} s has no words: a reading may be lost"))
+    if any(n.loop or (n.digits_per_s is None and n.note) for n in numbers):
+        doubts.append((key, "the transcriber lost the timing of a reading or repeated it in a loop"))
+    for cue in (w for w in words if phone.is_cue(w.text)):
+        after_cue = [w for w in words if cue.end <= w.start < cue.end + ASK_WINDOW_S]
+        answered = any(cue.start <= x < cue.end + ASK_WINDOW_S for x, _ in spans)
+        if after_cue and not answered and sum(w.probability for w in after_cue) / len(after_cue) < UNCLEAR_PROBABILITY:
+            heard = " ".join(w.text for w in after_cue[:6])
+            doubts.append((key, f"after \"{cue.text}\" at {cue.start:.1f} s the words were unclear (\"{heard}\"): "
+                                "a reading may have been garbled"))
+            break
     return tuple(dict.fromkeys(doubts))
 
 
@@ -322,6 +376,27 @@ def _overlapping(words: tuple[Word, ...], start: float, end: float) -> tuple[int
     return nearest, nearest
 
 
+def _paced_rate(span: tuple[Word, ...], count: int) -> float | None:
+    """Digits per second from the onsets of the inner digits, when each digit has its own word.
+
+    The edge words are the least reliable times Whisper gives (the first absorbs the silence or
+    the word before it, the last runs on), while the onsets between them keep the pace: so the
+    pace is taken from the second digit's onset to the last one's, and scaled from words heard
+    to the digits said (a digit the transcriber dropped leaves a longer interval, not a faster one).
+    """
+    if len(span) < PACED_MIN_WORDS or count > len(span) + 2:
+        return None
+    inner = span[-1].start - span[1].start
+    if inner <= 0:
+        return None
+    return (len(span) - 2) / inner * count / len(span)
+
+
+def _collapsed(span: tuple[Word, ...]) -> bool:
+    """Most digits squeezed into no time: Whisper's alignment gave up (often on a hallucination)."""
+    return len(span) >= 3 and sorted(w.end - w.start for w in span)[len(span) // 2] < COLLAPSED_WORD_S
+
+
 def _digit_edges(span: tuple[Word, ...]) -> tuple[Word, Word]:
     """The first and last digit's words, each cut to a digit's length where it is much longer.
 
@@ -343,6 +418,19 @@ def _digit_edges(span: tuple[Word, ...]) -> tuple[Word, Word]:
 
 
 def _snap_start(voiced: list[tuple[float, float]], head: Word, previous: Word | None) -> float:
+    """A reading's start moved from its first word's time onto the voice.
+
+    Word times absorb the silence before a word, end early, or run into the next word, which
+    undercounted fast readings' digit rates. The edge moves to the start of the voiced island it
+    falls in; an island that belongs to the neighbouring word is passed over, and where the
+    island holds most of the neighbour too (speech runs on without a gap), the word time stays.
+    Whisper also starts a word late: a voiced island that ends just before the word, after the
+    word before it, is the first digit itself.
+    """
+    after = previous.end if previous else 0.0
+    lagged = [a for a, b in voiced if a >= after and head.start - WORD_LAG_S <= b <= head.start]
+    if lagged:
+        return lagged[-1]
     k = next((i for i, (a, b) in enumerate(voiced) if b >= head.start), None)
     if k is None:
         return head.start

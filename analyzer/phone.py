@@ -120,8 +120,10 @@ def group(readings: list[Reading]) -> list[int]:
 
 
 def consensus(readings: list[str]) -> str:
-    """The digits the readings of one number agree on: the reading closest to all the others."""
-    return min(readings, key=lambda r: (sum(distance(national(r), national(o)) for o in readings), -len(r)))
+    """The digits the readings of one number agree on: the reading closest to all the others; on a
+    tie, the one of a complete length (10 digits, or 7 or 11, before 8 or 9), then the longer."""
+    return min(readings, key=lambda r: (sum(distance(national(r), national(o)) for o in readings),
+                                        LENGTH_COST.get(len(r), 9.0), -len(r)))
 
 
 def national(digits: str) -> str:

@@ -13,14 +13,19 @@ import dataclasses
 
 from ..clip import SAMPLE_RATE_HZ, Clip
 from ..digits import digit_runs
-from ..phone import MIN_FRAGMENT_DIGITS, is_cue
+from ..phone import is_cue
 from ..signal import frame_energy, voiced_spans
 from ..transcript import Region, Transcript, Word
 from . import WINDOW_S
 
-# The prompt's own digits; a second pass that returns exactly them, unheard by the first, is an echo.
-PROMPT = "Call me at 2 0 8, 4 7 3, 5 1 6 9. Again, 2 0 8, 4 7 3, 5 1 6 9."
-PROMPT_DIGITS = "2084735169"
+# A number read digit by digit steers the decoder to write digits one by one. Its groups cannot
+# start a North American area code or exchange (never 0 or 1), so a group of it in the second
+# pass that the first pass did not hear is the prompt echoed, not the rep's number.
+PROMPT = "Call me at 1 0 9, 1 0 8, 1 0 7 6. Again, 1 0 9, 1 0 8, 1 0 7 6."
+PROMPT_GROUPS = ("109", "108", "1076")
+# The region starts at the first run of this many digits (part of a phone number, not "400
+# customers" or "2024"), or at the ask when no such run was heard.
+ANCHOR_DIGITS = 5
 BEFORE_S = 1.0  # the region starts this long before the first digit heard
 CUE_BEFORE_S = 8.0  # or at the ask ("call me at") this close before it
 AFTER_S = 1.0  # and ends this long after the last speech
@@ -36,20 +41,25 @@ def refine(engine, clip: Clip, transcript: Transcript) -> Transcript:
         return transcript
     start, end = span
     words = engine.transcribe_region(clip, start, end, PROMPT)
-    heard = "".join(r.text for r in digit_runs(transcript.words))
-    if PROMPT_DIGITS in "".join(r.text for r in digit_runs(words)) and PROMPT_DIGITS not in heard:
+    if echoes_prompt(transcript.words, words):
         words = ()
     return dataclasses.replace(transcript, regions=(Region(round(start, 3), round(end, 3), tuple(words)),))
 
 
+def echoes_prompt(first: tuple[Word, ...], second: tuple[Word, ...]) -> bool:
+    heard = " ".join(r.text for r in digit_runs(first))
+    again = " ".join(r.text for r in digit_runs(second))
+    return any(group in again and group not in heard for group in PROMPT_GROUPS)
+
+
 def region(words: tuple[Word, ...], clip: Clip) -> tuple[float, float] | None:
     """From just before the first digits (or the last cue) to the end of the voice, at most one window."""
-    runs = [r for r in digit_runs(words) if len(r.digits) >= MIN_FRAGMENT_DIGITS]
+    runs = [r for r in digit_runs(words) if len(r.digits) >= ANCHOR_DIGITS]
     cues = [w for w in words if is_cue(w.text)]
     if runs:
         first = runs[0].digits[0].start
         # the ask just before the first digits heard: a first reading reeled off may be all lost
-        ask = [w.start for w in cues if first - CUE_BEFORE_S <= w.start < first]
+        ask = [w.start - BEFORE_S / 2 for w in cues if first - CUE_BEFORE_S <= w.start < first]
         start = min([first - BEFORE_S, *ask])
     elif cues:
         start = cues[-1].start - BEFORE_S / 2
