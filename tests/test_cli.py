@@ -1,6 +1,7 @@
 """The `voicemail` program as a user runs it: JSON contract, terminal report, exit codes, rules."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -61,7 +62,10 @@ def test_terminal_report_shows_score_marked_findings_hints_and_measures():
     assert "score 65/100" in out
     assert "number-too-fast (VM103)" in out and "number-not-repeated (VM102)" in out
     assert "→ You know your number" in out
-    assert "0:14.8" in out  # when the number was said
+    # when the number was said: the generator's start, within the expectation's tolerance
+    truth = json.loads(FAST_ONCE.with_name("once_fast_festival.expected.json").read_text())["truth"]["numbers"][0]
+    shown = [float(m) for m in re.findall(r"number at 0:(\d+\.\d)", out)]
+    assert shown and abs(shown[0] - truth["start"]) <= 0.5, (shown, truth["start"])
     assert "speaking rate" in out and "digits/s" in out
 
 
