@@ -4,7 +4,7 @@ tiny.en's first pass, tuned for running speech, garbles numbers in ways that cha
 verdict: a word between two readings heard as digits, a digit pair heard as words ("set in"),
 a whole quiet reading dropped. Transcribed again on its own, levelled, without the VAD and
 with a prompt that reads a number digit by digit, the same stretch comes back with every digit
-as its own word and its own time. Both passes are kept; measures.py reconciles their readings.
+as its own word and its own time. Both passes are kept; numbers.py reconciles their readings.
 """
 
 from __future__ import annotations

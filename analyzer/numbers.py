@@ -1,0 +1,341 @@
+"""Phone numbers as measured: every reading with its span and digit rate, which readings are
+one number, the callback number, and what a verdict on them could not confirm.
+
+The readings come from both transcription passes (the first over the whole message, the second
+over the number's stretch, digit by digit: engines/number_pass.py) and are reconciled here; each
+reading's span moves from the word times onto the voice (the signal's voiced islands).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from . import phone
+from .digits import EXTENSION_WORDS, digit_runs
+from .transcript import Region, Word
+
+# Below this span, or above this rate, word times are too coarse to time the digits.
+MIN_NUMBER_SPAN_S = 0.3
+MAX_PLAUSIBLE_DIGITS_PER_S = 10.0
+# Digits heard with less mean confidence than this may not be the digits said.
+LOW_PROBABILITY = 0.4
+# First-pass words heard at least this surely are words, whatever a second pass writes there.
+SURE_PROBABILITY = 0.7
+# Two readings this close (edit distance) are more likely one number misheard than two numbers.
+SIMILAR_DIGITS = 4
+# The words this long after an ask ("call me at") should hold a reading; heard with less mean
+# confidence than this, they may be one garbled.
+ASK_WINDOW_S = 5.0
+UNCLEAR_PROBABILITY = 0.6
+# Digits this close to a reading, making no whole number themselves, may be a reading garbled.
+FRAGMENT_NEAR_S = 2.0
+# A reading heard as this many words or more (digit by digit) is timed by its pace where the
+# rate over its span (the definition: digits / span) differs from the pace by more than this.
+PACED_MIN_WORDS = 5
+PACE_AGREES = 0.05
+# Digit words shorter than this (the median of a reading) were not aligned to the audio at all.
+COLLAPSED_WORD_S = 0.04
+# A reading's edge word longer than this many typical digits (plus slack) swallowed its neighbour.
+EDGE_STRETCH = 2.0
+EDGE_SLACK_S = 0.1
+# How far a number's edge may move from its word times onto the voice, and how far into the
+# neighbouring word's time its island may reach.
+SNAP_LIMIT_S = 0.8
+NEIGHBOUR_SLACK_S = 0.15
+# Whisper's words start up to this long after the voice does.
+WORD_LAG_S = 0.15
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    """One spoken occurrence of a phone number."""
+
+    digits: str
+    extension: str
+    text: str  # the words it came from
+    start: float
+    end: float
+    digit_count: int  # digits said: a 9-digit reading counts 10 (a dropped doubled digit)
+    digits_per_s: float | None  # digit_count / span; None when word times are too coarse
+    number: int  # which distinct number: occurrences of the same number share it
+    first_word: int
+    last_word: int
+    loop: bool = False  # the transcriber repeated it in a loop: counted once, not timed
+    note: str = ""  # why there is no rate
+    probability: float = 1.0  # the transcriber's mean confidence in its digits
+
+
+def find(words: tuple[Word, ...], regions: tuple[Region, ...],
+                   voiced: list[tuple[float, float]] | None) -> tuple[tuple[PhoneNumber, ...], list[phone.Reading]]:
+    """Readings from both passes, reconciled: in each region the pass that heard more readings,
+    or on a tie the one that gave their digits more words of their own (finer times; the second
+    pass where both did as well). Returns the numbers and the first pass's readings."""
+    first = [(r, words) for r in phone.find_readings(words)]
+    chosen = list(first)
+    for region in regions:
+        inside = [x for x in chosen if region.start <= x[0].start < region.end]
+        second = [(r, region.words) for r in phone.find_readings(region.words)
+                  if not _collapsed(region.words[r.first_word : r.last_word + 1]) and not _contradicted(r, words)]
+        if second and (len(second), _words_per_reading(second)) >= (len(inside), _words_per_reading(inside)):
+            chosen = sorted([x for x in chosen if all(x is not y for y in inside)] + second, key=lambda x: x[0].start)
+    ids = phone.group([r for r, _ in chosen])
+    agreed = {k: phone.consensus([r.digits for (r, _), i in zip(chosen, ids) if i == k]) for k in set(ids)}
+    out = []
+    for (reading, source), number in zip(chosen, ids):
+        head, tail = _digit_edges(source[reading.first_word : reading.last_word + 1])
+        previous = source[reading.first_word - 1] if reading.first_word > 0 else None
+        following = source[reading.last_word + 1] if reading.last_word + 1 < len(source) else None
+        start, end = head.start, tail.end
+        if voiced:
+            start, end = _snap_start(voiced, head, previous), _snap_end(voiced, tail, following)
+            end = max(end, start)
+        rate, note = None, ""
+        count = _spoken_digit_count(reading.digits, agreed[number])
+        span = source[reading.first_word : reading.last_word + 1]
+        paced = _paced_rate(span, count)
+        if paced is not None:  # the edges cannot be further from the inner digits than the pace allows
+            period = (span[-1].start - span[1].start) / (len(span) - 2)
+            start, end = max(start, span[1].start - period), min(end, span[-1].start + period)
+        if reading.loop:
+            note = "the transcriber repeated this number in a loop; counted once, not timed"
+        elif _collapsed(span):
+            note = "the transcriber gave these digits no time of their own; not timed"
+        elif paced is not None and paced <= MAX_PLAUSIBLE_DIGITS_PER_S and not (
+                end - start >= MIN_NUMBER_SPAN_S and abs(count / (end - start) / paced - 1) <= PACE_AGREES):
+            rate = round(paced, 2)  # the span's edges disagree with the pace of the digits inside it
+        elif end - start < MIN_NUMBER_SPAN_S or count / (end - start) > MAX_PLAUSIBLE_DIGITS_PER_S:
+            note = "word times are too coarse to time these digits"
+        else:
+            rate = round(count / (end - start), 2)
+        first_word, last_word = (reading.first_word, reading.last_word) if source is words else _overlapping(words, start, end)
+        out.append(
+            PhoneNumber(
+                digits=reading.digits,
+                extension=reading.extension,
+                text=" ".join(w.text for w in source[reading.first_word : reading.last_word + 1]),
+                start=round(start, 2),
+                end=round(end, 2),
+                digit_count=count,
+                digits_per_s=rate,
+                number=number,
+                first_word=first_word,
+                last_word=last_word,
+                loop=reading.loop,
+                note=note,
+                probability=round(_mean_probability(source, reading), 3),
+            )
+        )
+    return tuple(out), [r for r, _ in first]
+
+
+def _contradicted(reading: phone.Reading, words: tuple[Word, ...]) -> bool:
+    """A second-pass reading where the first pass confidently heard ordinary words: the prompt
+    made the decoder write digits over speech that had none ("400 customers across the region")."""
+    span = max(reading.end - reading.start, 1e-6)
+    sure = sum(max(0.0, min(reading.end, w.end) - max(reading.start, w.start)) for w in words
+               if w.probability >= SURE_PROBABILITY and not any(c.isdigit() for c in w.text))
+    return sure / span > 0.5
+
+
+def _words_per_reading(readings: list[tuple[phone.Reading, tuple[Word, ...]]]) -> float:
+    return sum(r.last_word - r.first_word + 1 for r, _ in readings) / max(1, len(readings))
+
+
+def doubts(numbers: tuple[PhoneNumber, ...], first_pass: list[phone.Reading], words: tuple[Word, ...],
+                   regions: tuple[Region, ...], unheard: list[tuple[float, float]]) -> tuple[tuple[str, str], ...]:
+    """Why a verdict of "no number" or "said once" could be the transcriber's fault, not the rep's.
+
+    Each doubt is evidence that a reading was said but not heard whole: the two passes disagree;
+    a reading's digits were heard with low confidence; another reading differs from the callback
+    number by a few digits only (one number misheard, not two numbers); digits were heard after
+    the ask or beside a reading that make no whole number; speech near the number has no words.
+    """
+    found: list[tuple[str, str]] = []
+    repeats = max(Counter(n.number for n in numbers).values(), default=0)
+    if repeats >= 2:
+        return ()
+    key = "callback_repeats" if numbers else "phone_number_count"
+    if regions and numbers:
+        heard_first = _repeats(first_pass)
+        if heard_first != repeats:
+            found.append((key, f"the two transcription passes heard the number {heard_first} and {repeats} time(s)"))
+        for region in regions:
+            once = sum(region.start <= r.start < region.end for r in first_pass)
+            again = len(phone.find_readings(region.words))
+            if again and once != again:
+                found.append((key, f"the two transcription passes heard {once} and {again} reading(s)"))
+    if any(n.probability < LOW_PROBABILITY for n in numbers):
+        found.append((key, "the transcriber was unsure of the number's digits"))
+    said = callback(numbers, 0.0)[0]
+    for n in numbers:
+        apart = phone.distance(phone.national(n.digits), phone.national(said or ""))
+        if said and 0 < apart <= SIMILAR_DIGITS and n.digits != said:
+            found.append((key, f"{n.digits} and {said} differ in {apart} digit(s): one number misheard?"))
+            break
+    spans = [(n.start, n.end) for n in numbers]
+    ask = next((w.start for w in words if phone.is_cue(w.text)), None)
+    for source in (words, *(r.words for r in regions)):
+        fragment = next((run for run in digit_runs(source) if _stray(run, source, spans, ask)), None)
+        if fragment:
+            found.append((key, f"digits were heard at {fragment.digits[0].start:.1f} s ({fragment.text}) "
+                                "that make no whole number"))
+            break
+    after = ask if ask is not None else (spans[0][0] if spans else None)
+    lost = [(a, b) for a, b in unheard if after is not None and b > after]
+    if lost:
+        found.append((key, f"speech at {lost[0][0]:.1f}-{lost[0][1]:.1f} s has no words: a reading may be lost"))
+    if any(n.loop or (n.digits_per_s is None and n.note) for n in numbers):
+        found.append((key, "the transcriber lost the timing of a reading or repeated it in a loop"))
+    for cue in (w for w in words if phone.is_cue(w.text)):
+        after_cue = [w for w in words if cue.end <= w.start < cue.end + ASK_WINDOW_S]
+        answered = any(cue.start <= x < cue.end + ASK_WINDOW_S for x, _ in spans)
+        if after_cue and not answered and sum(w.probability for w in after_cue) / len(after_cue) < UNCLEAR_PROBABILITY:
+            heard = " ".join(w.text for w in after_cue[:6])
+            found.append((key, f"after \"{cue.text}\" at {cue.start:.1f} s the words were unclear (\"{heard}\"): "
+                                "a reading may have been garbled"))
+            break
+    return tuple(dict.fromkeys(found))
+
+
+def _stray(run, words: tuple[Word, ...], spans: list[tuple[float, float]], ask: float | None) -> bool:
+    """Digits that overlap no reading, said after the ask or close to a reading: perhaps a reading
+    garbled. Not an extension ("extension 204"), and not a short number like "10 hours"."""
+    a, b = run.digits[0].start, run.digits[-1].end
+    first = run.digits[0].word
+    if len(run.digits) < phone.MIN_FRAGMENT_DIGITS or (first > 0 and words[first - 1].text.strip(" ,.").lower()
+                                                        in EXTENSION_WORDS):
+        return False
+    if any(a < y + 0.2 and b > x - 0.2 for x, y in spans):
+        return False  # the reading itself, as the other pass heard it
+    near = any(a < y + FRAGMENT_NEAR_S and b > x - FRAGMENT_NEAR_S for x, y in spans)
+    return near or (ask is not None and a > ask)
+
+
+def _repeats(readings: list[phone.Reading]) -> int:
+    return max(Counter(phone.group(readings)).values(), default=0)
+
+
+def _mean_probability(words: tuple[Word, ...], reading: phone.Reading) -> float:
+    span = words[reading.first_word : reading.last_word + 1]
+    return sum(w.probability for w in span) / max(1, len(span))
+
+
+def _overlapping(words: tuple[Word, ...], start: float, end: float) -> tuple[int, int]:
+    """The first pass's words over a span the second pass found (for marking the transcript)."""
+    inside = [i for i, w in enumerate(words) if w.start < end and w.end > start]
+    if inside:
+        return inside[0], inside[-1]
+    nearest = min(range(len(words)), key=lambda i: abs(words[i].start - start))
+    return nearest, nearest
+
+
+def _paced_rate(span: tuple[Word, ...], count: int) -> float | None:
+    """Digits per second from the onsets of the inner digits, when each digit has its own word.
+
+    The edge words are the least reliable times Whisper gives (the first absorbs the silence or
+    the word before it, the last runs on), while the onsets between them keep the pace: so the
+    pace is taken from the second digit's onset to the last one's, and scaled from words heard
+    to the digits said (a digit the transcriber dropped leaves a longer interval, not a faster one).
+    """
+    if len(span) < PACED_MIN_WORDS or count > len(span) + 2:
+        return None
+    inner = span[-1].start - span[1].start
+    if inner <= 0:
+        return None
+    return (len(span) - 2) / inner * count / len(span)
+
+
+def _collapsed(span: tuple[Word, ...]) -> bool:
+    """Most digits squeezed into no time: Whisper's alignment gave up (often on a hallucination)."""
+    return len(span) >= 3 and sorted(w.end - w.start for w in span)[len(span) // 2] < COLLAPSED_WORD_S
+
+
+def _digit_edges(span: tuple[Word, ...]) -> tuple[Word, Word]:
+    """The first and last digit's words, each cut to a digit's length where it is much longer.
+
+    Whisper stretches the first word of a reading back over the silence or the word before it
+    ("at" and "9" heard as one long "9"), and the last one on over what follows. A digit lasts
+    about as long as its neighbours; an edge word more than twice the median is cut to it.
+    """
+    head, tail = span[0], span[-1]
+    if len(span) < 4:
+        return head, tail
+    durations = sorted(w.end - w.start for w in span[1:-1])
+    typical = durations[len(durations) // 2]
+    limit = EDGE_STRETCH * typical + EDGE_SLACK_S
+    if head.end - head.start > limit:
+        head = Word(head.text, head.end - typical, head.end, head.probability)
+    if tail.end - tail.start > limit:
+        tail = Word(tail.text, tail.start, tail.start + typical, tail.probability)
+    return head, tail
+
+
+def _snap_start(voiced: list[tuple[float, float]], head: Word, previous: Word | None) -> float:
+    """A reading's start moved from its first word's time onto the voice.
+
+    Word times absorb the silence before a word, end early, or run into the next word, which
+    undercounted fast readings' digit rates. The edge moves to the start of the voiced island it
+    falls in; an island that belongs to the neighbouring word is passed over, and where the
+    island holds most of the neighbour too (speech runs on without a gap), the word time stays.
+    Whisper also starts a word late: a voiced island that ends just before the word, after the
+    word before it, is the first digit itself.
+    """
+    after = previous.end if previous else 0.0
+    lagged = [a for a, b in voiced if a >= after and head.start - WORD_LAG_S <= b <= head.start]
+    if lagged:
+        return lagged[-1]
+    k = next((i for i, (a, b) in enumerate(voiced) if b >= head.start), None)
+    if k is None:
+        return head.start
+    a, b = voiced[k]
+    if previous and a <= head.start and b <= previous.end + NEIGHBOUR_SLACK_S:  # the previous word's island
+        k += 1
+        if k == len(voiced):
+            return head.start
+        a, b = voiced[k]
+    if a >= head.end or abs(head.start - a) > SNAP_LIMIT_S:
+        return head.start
+    if previous and previous.end - a > a - previous.start:  # it holds most of the previous word
+        return head.start
+    return a
+
+
+def _snap_end(voiced: list[tuple[float, float]], tail: Word, following: Word | None) -> float:
+    k = next((i for i in range(len(voiced) - 1, -1, -1) if voiced[i][0] <= tail.end), None)
+    if k is None:
+        return tail.end
+    a, b = voiced[k]
+    if following and b >= tail.end and a >= following.start - NEIGHBOUR_SLACK_S:  # the next word's island
+        k -= 1
+        if k < 0:
+            return tail.end
+        a, b = voiced[k]
+    if b <= tail.start or abs(b - tail.end) > SNAP_LIMIT_S:
+        return tail.end
+    if following and b - following.start > following.end - b:  # it holds most of the next word
+        return tail.end
+    return b
+
+
+def _spoken_digit_count(digits: str, agreed: str) -> int:
+    """Digits said, where the transcript shows fewer or more: a reading of a number whose readings
+    agree on another length was heard with digits dropped or doubled; and a North American number
+    of 9 digits is a 10-digit one missing one."""
+    if len(phone.national(digits)) != len(phone.national(agreed)):
+        return len(agreed)
+    return 10 if len(digits) == 9 else len(digits)
+
+
+def callback(numbers: tuple[PhoneNumber, ...], speech_end: float) -> tuple[str | None, int | None, float | None]:
+    if not numbers:
+        return None, None, None
+    counts: dict[int, int] = {}
+    last_end: dict[int, float] = {}
+    for n in numbers:
+        counts[n.number] = counts.get(n.number, 0) + 1
+        last_end[n.number] = n.end
+    best = max(counts, key=lambda k: (counts[k], last_end[k]))
+    digits = phone.consensus([n.digits for n in numbers if n.number == best and not n.loop] or
+                             [n.digits for n in numbers if n.number == best])
+    return digits, counts[best], round(max(0.0, speech_end - last_end[best]), 2)
