@@ -11,17 +11,13 @@ from dataclasses import dataclass
 from . import numbers as phone_numbers
 from .clip import SAMPLE_RATE_HZ, Clip
 from .delivery import Delivery, delivery
-from .signal import frame_energy, gaps, voiced_spans
+from .signal import LOST_SPEECH_S, WORD_SLACK_S, frame_energy, gaps, stretches, unheard, voiced_spans
 from .numbers import PhoneNumber
 from .transcript import Transcript, Word
 
 PAUSE_MIN_S = 0.5
 # Articulation rate leaves out every silence this long, not just the pauses reported.
 ARTICULATION_GAP_S = 0.25
-# Word start times absorb the silence before them; voiced islands this close to a word are its.
-WORD_SLACK_S = 0.2
-# Voiced this long with no word of either pass: speech the transcriber lost, not a pause.
-LOST_SPEECH_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -81,7 +77,7 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
     pause_gaps = gaps(spans, min_s=PAUSE_MIN_S)
     silent_s = sum(b - a for a, b in gaps(spans, min_s=ARTICULATION_GAP_S))
     numbers, first_pass = phone_numbers.find(words, transcript.regions, spans if energy is not None else None)
-    doubts = phone_numbers.doubts(numbers, first_pass, words, transcript.regions, _unheard(voiced, heard))
+    doubts = phone_numbers.doubts(numbers, first_pass, words, transcript.regions, unheard(voiced, [(w.start, w.end) for w in heard]))
     callback, repeats, end_gap = phone_numbers.callback(numbers, end)
     # Whisper writes "816" for three spoken words: a number's digits count one word each.
     word_count = len(words) + sum(n.digit_count - (n.last_word - n.first_word + 1) for n in numbers)
@@ -137,26 +133,5 @@ def _speech_spans(voiced: list[tuple[float, float]], words: tuple[Word, ...]) ->
             k += 1
         if k < len(words) and words[k].start - WORD_SLACK_S <= b:
             kept.append((a, b))
-    lost = [s for s in _stretches(voiced) if s[1] - s[0] >= LOST_SPEECH_S]
+    lost = [s for s in stretches(voiced) if s[1] - s[0] >= LOST_SPEECH_S]
     return sorted(set(kept) | {(a, b) for a, b in voiced if any(x <= a and b <= y for x, y in lost)})
-
-
-def _stretches(voiced: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Voiced islands closer than a syllable gap joined: digits read one by one are one stretch."""
-    out: list[tuple[float, float]] = []
-    for a, b in voiced:
-        if out and a - out[-1][1] < ARTICULATION_GAP_S:
-            out[-1] = (out[-1][0], b)
-        else:
-            out.append((a, b))
-    return out
-
-
-def _unheard(voiced: list[tuple[float, float]], words: tuple[Word, ...]) -> list[tuple[float, float]]:
-    """Voiced stretches of LOST_SPEECH_S or more that no word of either pass covers."""
-    out = []
-    for a, b in _stretches(voiced):
-        covered = sum(max(0.0, min(b, w.end + WORD_SLACK_S) - max(a, w.start - WORD_SLACK_S)) for w in words)
-        if b - a - covered >= LOST_SPEECH_S:
-            out.append((round(a, 2), round(b, 2)))
-    return out

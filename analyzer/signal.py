@@ -68,3 +68,32 @@ def voiced_spans(energy: Energy) -> list[tuple[float, float]]:
 def gaps(spans: list[tuple[float, float]], *, min_s: float) -> list[tuple[float, float]]:
     """Silent gaps of at least min_s between consecutive spans."""
     return [(a_end, b_start) for (_, a_end), (b_start, _) in zip(spans, spans[1:]) if b_start - a_end >= min_s]
+
+
+# Voiced islands closer than this are one stretch of voice (digits read one by one).
+STRETCH_GAP_S = 0.25
+# Word times absorb the silence around a word; voice this close to a word is its.
+WORD_SLACK_S = 0.2
+# A stretch of voice this long that no word covers is speech the transcriber lost, not a pause.
+LOST_SPEECH_S = 0.5
+
+
+def stretches(spans: list[tuple[float, float]], *, gap_s: float = STRETCH_GAP_S) -> list[tuple[float, float]]:
+    """Spans closer than gap_s joined: digits read one by one are one stretch of voice."""
+    out: list[tuple[float, float]] = []
+    for a, b in spans:
+        if out and a - out[-1][1] < gap_s:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def unheard(voiced: list[tuple[float, float]], heard: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Stretches of voice with LOST_SPEECH_S or more that no heard span (a word) covers."""
+    out = []
+    for a, b in stretches(voiced):
+        covered = sum(max(0.0, min(b, y + WORD_SLACK_S) - max(a, x - WORD_SLACK_S)) for x, y in heard)
+        if b - a - covered >= LOST_SPEECH_S:
+            out.append((round(a, 2), round(b, 2)))
+    return out

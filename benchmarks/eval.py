@@ -77,9 +77,9 @@ def evaluate(analyzer: Analyzer, folder: Path, verbose: bool, keep: Path | None 
                 confusion[rule][2] += 1
             continue
         # a rule fires when it gives its verdict; "could not confirm" notes (f.doubt) are counted apart
-        fired = {f.name for f in report.findings if not f.doubt}
+        fired = {f.name for f in report.findings if not getattr(f, "doubt", "")}
         for f in report.findings:
-            if f.doubt and f.name in scope:
+            if getattr(f, "doubt", "") and f.name in scope:
                 unconfirmed[f.name in want] += 1
         wrong = []
         for rule in scope:

@@ -14,7 +14,7 @@ import dataclasses
 from ..clip import SAMPLE_RATE_HZ, Clip
 from ..digits import digit_runs
 from ..phone import is_cue
-from ..signal import frame_energy, voiced_spans
+from ..signal import frame_energy, unheard, voiced_spans
 from ..transcript import Region, Transcript, Word
 from . import WINDOW_S
 
@@ -30,6 +30,10 @@ BEFORE_S = 1.0  # the region starts this long before the first digit heard
 CUE_BEFORE_S = 8.0  # or at the ask ("call me at") this close before it
 AFTER_S = 1.0  # and ends this long after the last speech
 MAX_WINDOWS = 1.5  # a number said first, then a long pitch: the region stops after 45 s
+# Voice no word of either pass covers (signal.unheard) is transcribed again with this much either
+# side, at most MAX_RECOVERIES times.
+LOST_MARGIN_S = 0.3
+MAX_RECOVERIES = 2
 
 
 def refine(engine, clip: Clip, transcript: Transcript) -> Transcript:
@@ -43,7 +47,24 @@ def refine(engine, clip: Clip, transcript: Transcript) -> Transcript:
     words = engine.transcribe_region(clip, start, end, PROMPT)
     if echoes_prompt(transcript.words, words):
         words = ()
-    return dataclasses.replace(transcript, regions=(Region(round(start, 3), round(end, 3), tuple(words)),))
+    words = _recover(engine, clip, transcript.words, tuple(words), start, end)
+    return dataclasses.replace(transcript, regions=(Region(round(start, 3), round(end, 3), words),))
+
+
+def _recover(engine, clip: Clip, first: tuple[Word, ...], words: tuple[Word, ...], start: float,
+             end: float) -> tuple[Word, ...]:
+    """Voice in the region that neither pass gave words (a quiet or fast reading the decoder
+    skipped) is transcribed again on its own, and its words join the region's."""
+    heard = [(w.start, w.end) for w in first + words]
+    voiced = [(a, b) for a, b in voiced_spans(frame_energy(clip.samples, SAMPLE_RATE_HZ)) if start <= a and b <= end]
+    lost = unheard(voiced, heard)
+    for a, b in lost[:MAX_RECOVERIES]:
+        more = engine.transcribe_region(clip, max(start, a - LOST_MARGIN_S), min(end, b + LOST_MARGIN_S), PROMPT)
+        fresh = [w for w in more if a - LOST_MARGIN_S <= w.start and w.end <= b + LOST_MARGIN_S
+                 and not any(w.start < y and w.end > x for x, y in heard)]
+        if fresh and not echoes_prompt(first, tuple(fresh)):
+            words = tuple(sorted(words + tuple(fresh), key=lambda w: w.start))
+    return words
 
 
 def echoes_prompt(first: tuple[Word, ...], second: tuple[Word, ...]) -> bool:
