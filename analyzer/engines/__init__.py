@@ -41,6 +41,11 @@ class Decoding:
     def temperatures(self) -> tuple[float, ...]:
         return (0.0, 0.2, 0.4, 0.6, 0.8, 1.0) if self.fallback else (0.0,)
 
+    @property
+    def region_temperatures(self) -> tuple[float, ...]:
+        """The number pass falls back less far: a high temperature over digits writes random digits."""
+        return self.temperatures[:3]
+
 
 # The same computation on both engines: greedy, float32, no VAD (openai-whisper has none), no fallback.
 PARITY = Decoding(beam_size=1, compute_type="float32", vad=False, fallback=False, cap_tokens=True)

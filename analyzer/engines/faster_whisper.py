@@ -55,7 +55,7 @@ class FasterWhisperEngine:
             segments, info = self._model.transcribe(
                 samples[start:end],
                 language="en",
-                beam_size=int(os.environ.get("VM_FIRST_BEAM", self.decoding.beam_size)),
+                beam_size=self.decoding.beam_size,
                 word_timestamps=True,
                 temperature=list(self.decoding.temperatures),
                 # Silero VAD (shipped inside faster-whisper) drops silences over 2 s: in them Whisper
@@ -76,9 +76,9 @@ class FasterWhisperEngine:
         segments, _ = self._model.transcribe(
             level(clip.samples[a:b]),
             language="en",
-            beam_size=int(os.environ.get("VM_REGION_BEAM", self.decoding.beam_size)),
+            beam_size=self.decoding.beam_size,
             word_timestamps=True,
-            temperature=list(self.decoding.temperatures[:int(os.environ.get("VM_REGION_TEMPS", 3))]),
+            temperature=list(self.decoding.region_temperatures),
             vad_filter=False,  # the stretch is speech by choice; VAD dropped quiet readings
             initial_prompt=prompt,
             condition_on_previous_text=False,

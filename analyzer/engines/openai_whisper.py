@@ -63,7 +63,7 @@ class OpenAIWhisperEngine:
         """A stretch transcribed again on its own, levelled, steered by a prompt (as faster-whisper's)."""
         self._torch.manual_seed(SEED)
         a, b = int(start_s * SAMPLE_RATE_HZ), int(end_s * SAMPLE_RATE_HZ)
-        result = self._decode(level(clip.samples[a:b]), self.decoding.temperatures[:3],
+        result = self._decode(level(clip.samples[a:b]), self.decoding.region_temperatures,
                               initial_prompt=prompt, condition_on_previous_text=False)
         return tuple(_words(result, a / SAMPLE_RATE_HZ))
 
