@@ -13,7 +13,7 @@ import dataclasses
 
 from ..clip import SAMPLE_RATE_HZ, Clip
 from ..digits import digit_runs
-from ..phone import is_cue
+from ..phone import MIN_FRAGMENT_DIGITS, find_readings, group, is_cue
 from ..signal import frame_energy, unheard, voiced_spans
 from ..transcript import Region, Transcript, Word
 from . import WINDOW_S
@@ -23,6 +23,8 @@ from . import WINDOW_S
 # pass that the first pass did not hear is the prompt echoed, not the rep's number.
 PROMPT = "Call me at 1 0 9, 1 0 8, 1 0 7 6. Again, 1 0 9, 1 0 8, 1 0 7 6."
 PROMPT_GROUPS = ("109", "108", "1076")
+# First-pass readings heard with at least this mean confidence need no second pass (settled()).
+SETTLED_PROBABILITY = 0.7
 # The region starts at the first run of this many digits (part of a phone number, not "400
 # customers" or "2024"), or at the ask when no such run was heard.
 ANCHOR_DIGITS = 5
@@ -38,7 +40,7 @@ MAX_RECOVERIES = 2
 
 def refine(engine, clip: Clip, transcript: Transcript) -> Transcript:
     """The transcript with its number region transcribed again (engines without the pass: unchanged)."""
-    if not hasattr(engine, "transcribe_region"):
+    if not hasattr(engine, "transcribe_region") or settled(transcript.words, clip):
         return transcript
     span = region(transcript.words, clip)
     if span is None:
@@ -65,6 +67,26 @@ def _recover(engine, clip: Clip, first: tuple[Word, ...], words: tuple[Word, ...
         if fresh and not echoes_prompt(first, tuple(fresh)):
             words = tuple(sorted(words + tuple(fresh), key=lambda w: w.start))
     return words
+
+
+def settled(words: tuple[Word, ...], clip: Clip) -> bool:
+    """The first pass already heard the number twice, surely, and nothing else that looks like
+    digits or lost speech after the ask: a second pass would only cost time (a second on 2 cores)."""
+    readings = find_readings(words)
+    ids = group(readings)
+    if not readings or max(ids.count(k) for k in set(ids)) < 2:
+        return False
+    for r in readings:
+        span = words[r.first_word : r.last_word + 1]
+        if sum(w.probability for w in span) / len(span) < SETTLED_PROBABILITY:
+            return False
+    inside = [(r.start, r.end) for r in readings]
+    if any(len(run.digits) >= MIN_FRAGMENT_DIGITS and not any(run.digits[0].start < b and run.digits[-1].end > a
+                                                               for a, b in inside) for run in digit_runs(words)):
+        return False  # digits outside the readings: a reading may be garbled
+    voiced = voiced_spans(frame_energy(clip.samples, SAMPLE_RATE_HZ))
+    first = min(a for a, _ in inside)
+    return not [s for s in unheard(voiced, [(w.start, w.end) for w in words]) if s[1] > first]
 
 
 def echoes_prompt(first: tuple[Word, ...], second: tuple[Word, ...]) -> bool:
