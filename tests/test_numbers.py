@@ -1,0 +1,105 @@
+"""The number as measured from two passes: reconciliation, timing, and doubts instead of false errors.
+
+Each case is a first-pass transcript and a second (digit-by-digit) pass over the number's region,
+written as scripts (analyzer.testing), so the rules are checked from text alone.
+"""
+
+import dataclasses
+
+import pytest
+
+from analyzer.checks import Context
+from analyzer.engines.number_pass import PROMPT_GROUPS, echoes_prompt
+from analyzer.findings import Severity
+from analyzer.measures import measure
+from analyzer.testing import rule_by_name, transcript_from_script
+from analyzer.transcript import Region
+
+
+def two_passes(first: str, second: str, *, start: float, end: float, unsure: tuple[str, ...] = ()):
+    """Both passes from scripts; first-pass words in `unsure` were heard with low confidence."""
+    transcript = transcript_from_script(first)
+    words = tuple(dataclasses.replace(w, probability=0.3) if w.text in unsure else w for w in transcript.words)
+    transcript = dataclasses.replace(transcript, words=words)
+    region = transcript_from_script(second)
+    return dataclasses.replace(transcript, regions=(Region(start, end, region.words),))
+
+
+def findings(pack, transcript, name):
+    return rule_by_name(pack, name).findings(Context(transcript, measure(transcript)))
+
+
+OPENING = "Hi this is Sam with Acme. We cut payroll time in half. Call me at"
+
+
+def test_second_pass_that_hears_both_readings_wins(default_pack):
+    # the first pass glued the second reading into words ("once more" and a garbled number)
+    first = f"{OPENING} 8 1 6 9 1 6 6 1 4 1 once more ate one sex nine one sex sex one for one"
+    second = "[start 6.0] Call me at 8 1 6 9 1 6 6 1 4 1 once more 8 1 6 9 1 6 6 1 4 1"
+    transcript = two_passes(first, second, start=5.5, end=20.0, unsure=("ate", "sex", "for"))
+    m = measure(transcript)
+    assert m.callback_repeats == 2 and m.callback_number == "8169166141"
+    assert findings(default_pack, transcript, "number-not-repeated") == []
+
+
+def test_passes_that_disagree_give_info_not_an_error(default_pack):
+    # the first pass heard the number twice, the second only once: no "you said it once" error
+    first = f"{OPENING} 8 1 6 9 1 6 6 1 4 1 again 8 1 6 9 1 6 6 1 4 1"
+    second = "[start 6.0] Call me at 8 1 6 9 1 6 6 1 4 1 again eight one sex"
+    transcript = two_passes(first, second, start=5.5, end=20.0)
+    assert measure(transcript).callback_repeats == 2  # the pass with more readings wins
+    once = two_passes(f"{OPENING} 8 1 6 9 1 6 6 1 4 1 again", "[start 6.0] Call me at 8 1 6 9 1 6 6 1 4 1 again 8 1 6 9",
+                      start=5.5, end=20.0)
+    [finding] = findings(default_pack, once, "number-not-repeated")
+    assert finding.severity == Severity.INFO and finding.message.startswith("Could not confirm")
+    assert finding.doubt  # the evidence travels with the finding
+
+
+def test_a_number_said_once_clearly_is_still_an_error(default_pack):
+    first = f"{OPENING} 8 1 6 9 1 6 6 1 4 1 thanks"
+    transcript = two_passes(first, "[start 6.0] Call me at 8 1 6 9 1 6 6 1 4 1 thanks", start=5.5, end=15.0)
+    [finding] = findings(default_pack, transcript, "number-not-repeated")
+    assert finding.severity == Severity.ERROR and not finding.doubt
+
+
+def test_digits_after_the_ask_that_make_no_number_are_a_doubt(default_pack):
+    # a reading garbled to six digits: "no number" is not an error on that evidence
+    transcript = transcript_from_script(f"{OPENING} 3 2 4 2 3 3 thanks")
+    [finding] = findings(default_pack, transcript, "no-callback-number")
+    assert finding.severity == Severity.INFO and "324233" in finding.message
+
+
+def test_no_number_and_nothing_that_looks_like_one_is_an_error(default_pack):
+    transcript = transcript_from_script("Hi this is Sam with Acme. We cut payroll time in half. I will email you. Bye")
+    [finding] = findings(default_pack, transcript, "no-callback-number")
+    assert finding.severity == Severity.ERROR
+
+
+def test_a_second_number_a_few_digits_off_is_a_doubt_not_two_numbers(default_pack):
+    transcript = transcript_from_script(f"{OPENING} 8 1 6 9 1 6 6 1 4 1 again 8 1 9 9 1 6 7 1 4 1")
+    [finding] = findings(default_pack, transcript, "number-not-repeated")
+    assert finding.severity == Severity.INFO and "misheard" in finding.doubt
+
+
+def test_a_second_pass_written_over_sure_words_is_the_prompt_talking():
+    first = "We grew to over 400 customers across the region and we keep adding features every month"
+    second = "1 0 0 9 1 6 6 1 4 1 customers across the region"
+    transcript = two_passes(first, second, start=0.0, end=10.0)
+    assert measure(transcript).phone_numbers == ()
+
+
+@pytest.mark.parametrize("group", PROMPT_GROUPS)
+def test_the_prompt_echoed_is_recognised(group):
+    heard = transcript_from_script("call me at 8 1 6 9 1 6 6 1 4 1").words
+    echoed = transcript_from_script("call me at " + " ".join(group) + " 9 1 6 6 1 4 1").words
+    assert echoes_prompt(heard, echoed)
+    assert not echoes_prompt(heard, heard)
+
+
+def test_pace_times_a_reading_whose_first_word_swallowed_the_ask():
+    # "at" and "8" heard as one long "8": the span says 10 digits in 3.1 s, the pace 10 in 2.0 s
+    words = transcript_from_script(f"{OPENING} [wpm 300] 8 1 6 9 1 6 6 1 4 1 [wpm 150] thanks").words
+    stretched = tuple(dataclasses.replace(w, start=w.start - 1.1) if w.text == "8" else w for w in words)
+    transcript = dataclasses.replace(transcript_from_script(""), words=stretched)
+    [reading] = measure(transcript).phone_numbers
+    assert reading.digits_per_s == pytest.approx(5.0, rel=0.05)
