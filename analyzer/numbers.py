@@ -28,6 +28,10 @@ SIMILAR_DIGITS = 4
 # confidence than this, they may be one garbled.
 ASK_WINDOW_S = 5.0
 UNCLEAR_PROBABILITY = 0.6
+# A run of this many digits is part of a phone number wherever it is said ("10 hours", "2024" are not).
+PART_OF_A_NUMBER = 5
+# The same word this many times in a row is the decoder looping.
+LOOP_WORDS = 6
 # Digits this close to a reading, making no whole number themselves, may be a reading garbled.
 FRAGMENT_NEAR_S = 2.0
 # A reading heard as this many words or more (digit by digit) is timed by its pace where the
@@ -187,6 +191,10 @@ def doubts(numbers: tuple[PhoneNumber, ...], first_pass: list[phone.Reading], wo
         found.append((key, f"speech at {lost[0][0]:.1f}-{lost[0][1]:.1f} s has no words: a reading may be lost"))
     if any(n.loop or (n.digits_per_s is None and n.note) for n in numbers):
         found.append((key, "the transcriber lost the timing of a reading or repeated it in a loop"))
+    looped = next((r for r in regions if _word_loop(r.words)), None)
+    if looped:
+        found.append((key, f"the second pass repeated one word over and over between {looped.start:.1f} and "
+                           f"{looped.end:.1f} s, where a reading may be"))
     for cue in (w for w in words if phone.is_cue(w.text)):
         after_cue = [w for w in words if cue.end <= w.start < cue.end + ASK_WINDOW_S]
         answered = any(cue.start <= x < cue.end + ASK_WINDOW_S for x, _ in spans)
@@ -199,8 +207,9 @@ def doubts(numbers: tuple[PhoneNumber, ...], first_pass: list[phone.Reading], wo
 
 
 def _stray(run, words: tuple[Word, ...], spans: list[tuple[float, float]], ask: float | None) -> bool:
-    """Digits that overlap no reading, said after the ask or close to a reading: perhaps a reading
-    garbled. Not an extension ("extension 204"), and not a short number like "10 hours"."""
+    """Digits that overlap no reading, said after the ask or close to a reading, or long enough to be
+    part of a phone number wherever they are: perhaps a reading garbled. Not an extension
+    ("extension 204"), and not a short number like "10 hours"."""
     a, b = run.digits[0].start, run.digits[-1].end
     first = run.digits[0].word
     if len(run.digits) < phone.MIN_FRAGMENT_DIGITS or (first > 0 and words[first - 1].text.strip(" ,.").lower()
@@ -209,7 +218,13 @@ def _stray(run, words: tuple[Word, ...], spans: list[tuple[float, float]], ask: 
     if any(a < y + 0.2 and b > x - 0.2 for x, y in spans):
         return False  # the reading itself, as the other pass heard it
     near = any(a < y + FRAGMENT_NEAR_S and b > x - FRAGMENT_NEAR_S for x, y in spans)
-    return near or (ask is not None and a > ask)
+    return near or (ask is not None and a > ask) or len(run.digits) >= PART_OF_A_NUMBER
+
+
+def _word_loop(words: tuple[Word, ...]) -> bool:
+    """The same word LOOP_WORDS times in a row: the decoder looped ("blip, blip, blip, ...")."""
+    texts = [w.text.strip(" ,.!?").lower() for w in words]
+    return any(len(set(texts[i : i + LOOP_WORDS])) == 1 for i in range(len(texts) - LOOP_WORDS + 1))
 
 
 def _repeats(readings: list[phone.Reading]) -> int:

@@ -103,3 +103,17 @@ def test_pace_times_a_reading_whose_first_word_swallowed_the_ask():
     transcript = dataclasses.replace(transcript_from_script(""), words=stretched)
     [reading] = measure(transcript).phone_numbers
     assert reading.digits_per_s == pytest.approx(5.0, rel=0.05)
+
+
+def test_a_long_run_of_digits_is_part_of_a_number_even_without_the_ask(default_pack):
+    # "Give me a call" heard as "give me a cold": no ask, but five digits are no "10 hours"
+    transcript = transcript_from_script("Hi this is Sam with Acme. Give me a cold. 6 6 7 5 8 I'm 8 8 2 1. Bye")
+    [finding] = findings(default_pack, transcript, "no-callback-number")
+    assert finding.severity == Severity.INFO and "66758" in finding.message
+
+
+def test_a_second_pass_that_loops_over_a_reading_is_a_doubt(default_pack):
+    first = f"{OPENING} 4 5 0 7 9 3 9 one more time"
+    second = "[start 6.0] at 4 5 0 7 9 3 9 one more time a big blip blip blip blip blip blip blip"
+    [finding] = findings(default_pack, two_passes(first, second, start=5.5, end=20.0), "number-not-repeated")
+    assert finding.severity == Severity.INFO and "over and over" in finding.doubt
