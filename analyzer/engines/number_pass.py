@@ -40,26 +40,28 @@ MAX_RECOVERIES = 2
 
 def refine(engine, clip: Clip, transcript: Transcript) -> Transcript:
     """The transcript with its number region transcribed again (engines without the pass: unchanged)."""
-    if not hasattr(engine, "transcribe_region") or settled(transcript.words, clip):
+    if not hasattr(engine, "transcribe_region"):
         return transcript
-    span = region(transcript.words, clip)
+    voiced = voiced_spans(frame_energy(clip.samples, SAMPLE_RATE_HZ))
+    if settled(transcript.words, voiced):
+        return transcript
+    span = region(transcript.words, voiced, clip.duration_s)
     if span is None:
         return transcript
     start, end = span
     words = engine.transcribe_region(clip, start, end, PROMPT)
     if echoes_prompt(transcript.words, words):
         words = ()
-    words = _recover(engine, clip, transcript.words, tuple(words), start, end)
+    words = _recover(engine, clip, voiced, transcript.words, tuple(words), start, end)
     return dataclasses.replace(transcript, regions=(Region(round(start, 3), round(end, 3), words),))
 
 
-def _recover(engine, clip: Clip, first: tuple[Word, ...], words: tuple[Word, ...], start: float,
-             end: float) -> tuple[Word, ...]:
+def _recover(engine, clip: Clip, voiced: list[tuple[float, float]], first: tuple[Word, ...],
+             words: tuple[Word, ...], start: float, end: float) -> tuple[Word, ...]:
     """Voice in the region that neither pass gave words (a quiet or fast reading the decoder
     skipped) is transcribed again on its own, and its words join the region's."""
     heard = [(w.start, w.end) for w in first + words]
-    voiced = [(a, b) for a, b in voiced_spans(frame_energy(clip.samples, SAMPLE_RATE_HZ)) if start <= a and b <= end]
-    lost = unheard(voiced, heard)
+    lost = unheard([(a, b) for a, b in voiced if start <= a and b <= end], heard)
     for a, b in lost[:MAX_RECOVERIES]:
         more = engine.transcribe_region(clip, max(start, a - LOST_MARGIN_S), min(end, b + LOST_MARGIN_S), PROMPT)
         fresh = [w for w in more if a - LOST_MARGIN_S <= w.start and w.end <= b + LOST_MARGIN_S
@@ -69,7 +71,7 @@ def _recover(engine, clip: Clip, first: tuple[Word, ...], words: tuple[Word, ...
     return words
 
 
-def settled(words: tuple[Word, ...], clip: Clip) -> bool:
+def settled(words: tuple[Word, ...], voiced: list[tuple[float, float]]) -> bool:
     """The first pass already heard the number twice, surely, and nothing else that looks like
     digits or lost speech after the ask: a second pass would only cost time (a second on 2 cores)."""
     readings = find_readings(words)
@@ -84,7 +86,6 @@ def settled(words: tuple[Word, ...], clip: Clip) -> bool:
     if any(len(run.digits) >= MIN_FRAGMENT_DIGITS and not any(run.digits[0].start < b and run.digits[-1].end > a
                                                                for a, b in inside) for run in digit_runs(words)):
         return False  # digits outside the readings: a reading may be garbled
-    voiced = voiced_spans(frame_energy(clip.samples, SAMPLE_RATE_HZ))
     first = min(a for a, _ in inside)
     return not [s for s in unheard(voiced, [(w.start, w.end) for w in words]) if s[1] > first]
 
@@ -92,11 +93,11 @@ def settled(words: tuple[Word, ...], clip: Clip) -> bool:
 def echoes_prompt(first: tuple[Word, ...], second: tuple[Word, ...]) -> bool:
     heard = " ".join(r.text for r in digit_runs(first))
     again = " ".join(r.text for r in digit_runs(second))
-    return any(group in again and group not in heard for group in PROMPT_GROUPS)
+    return any(digits in again and digits not in heard for digits in PROMPT_GROUPS)
 
 
-def region(words: tuple[Word, ...], clip: Clip) -> tuple[float, float] | None:
-    """From just before the first digits (or the last cue) to the end of the voice, at most one window."""
+def region(words: tuple[Word, ...], voiced: list[tuple[float, float]], duration_s: float) -> tuple[float, float] | None:
+    """From just before the first digits (or the last ask) to the end of the voice, at most 45 s."""
     runs = [r for r in digit_runs(words) if len(r.digits) >= ANCHOR_DIGITS]
     cues = [w for w in words if is_cue(w.text)]
     if runs:
@@ -108,9 +109,8 @@ def region(words: tuple[Word, ...], clip: Clip) -> tuple[float, float] | None:
         start = cues[-1].start - BEFORE_S / 2
     else:
         return None
-    voiced = voiced_spans(frame_energy(clip.samples, SAMPLE_RATE_HZ))
     last_voice = voiced[-1][1] if voiced else words[-1].end
-    end = min(clip.duration_s, max(words[-1].end, last_voice) + AFTER_S)
+    end = min(duration_s, max(words[-1].end, last_voice) + AFTER_S)
     start = max(0.0, start)
     end = min(end, start + MAX_WINDOWS * WINDOW_S)
     return (start, end) if end - start > 1.0 else None
