@@ -28,8 +28,6 @@ SIMILAR_DIGITS = 4
 # confidence than this, they may be one garbled.
 ASK_WINDOW_S = 5.0
 UNCLEAR_PROBABILITY = 0.6
-# A run of this many digits is part of a phone number wherever it is said ("10 hours", "2024" are not).
-PART_OF_A_NUMBER = 5
 # The same word this many times in a row is the decoder looping.
 LOOP_WORDS = 6
 # Digits this close to a reading, making no whole number themselves, may be a reading garbled.
@@ -71,7 +69,7 @@ class PhoneNumber:
 
 
 def find(words: tuple[Word, ...], regions: tuple[Region, ...],
-                   voiced: list[tuple[float, float]] | None) -> tuple[tuple[PhoneNumber, ...], list[phone.Reading]]:
+         voiced: list[tuple[float, float]] | None) -> tuple[tuple[PhoneNumber, ...], list[phone.Reading]]:
     """Readings from both passes, reconciled: in each region the pass that heard more readings,
     or on a tie the one that gave their digits more words of their own (finer times; the second
     pass where both did as well). Returns the numbers and the first pass's readings."""
@@ -87,7 +85,8 @@ def find(words: tuple[Word, ...], regions: tuple[Region, ...],
     agreed = {k: phone.consensus([r.digits for (r, _), i in zip(chosen, ids) if i == k]) for k in set(ids)}
     out = []
     for (reading, source), number in zip(chosen, ids):
-        head, tail = _digit_edges(source[reading.first_word : reading.last_word + 1])
+        span = source[reading.first_word : reading.last_word + 1]
+        head, tail = _digit_edges(span)
         previous = source[reading.first_word - 1] if reading.first_word > 0 else None
         following = source[reading.last_word + 1] if reading.last_word + 1 < len(source) else None
         start, end = head.start, tail.end
@@ -96,7 +95,6 @@ def find(words: tuple[Word, ...], regions: tuple[Region, ...],
             end = max(end, start)
         rate, note = None, ""
         count = _spoken_digit_count(reading.digits, agreed[number])
-        span = source[reading.first_word : reading.last_word + 1]
         paced = _paced_rate(span, count)
         if paced is not None:  # the edges cannot be further from the inner digits than the pace allows
             period = (span[-1].start - span[1].start) / (len(span) - 2)
@@ -117,7 +115,7 @@ def find(words: tuple[Word, ...], regions: tuple[Region, ...],
             PhoneNumber(
                 digits=reading.digits,
                 extension=reading.extension,
-                text=" ".join(w.text for w in source[reading.first_word : reading.last_word + 1]),
+                text=" ".join(w.text for w in span),
                 start=round(start, 2),
                 end=round(end, 2),
                 digit_count=count,
@@ -127,7 +125,7 @@ def find(words: tuple[Word, ...], regions: tuple[Region, ...],
                 last_word=last_word,
                 loop=reading.loop,
                 note=note,
-                probability=round(_mean_probability(source, reading), 3),
+                probability=round(sum(w.probability for w in span) / len(span), 3),
             )
         )
     return tuple(out), [r for r, _ in first]
@@ -147,13 +145,15 @@ def _words_per_reading(readings: list[tuple[phone.Reading, tuple[Word, ...]]]) -
 
 
 def doubts(numbers: tuple[PhoneNumber, ...], first_pass: list[phone.Reading], words: tuple[Word, ...],
-                   regions: tuple[Region, ...], unheard: list[tuple[float, float]]) -> tuple[tuple[str, str], ...]:
+           regions: tuple[Region, ...], unheard: list[tuple[float, float]]) -> tuple[tuple[str, str], ...]:
     """Why a verdict of "no number" or "said once" could be the transcriber's fault, not the rep's.
 
     Each doubt is evidence that a reading was said but not heard whole: the two passes disagree;
     a reading's digits were heard with low confidence; another reading differs from the callback
     number by a few digits only (one number misheard, not two numbers); digits were heard after
-    the ask or beside a reading that make no whole number; speech near the number has no words.
+    the ask or beside a reading, or five anywhere, that make no whole number; speech after the ask
+    has no words; a reading was looped or left untimed; the second pass looped over words; the
+    words right after the ask were unclear.
     """
     found: list[tuple[str, str]] = []
     repeats = max(Counter(n.number for n in numbers).values(), default=0)
@@ -161,7 +161,7 @@ def doubts(numbers: tuple[PhoneNumber, ...], first_pass: list[phone.Reading], wo
         return ()
     key = "callback_repeats" if numbers else "phone_number_count"
     if regions and numbers:
-        heard_first = _repeats(first_pass)
+        heard_first = phone.most_repeated(first_pass)
         if heard_first != repeats:
             found.append((key, f"the two transcription passes heard the number {heard_first} and {repeats} time(s)"))
         for region in regions:
@@ -218,22 +218,13 @@ def _stray(run, words: tuple[Word, ...], spans: list[tuple[float, float]], ask: 
     if any(a < y + 0.2 and b > x - 0.2 for x, y in spans):
         return False  # the reading itself, as the other pass heard it
     near = any(a < y + FRAGMENT_NEAR_S and b > x - FRAGMENT_NEAR_S for x, y in spans)
-    return near or (ask is not None and a > ask) or len(run.digits) >= PART_OF_A_NUMBER
+    return near or (ask is not None and a > ask) or len(run.digits) >= phone.NUMBER_LIKE_DIGITS
 
 
 def _word_loop(words: tuple[Word, ...]) -> bool:
     """The same word LOOP_WORDS times in a row: the decoder looped ("blip, blip, blip, ...")."""
     texts = [w.text.strip(" ,.!?").lower() for w in words]
     return any(len(set(texts[i : i + LOOP_WORDS])) == 1 for i in range(len(texts) - LOOP_WORDS + 1))
-
-
-def _repeats(readings: list[phone.Reading]) -> int:
-    return max(Counter(phone.group(readings)).values(), default=0)
-
-
-def _mean_probability(words: tuple[Word, ...], reading: phone.Reading) -> float:
-    span = words[reading.first_word : reading.last_word + 1]
-    return sum(w.probability for w in span) / max(1, len(span))
 
 
 def _overlapping(words: tuple[Word, ...], start: float, end: float) -> tuple[int, int]:

@@ -19,8 +19,11 @@ from .transcript import Word
 MIN_DIGITS = 7
 # Words that announce a number, even when none of its digits were heard.
 CUE = re.compile(r"^(call|calling|reach|line|number|cell|phone|mobile|extension|dial|ring|text)$")
-# A run of at least this many digits is part of a number, not "10 hours" or "20 %".
+# A run of at least this many digits may be part of a number when it is said near one or after
+# the ask ("10 hours" is not); a run of NUMBER_LIKE_DIGITS is part of one wherever it is said
+# ("400 customers" and "2024" are not).
 MIN_FRAGMENT_DIGITS = 3
+NUMBER_LIKE_DIGITS = 5
 MAX_DIGITS = 11
 LOOP_MIN_DIGITS = 30
 # Cost of a reading's length: 10 (area code + local) is the usual, 7 and 11 are complete too.
@@ -117,6 +120,12 @@ def group(readings: list[Reading]) -> list[int]:
             members.append([reading.digits])
             ids.append(len(members) - 1)
     return ids
+
+
+def most_repeated(readings: list[Reading]) -> int:
+    """How often the number said most often was said (0 when none was)."""
+    ids = group(readings)
+    return max((ids.count(k) for k in set(ids)), default=0)
 
 
 def consensus(readings: list[str]) -> str:

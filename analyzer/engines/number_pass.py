@@ -13,7 +13,7 @@ import dataclasses
 
 from ..clip import SAMPLE_RATE_HZ, Clip
 from ..digits import digit_runs
-from ..phone import MIN_FRAGMENT_DIGITS, find_readings, group, is_cue
+from ..phone import MIN_FRAGMENT_DIGITS, NUMBER_LIKE_DIGITS, find_readings, is_cue, most_repeated
 from ..signal import frame_energy, unheard, voiced_spans
 from ..transcript import Region, Transcript, Word
 from . import WINDOW_S
@@ -25,9 +25,6 @@ PROMPT = "Call me at 1 0 9, 1 0 8, 1 0 7 6. Again, 1 0 9, 1 0 8, 1 0 7 6."
 PROMPT_GROUPS = ("109", "108", "1076")
 # First-pass readings heard with at least this mean confidence need no second pass (settled()).
 SETTLED_PROBABILITY = 0.7
-# The region starts at the first run of this many digits (part of a phone number, not "400
-# customers" or "2024"), or at the ask when no such run was heard.
-ANCHOR_DIGITS = 5
 BEFORE_S = 1.0  # the region starts this long before the first digit heard
 CUE_BEFORE_S = 8.0  # or at the ask ("call me at") this close before it
 AFTER_S = 1.0  # and ends this long after the last speech
@@ -75,8 +72,7 @@ def settled(words: tuple[Word, ...], voiced: list[tuple[float, float]]) -> bool:
     """The first pass already heard the number twice, surely, and nothing else that looks like
     digits or lost speech after the ask: a second pass would only cost time (a second on 2 cores)."""
     readings = find_readings(words)
-    ids = group(readings)
-    if not readings or max(ids.count(k) for k in set(ids)) < 2:
+    if most_repeated(readings) < 2:
         return False
     for r in readings:
         span = words[r.first_word : r.last_word + 1]
@@ -97,8 +93,9 @@ def echoes_prompt(first: tuple[Word, ...], second: tuple[Word, ...]) -> bool:
 
 
 def region(words: tuple[Word, ...], voiced: list[tuple[float, float]], duration_s: float) -> tuple[float, float] | None:
-    """From just before the first digits (or the last ask) to the end of the voice, at most 45 s."""
-    runs = [r for r in digit_runs(words) if len(r.digits) >= ANCHOR_DIGITS]
+    """From just before the first number-like run of digits (or the last ask, when none was heard)
+    to the end of the voice, at most 45 s."""
+    runs = [r for r in digit_runs(words) if len(r.digits) >= NUMBER_LIKE_DIGITS]
     cues = [w for w in words if is_cue(w.text)]
     if runs:
         first = runs[0].digits[0].start
