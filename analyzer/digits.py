@@ -32,6 +32,8 @@ EXTENSION_WORDS = {"extension", "ext", "x"}
 AMBIGUOUS_ZERO = {"oh", "o"}
 # "two" heard as "to" or "too": a digit only between two digits ("4 9 to 7 3 5", never "9 to 5" alone).
 AMBIGUOUS_TWO = {"to", "too"}
+# "one more time" and "one more, ..." between readings are words, not the digit 1.
+NOT_A_DIGIT_BEFORE = {"more"}
 
 _NUMERAL = re.compile(r"\d+(?:[-./() ]*\d+)*")
 _NUMERAL_WITH_O = re.compile(r"(?=[\do.-]*\d)[\do][\do.-]*")
@@ -154,6 +156,8 @@ def _classify(text: str) -> tuple[str, object]:
         return ("scale", SCALES[token])
     if token.rstrip(".") in EXTENSION_WORDS:
         return ("extension", None)
+    if token in NOT_A_DIGIT_BEFORE:
+        return (token, None)
     parts = token.split("-")
     if len(parts) == 2 and parts[0] in TENS and parts[1] in ONES and ONES[parts[1]]:
         return ("compound", str(TENS[parts[0]] + ONES[parts[1]]))
@@ -166,6 +170,9 @@ def _resolve_ambiguous(pieces: list[tuple[str, object]]) -> list[tuple[str, obje
     numeric = {"numeral", "ones", "teens", "tens", "compound"}
     out = list(pieces)
     for i, (kind, value) in enumerate(pieces):
+        if (kind, value) in (("ones", 1), ("numeral", "1")) and i + 1 < len(pieces) and pieces[i + 1] == ("more", None):
+            out[i] = ("word", None)
+            continue
         if kind not in ("maybe-zero", "maybe-two"):
             continue
         before = pieces[i - 1][0] if i > 0 else None

@@ -9,7 +9,7 @@ reading's span moves from the word times onto the voice (the signal's voiced isl
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import phone
 from .digits import EXTENSION_WORDS, digit_runs
@@ -83,6 +83,7 @@ def find(words: tuple[Word, ...], regions: tuple[Region, ...],
             chosen = sorted([x for x in chosen if all(x is not y for y in inside)] + second, key=lambda x: x[0].start)
     ids = phone.group([r for r, _ in chosen])
     agreed = {k: phone.consensus([r.digits for (r, _), i in zip(chosen, ids) if i == k]) for k in set(ids)}
+    chosen = [(_trim_to(agreed[k], r, source), source) for (r, source), k in zip(chosen, ids)]
     out = []
     for (reading, source), number in zip(chosen, ids):
         span = source[reading.first_word : reading.last_word + 1]
@@ -129,6 +130,27 @@ def find(words: tuple[Word, ...], regions: tuple[Region, ...],
             )
         )
     return tuple(out), [r for r, _ in first]
+
+
+def _trim_to(agreed: str, reading: phone.Reading, source: tuple[Word, ...]) -> phone.Reading:
+    """A reading longer than the number's other readings agree on, cut by an edge word of one digit
+    where that brings it closer to them: a word beside the reading heard as a digit ("... 7 0, 1
+    more time" where "one" was not caught as a word), which would stretch the reading's span."""
+    while len(phone.national(reading.digits)) > len(phone.national(agreed)) and reading.last_word > reading.first_word:
+        apart = phone.distance(phone.national(reading.digits), phone.national(agreed))
+        for edge in (reading.last_word, reading.first_word):
+            digit = [d.char for run in digit_runs(source[edge : edge + 1]) for d in run.digits]
+            if len(digit) != 1:
+                continue
+            rest = reading.digits[:-1] if edge == reading.last_word else reading.digits[1:]
+            if phone.distance(phone.national(rest), phone.national(agreed)) < apart:
+                first, last = (reading.first_word, edge - 1) if edge == reading.last_word else (edge + 1, reading.last_word)
+                reading = replace(reading, digits=rest, first_word=first, last_word=last,
+                                  start=source[first].start, end=source[last].end)
+                break
+        else:
+            return reading
+    return reading
 
 
 def _contradicted(reading: phone.Reading, words: tuple[Word, ...]) -> bool:
@@ -195,7 +217,7 @@ def doubts(numbers: tuple[PhoneNumber, ...], first_pass: list[phone.Reading], wo
     if looped:
         found.append((key, f"the second pass repeated one word over and over between {looped.start:.1f} and "
                            f"{looped.end:.1f} s, where a reading may be"))
-    for cue in (w for w in words if phone.is_cue(w.text)):
+    for cue in (w for w in words if phone.is_cue(w.text) and not _is_extension(w)):
         after_cue = [w for w in words if cue.end <= w.start < cue.end + ASK_WINDOW_S]
         answered = any(cue.start <= x < cue.end + ASK_WINDOW_S for x, _ in spans)
         if after_cue and not answered and sum(w.probability for w in after_cue) / len(after_cue) < UNCLEAR_PROBABILITY:
@@ -203,7 +225,16 @@ def doubts(numbers: tuple[PhoneNumber, ...], first_pass: list[phone.Reading], wo
             found.append((key, f"after \"{cue.text}\" at {cue.start:.1f} s the words were unclear (\"{heard}\"): "
                                 "a reading may have been garbled"))
             break
+    if after is not None:
+        again = phone.repeat_cue(words, after)
+        if again is not None:
+            found.append((key, f"\"{again.text.strip(' ,.')}\" at {again.start:.1f} s announces the number "
+                                "once more: a reading may not have been heard"))
     return tuple(dict.fromkeys(found))
+
+
+def _is_extension(word: Word) -> bool:
+    return word.text.strip(" ,.?!:;").lower() in EXTENSION_WORDS
 
 
 def _stray(run, words: tuple[Word, ...], spans: list[tuple[float, float]], ask: float | None) -> bool:

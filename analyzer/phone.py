@@ -19,6 +19,9 @@ from .transcript import Word
 MIN_DIGITS = 7
 # Words that announce a number, even when none of its digits were heard.
 CUE = re.compile(r"^(call|calling|reach|line|number|cell|phone|mobile|extension|dial|ring|text)$")
+# Words that announce the number said again ("again", "I'll repeat that", "once more").
+REPEAT = re.compile(r"^(again|repeat|repeating|once)$")
+THANKS = {"thanks", "you"}
 # A run of at least this many digits may be part of a number when it is said near one or after
 # the ask ("10 hours" is not); a run of NUMBER_LIKE_DIGITS is part of one wherever it is said
 # ("400 customers" and "2024" are not).
@@ -87,6 +90,19 @@ def split_run(digits: list[Digit]) -> list[tuple[list[Digit], bool]]:
 
 def is_cue(text: str) -> bool:
     return bool(CUE.match(text.strip(" ,.?!:;\"'").lower()))
+
+
+def repeat_cue(words: tuple[Word, ...] | list[Word], after: float) -> Word | None:
+    """The first word after `after` that announces the number said again: "again" (not "thanks
+    again"), "repeat", "once more", "one more time"."""
+    texts = [w.text.strip(" ,.?!:;\"'").lower() for w in words]
+    for i, (word, text) in enumerate(zip(words, texts)):
+        if word.start < after:
+            continue
+        before, following = texts[i - 1] if i else "", texts[i + 1] if i + 1 < len(texts) else ""
+        if (REPEAT.match(text) and before not in THANKS) or (text == "more" and following == "time"):
+            return word
+    return None
 
 
 def same_number(a: str, b: str) -> bool:

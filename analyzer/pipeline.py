@@ -20,7 +20,8 @@ MIN_DURATION_S = 1.0
 # Peak below this (-70 dBFS) is no sound at all.
 SILENT_PEAK = 10 ** (-70 / 20)
 MIN_WORDS = 3
-# tiny.en forces any speech into English words; a very low mean confidence means it was not English.
+# tiny.en forces any speech into English words; a very low mean confidence means it was not English,
+# or English too noisy or distorted to transcribe (telephone audio under noise): either way, no verdict.
 MIN_MEAN_PROBABILITY = 0.55  # English TTS and speech: 0.73 and up; German 0.45, French 0.31
 
 
@@ -87,8 +88,10 @@ def _check_transcript(clip: Clip, transcript: Transcript) -> None:
             f"No English speech was recognised in {clip.path} (only silence, noise, music or another "
             "language); record the message again, in English, in a quiet place."
         )
-    if sum(w.probability for w in words) / len(words) < MIN_MEAN_PROBABILITY:
+    confidence = sum(w.probability for w in words) / len(words)
+    if confidence < MIN_MEAN_PROBABILITY:
         raise AudioError(
-            f"{clip.path} does not sound like English speech (the transcription is unreliable); "
-            "this tool coaches English voicemails."
+            f"{clip.path} could not be transcribed reliably (the transcriber was sure of too few words: "
+            f"mean confidence {confidence:.3f}, below {MIN_MEAN_PROBABILITY}); this tool coaches English voicemails: record in English, "
+            "close to the microphone, away from noise."
         )

@@ -117,3 +117,38 @@ def test_a_second_pass_that_loops_over_a_reading_is_a_doubt(default_pack):
     second = "[start 6.0] at 4 5 0 7 9 3 9 one more time a big blip blip blip blip blip blip blip"
     [finding] = findings(default_pack, two_passes(first, second, start=5.5, end=20.0), "number-not-repeated")
     assert finding.severity == Severity.INFO and "over and over" in finding.doubt
+
+
+def test_one_more_time_between_readings_is_words_not_a_digit():
+    # "... 7 0, 1 more time, ...": the 1 would make an 11-digit reading and stretch its span
+    for said in ("1 more time", "one more time"):
+        m = measure(transcript_from_script(f"{OPENING} 2 3 8 8 1 0 2 7 7 0 {said} 2 3 8 8 1 0 2 7 7 0 thanks"))
+        assert [n.digits for n in m.phone_numbers] == ["2388102770", "2388102770"]
+
+
+def test_a_reading_with_a_neighbour_heard_as_a_digit_is_cut_to_the_number(default_pack):
+    # the second reading ran on into "4" (a word heard as a digit); the other readings agree on 10 digits
+    script = (f"{OPENING} [wpm 120] 8 1 6 9 1 6 6 1 4 1 again 8 1 6 9 1 6 6 1 4 1 4 "
+              "once more 8 1 6 9 1 6 6 1 4 1 thanks")
+    first, second, third = measure(transcript_from_script(script)).phone_numbers
+    assert second.digits == "8169166141" and second.digit_count == 10
+    assert second.digits_per_s == pytest.approx(first.digits_per_s, rel=0.02)
+
+
+def test_a_repeat_announced_but_not_heard_is_a_doubt(default_pack):
+    # "I'll repeat that" and then a fast reading the transcriber dropped: not "you said it once"
+    transcript = transcript_from_script(f"{OPENING} 8 1 6 9 1 6 6 1 4 1 I'll repeat that. Talk soon")
+    [finding] = findings(default_pack, transcript, "number-not-repeated")
+    assert finding.severity == Severity.INFO and '"repeat"' in finding.doubt
+    # "thanks again" announces nothing
+    transcript = transcript_from_script(f"{OPENING} 8 1 6 9 1 6 6 1 4 1 thanks again. Talk soon")
+    [finding] = findings(default_pack, transcript, "number-not-repeated")
+    assert finding.severity == Severity.ERROR
+
+
+def test_the_extension_is_no_unclear_answer_to_an_ask(default_pack):
+    transcript = transcript_from_script(f"{OPENING} 8 1 6 9 1 6 6 1 4 1 extension 2 0 4 thanks")
+    words = tuple(dataclasses.replace(w, probability=0.3) if w.text in ("2", "0", "4", "thanks") and w.start > 6
+                  else w for w in transcript.words)
+    [finding] = findings(default_pack, dataclasses.replace(transcript, words=words), "number-not-repeated")
+    assert finding.severity == Severity.ERROR

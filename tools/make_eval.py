@@ -208,8 +208,8 @@ def build(spec: ms.Spec, folder: Path) -> Path:
     return folder / name
 
 
-def specs(count: int = COUNT) -> list[tuple[str, ms.Spec]]:
-    rng = np.random.default_rng(SEED)
+def specs(count: int = COUNT, seed: int = SEED) -> list[tuple[str, ms.Spec]]:
+    rng = np.random.default_rng(seed)
     return [("dev" if i % 2 == 0 else "test", make_spec(i, rng)) for i in range(count)]
 
 
@@ -218,9 +218,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "eval")
     parser.add_argument("--count", type=int, default=COUNT)
     parser.add_argument("--only", nargs="*", help="build only these recordings")
+    parser.add_argument("--split", choices=("dev", "test"), help="build only this half")
+    parser.add_argument("--seed", type=int, default=SEED,
+                        help="another draw of the corpus (a fresh, never-seen test half: --seed N --split test --out DIR)")
     args = parser.parse_args(argv)
-    for split, spec in specs(args.count):
-        if args.only and spec.name not in args.only:
+    for split, spec in specs(args.count, args.seed):
+        if (args.only and spec.name not in args.only) or (args.split and split != args.split):
             continue
         folder = args.out / split
         folder.mkdir(parents=True, exist_ok=True)
