@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from .measures import Measurements
 from .phone import national
-from .text import Match, TextIndex
+from .text import Match, TextIndex, searchable
 from .transcript import Transcript
 
 # The stretch of the recording each scalar measurement is about; absent means the whole message.
@@ -135,7 +135,7 @@ class _Said:
 
     @cached_property
     def compiled(self) -> re.Pattern:
-        alternatives = [r"\b" + r"\s+".join(map(re.escape, p.lower().split())) + r"\b" for p in self.phrases]
+        alternatives = [r"\b" + r"\s+".join(map(re.escape, searchable(p).split())) + r"\b" for p in self.phrases]
         alternatives += list(self.patterns)
         return re.compile("|".join(f"(?:{a})" for a in alternatives) or r"(?!)")
 
@@ -159,7 +159,11 @@ class _Said:
             window = index.closing(seconds=self.closing_s)
         else:
             window = None
-        return index.search(self.compiled, window)
+        found = index.search(self.compiled, window)
+        for phrase in self.phrases:  # said with a word split, merged or misheard by a letter or two
+            found += [m for m in index.near(phrase, window)
+                      if not any(m.first_word <= f.last_word and f.first_word <= m.last_word for f in found)]
+        return sorted(found, key=lambda m: m.first_word)
 
 
 @dataclass(frozen=True)
@@ -192,12 +196,24 @@ class Phrases(_Said):
 
 @dataclass(frozen=True)
 class MissingPhrases(_Said):
-    """None of the phrases or patterns is said in the window: a missing thing is a rule too."""
+    """None of the phrases or patterns is said in the window: a missing thing is a rule too.
+
+    `unless` names a measurement that, when above zero, says it another way (a phone number
+    left is itself the ask to call back: `unless = "phone_number_count"`).
+    """
 
     kind: ClassVar[str] = "missing-phrases"
     placeholders: ClassVar[tuple[str, ...]] = ()
+    unless: str = ""
+
+    def validate(self) -> str | None:
+        if self.unless and self.unless not in SCALAR_MEASURES:
+            return f"unless: {self.unless!r} is not one of {', '.join(SCALAR_MEASURES)}"
+        return super().validate()
 
     def hits(self, ctx: Context) -> list[Hit]:
+        if self.unless and (getattr(ctx.measures, self.unless) or 0) > 0:
+            return []
         return [] if self.matches(ctx) else [Hit({})]
 
 

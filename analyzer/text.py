@@ -1,4 +1,12 @@
-"""The transcript as text the rules can search: normalised words, sentences, time windows."""
+r"""The transcript as text the rules can search: normalised words, sentences, time windows.
+
+The rules search one string: each word lower-cased, its punctuation dropped, a number word
+written as digits ("twelve more" -> "12 more", as tiny.en itself writes it half the time), and
+" . " between sentences, so a pattern of words (`\w+`) never runs from one sentence into the
+next. Plain phrases are also found where the transcriber split or merged words or misheard a
+letter or two ("following upon", "touching bass"): their letters are compared with the words'
+letters, spaces left out, by rapidfuzz's normalised edit similarity.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +14,34 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from rapidfuzz import fuzz
+
 from .transcript import Word
 
 _KEEP = re.compile(r"[^a-z0-9'%$]+")
 _SENTENCE_END = (".", "?", "!")
+SENTENCE_MARK = "."
+NUMBER_WORDS = {
+    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
+    "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19", "twenty": "20",
+    "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90",
+    "hundred": "100", "thousand": "1000",
+}
+# A phrase this long (letters, spaces left out) is also found at this similarity (0-100) or more;
+# shorter phrases only as written ("call me" is not "tell me").
+FUZZY_MIN_LETTERS = 9
+FUZZY_SIMILARITY = 88.0
 
 
 def normalise(text: str) -> str:
     """Lower case, punctuation to spaces; keeps apostrophes, digits, % and $."""
     return _KEEP.sub(" ", text.lower().replace("’", "'")).strip()
+
+
+def searchable(text: str) -> str:
+    """Normalised, with number words as digits ("twenty-five" -> "20 5")."""
+    return " ".join(NUMBER_WORDS.get(token, token) for token in normalise(text.replace("-", " ")).split())
 
 
 @dataclass(frozen=True)
@@ -30,18 +57,52 @@ class TextIndex:
 
     @cached_property
     def _joined(self) -> tuple[str, list[int]]:
-        """One normalised string, and for each of its characters the word it came from."""
+        """One searchable string, and for each of its characters the word it came from."""
         parts, owners = [], []
+        ends = set(self.sentence_ends())
         for i, w in enumerate(self.words):
-            token = normalise(w.text)
-            if not token:
-                continue
-            if parts:
-                parts.append(" ")
-                owners.append(i)
-            parts.append(token)
-            owners.extend([i] * len(token))
+            token = searchable(w.text)
+            if token:
+                if parts and parts[-1] != " ":
+                    parts.append(" ")
+                    owners.append(i)
+                parts.append(token)
+                owners.extend([i] * len(token))
+            if i in ends and i != len(self.words) - 1 and parts:
+                parts.append(f" {SENTENCE_MARK} ")
+                owners.extend([i] * 3)
         return "".join(parts), owners
+
+    @cached_property
+    def _tokens(self) -> list[tuple[int, str]]:
+        """Each word that has letters or digits, as (word index, its searchable letters)."""
+        return [(i, t.replace(" ", "")) for i, w in enumerate(self.words) if (t := searchable(w.text))]
+
+    def near(self, phrase: str, words: range | None = None) -> list[Match]:
+        """Where a plain phrase was said with its words split, merged or a letter or two misheard."""
+        target = searchable(phrase).replace(" ", "")
+        size = len(searchable(phrase).split())
+        if len(target) < FUZZY_MIN_LETTERS:
+            return []
+        tokens = [(i, t) for i, t in self._tokens if words is None or i in words]
+        out: list[Match] = []
+        k = 0
+        while k < len(tokens):
+            best = None
+            for n in range(max(1, size - 1), size + 2):
+                chunk = tokens[k : k + n]
+                if len(chunk) < n:
+                    break
+                score = fuzz.ratio(target, "".join(t for _, t in chunk))
+                if score >= FUZZY_SIMILARITY and (best is None or score > best[0]):
+                    best = (score, n)
+            if best is None:
+                k += 1
+                continue
+            chunk = tokens[k : k + best[1]]
+            out.append(Match(chunk[0][0], chunk[-1][0], " ".join(self.words[i].text.strip() for i, _ in chunk)))
+            k += best[1]
+        return out
 
     def search(self, pattern: re.Pattern, words: range | None = None) -> list[Match]:
         """Every match of a pattern, optionally only those lying in a range of word indices."""

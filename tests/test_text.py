@@ -1,0 +1,91 @@
+"""The text the content rules search: number words as digits, sentence marks, tolerant phrases;
+and the text evaluation set they are measured on (tools/make_text_eval.py)."""
+
+import importlib.util
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from analyzer.testing import rule_by_name, run_rule, transcript_from_script
+from analyzer.text import TextIndex, searchable
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def index(script: str) -> TextIndex:
+    return TextIndex(transcript_from_script(script).words)
+
+
+def test_number_words_are_searched_as_digits():
+    assert searchable("Twelve more") == "12 more"
+    assert searchable("twenty-five percent") == "20 5 percent"
+    assert searchable("$2,000") == "$2 000"
+
+
+def test_a_pattern_of_words_stops_at_the_end_of_a_sentence():
+    text = index("We can help your business grow. Call 402-730-5108.")
+    assert text.search(re.compile(r"\bgrow(\s+\w+){0,3}\s+\d")) == []
+    assert [m.text for m in text.search(re.compile(r"\bcall\s+\d+"))] == ["call 402"]
+
+
+@pytest.mark.parametrize("heard, phrase", [
+    ("Just following upon that.", "following up on"),  # two words merged
+    ("Just checking into see if you had questions.", "checking in"),  # "in to" merged, then cut
+    ("I wanted to touch bass about the meeting.", "touch base"),  # one letter misheard
+    ("I am calling today to intr oduce you to my company.", "calling today to introduce"),  # a word split
+])
+def test_a_phrase_is_found_where_the_transcriber_bent_it(heard, phrase):
+    [match] = index(heard).near(phrase)
+    assert match.first_word <= match.last_word
+
+
+@pytest.mark.parametrize("heard, phrase", [
+    ("Give me a cold.", "give me a call"),  # two letters off in a short phrase: another phrase
+    ("Tell me more.", "call me"),  # short phrases only as written
+    ("I'll be checking in on the order.", "touching base"),
+])
+def test_a_different_phrase_is_not_a_near_miss(heard, phrase):
+    assert index(heard).near(phrase) == []
+
+
+def test_the_matched_words_are_the_evidence(default_pack):
+    rule = rule_by_name(default_pack, "self-focused-opener")
+    [finding] = run_rule(rule, "Hi Dana, this is Maria from Acme. Just following upon that.")
+    words = transcript_from_script("Hi Dana, this is Maria from Acme. Just following upon that.").words
+    first, last = finding.words[0]
+    assert " ".join(w.text for w in words[first : last + 1]).endswith("following upon")
+
+
+def test_a_number_left_is_the_ask(default_pack):
+    rule = rule_by_name(default_pack, "no-call-to-action")
+    assert run_rule(rule, "Hi Dana, this is Tom with Clearwater. 402-730-5108 is my cell. Bye.") == []
+    assert run_rule(rule, "Hi Dana, this is Tom with Clearwater. I'll try you again Thursday.")
+
+
+def _make_text_eval():
+    spec = importlib.util.spec_from_file_location("make_text_eval", ROOT / "tools" / "make_text_eval.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_text_set_is_what_the_generator_writes(tmp_path):
+    make = _make_text_eval()
+    make.main(["--out", str(tmp_path)])
+    for split in ("dev", "test"):
+        assert (tmp_path / f"{split}.toml").read_text() == (ROOT / "eval" / "text" / f"{split}.toml").read_text()
+
+
+def test_the_text_set_has_two_halves_in_different_words():
+    make = _make_text_eval()
+    dev, test = (tomllib.loads((ROOT / "eval" / "text" / f"{s}.toml").read_text())["message"] for s in ("dev", "test"))
+    assert len(dev) + len(test) >= 80
+    for rule in make.RULES:  # every rule fires on some and keeps quiet on others, in each half
+        for half in (dev, test):
+            assert 0 < sum(rule in m["fires"] for m in half) < len(half)
+    for part in ("identity", "opener", "benefit", "ask"):  # no wording is shared between the halves
+        shared = {t for t, _ in make.BANKS["dev"][part] if t} & {t for t, _ in make.BANKS["test"][part] if t}
+        assert not shared, shared
+    assert all(m["noisy"] != m["script"] for m in dev + test)

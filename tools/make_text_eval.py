@@ -1,0 +1,293 @@
+#!/usr/bin/env python3
+"""The text evaluation set of the content rules: voicemail scripts with exact labels, dev and test.
+
+Each script is put together from parts a salesperson really says (after the habits the coaching
+articles in shared/guidance/ teach, and the shapes real published voicemails take): a greeting,
+who is calling, an opening line, a benefit, the ask. Each part comes from a bank with its truth
+(does it keep the habit?), so every script is labelled for the four content rules
+(no-name-or-company, self-focused-opener, no-benefit-claim, no-call-to-action).
+
+Dev and test are drawn from different banks: no wording of the test half is ever seen while
+tuning on dev. Each script also comes in a "noisy" version, with the errors tiny.en makes on
+real audio (near-homophones, split and merged words, dropped short words, names garbled,
+numbers written as digits), drawn with a fixed seed.
+
+    .venv/bin/python tools/make_text_eval.py          # writes eval/text/dev.toml and test.toml
+    .venv/bin/python benchmarks/content.py           # the rules' precision, recall and F1 on them
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+
+SEED = 20261125
+PER_SPLIT = 60
+RULES = ("no-name-or-company", "self-focused-opener", "no-benefit-claim", "no-call-to-action")
+
+PROSPECTS = ("Dana", "Alex", "Morgan", "Priya", "Chris", "Jordan", "Robin", "Sam", "Taylor", "Jamie")
+NUMBERS = ("402-730-5108", "816-916-6141", "312-555-0196", "559-555-0164", "617-555-0142", "eight one six, nine one six, six one four one")
+
+# Each bank: (text, keeps the habit). {first} {last} {company} {n} are filled in.
+BANKS = {
+    "dev": {
+        "people": [("Richard", "Delgado", "ABC Financial"), ("Andy", "Nguyen", "Pioneer Payroll"),
+                   ("Keisha", "Brooks", "Northwind Logistics"), ("Mateo", "Alvarez", "Cedar Dental Supply"),
+                   ("Hannah", "Fischer", "Blue Harbor IT"), ("Omar", "Shah", "Summit Insurance")],
+        "greeting": ["Hi {p},", "Good morning {p},", "Hello {p},", "Hey {p},", ""],
+        "identity": [
+            ("this is {first} {last} with {company}.", True),
+            ("my name is {first} {last} and I'm with {company}.", True),
+            ("{first} {last} here from {company}.", True),
+            ("it's {first} from {company}.", True),
+            ("{first} {last} calling from {company}.", True),
+            ("this is {first} {last}. I'm the account manager at {company}.", True),
+            ("you've got {first} {last} over at {company}.", True),
+            ("this is {first}.", False),
+            ("it's me again.", False),
+            ("{first} here.", False),
+            ("", False),
+        ],
+        "opener": [
+            ("I'm just following up on the proposal I sent over.", False),
+            ("Just checking in to see if you had any questions.", False),
+            ("I wanted to touch base about our meeting last month.", False),
+            ("I'm calling today to introduce you to my company.", False),
+            ("I was just wondering if you got the brochure I mailed.", False),
+            ("I just started in this territory and wanted to introduce myself.", False),
+            ("I'm circling back on my email from last week.", False),
+            ("I noticed you just opened a second clinic in Fairview.", True),
+            ("Congratulations on the new warehouse in Denver.", True),
+            ("Your office manager mentioned payroll is eating up your Fridays.", True),
+            ("Other dental groups in your area asked us about the same scheduling problem.", True),
+            ("", True),
+        ],
+        "benefit": [
+            ("We help clinics like yours cut no-shows by 30 percent.", True),
+            ("Our customers usually save about ten hours a week on scheduling.", True),
+            ("We cut onboarding time in half for a team your size.", True),
+            ("I help firms close their books five days faster every month.", True),
+            ("We got a shop like yours twice as many repeat orders in one quarter.", True),
+            ("Most of our clients pay a third less for freight.", True),
+            ("We helped a practice your size fill twelve more appointments a week.", True),
+            ("We can save you around $2,000 a month on shipping.", True),
+            ("Our average client reduces overtime costs by about a quarter.", True),
+            ("I think I can save you money on the cost of your print.", False),
+            ("We can really help your business grow.", False),
+            ("Our platform improves efficiency across the board.", False),
+            ("We offer great service at competitive prices.", False),
+            ("", False),
+        ],
+        "ask": [
+            ("Give me a call at {n}.", True),
+            ("You can reach me at {n}.", True),
+            ("Please call {n}.", True),
+            ("Call me back when you have a minute, {n}.", True),
+            ("My direct line is {n}, let me know what works for you.", True),
+            ("Here's my telephone number: {n}. Let's talk.", True),
+            ("I'll try you again next week.", False),
+            ("Have a great day.", False),
+            ("I'll send over an email with the details.", False),
+        ],
+    },
+    "test": {
+        "people": [("Shawn", "Okafor", "Brightline Marketing"), ("Tom", "Becker", "Lakeside Staffing"),
+                   ("Lucia", "Romero", "Vertex Health"), ("Daniel", "Kowalski", "Granite Roofing"),
+                   ("Aisha", "Patel", "Clearwater Software"), ("Ben", "Hughes", "Metro Print")],
+        "greeting": ["Hi there {p},", "Morning {p}.", "{p}, hi,", "Good afternoon {p},", ""],
+        "identity": [
+            ("{first} {last} with {company} here.", True),
+            ("my name's {first} {last}, I work at {company}.", True),
+            ("this is {first} {last} from the {company} team.", True),
+            ("I'm {first} {last}, regional manager with {company}.", True),
+            ("it's {first} {last}, I run partnerships at {company}.", True),
+            ("{first} {last} at {company} here.", True),
+            ("{first} {last} of {company} calling.", True),
+            ("this is {first} {last}.", False),
+            ("calling from {company}.", False),
+            ("it's {first}.", False),
+            ("", False),
+        ],
+        "opener": [
+            ("I'm following up on the samples I sent you last week.", False),
+            ("I am calling today to tell you about some exciting programs we have.", False),
+            ("I just accepted a job as a sales representative and you are in my territory.", False),
+            ("I wanted to reach out and see if you saw my note.", False),
+            ("Just wanted to check in on where things stand.", False),
+            ("I was hoping to tell you a little about our services.", False),
+            ("I'm reaching out because we just launched a new product line.", False),
+            ("I saw your post about hiring three new drivers.", True),
+            ("Your competitor down the street switched their billing last quarter.", True),
+            ("You mentioned at the expo that no-shows are hurting your Mondays.", True),
+            ("I read that your firm just took on two new hospital accounts.", True),
+            ("", True),
+        ],
+        "benefit": [
+            ("That usually cuts overtime costs by about a third.", True),
+            ("We get permits approved in under thirty days, about twice as fast as the regional average.", True),
+            ("Our system usually saves contractors two or three crew days a month.", True),
+            ("Teams that switch see 40% fewer late deliveries in the first quarter.", True),
+            ("We helped a clinic your size recover $18,000 in unpaid claims in sixty days.", True),
+            ("Clients typically answer support tickets three times faster.", True),
+            ("Last year we lowered energy bills for firms like yours by fifteen percent.", True),
+            ("You could fill twelve more appointments every week.", True),
+            ("We close their books five days sooner each month.", True),
+            ("We have some solutions that could be a good fit for you.", False),
+            ("I believe we can help you do more with less.", False),
+            ("We make scheduling a lot easier.", False),
+            ("Our customers love working with us.", False),
+            ("", False),
+        ],
+        "ask": [
+            ("Would love to chat - {n}.", True),
+            ("Ring me on {n} when you get a moment.", True),
+            ("I look forward to speaking with you soon. {n}.", True),
+            ("Shoot me a call back at {n}.", True),
+            ("The best number for me is {n}; I'd love to hear from you.", True),
+            ("If it makes sense, let's find fifteen minutes this week: {n}.", True),
+            ("I'll swing by your office on Thursday.", False),
+            ("Thanks, and take care.", False),
+            ("I'll follow up by email.", False),
+        ],
+    },
+}
+
+# The errors tiny.en made on the evaluation audio, as rewrites of the clean text.
+HOMOPHONES = {
+    "save": ["same", "safe", "saying"], "saves": ["same", "says"], "three": ["free"], "for": ["four"],
+    "two": ["to"], "by": ["buy", "my"], "fill": ["feel"], "here": ["hear"], "week": ["weak"],
+    "you're": ["your"], "your": ["you're"], "cut": ["cup", "scot"], "cuts": ["cut"], "costs": ["cost"],
+    "clinics": ["clean it"], "with": ["will"], "calling": ["call in"], "hours": ["ours"],
+    "half": ["have"], "twelve": ["12"], "fifteen": ["15"], "thirty": ["30"], "ten": ["10"],
+    "percent": ["%"], "appointments": ["appointment"], "i'm": ["I am", "um"], "it's": ["its", "is"],
+    "crew": ["through"], "days": ["daze"], "check": ["Jack"], "touch": ["tough"], "base": ["bass"],
+}
+MERGES = {"up on": "upon", "a lot": "alot", "in to": "into", "some time": "sometime", "every day": "everyday"}
+SHORT_WORDS = {"a", "the", "to", "of", "and", "that", "on", "in"}
+
+
+def compose(bank: dict, rng: np.random.Generator, k: int) -> dict:
+    first, last, company = bank["people"][rng.integers(len(bank["people"]))]
+    prospect = PROSPECTS[rng.integers(len(PROSPECTS))]
+    number = NUMBERS[rng.integers(len(NUMBERS))]
+    parts = {name: bank[name][rng.integers(len(bank[name]))] for name in ("identity", "opener", "benefit", "ask")}
+    fill = {"first": first, "last": last, "company": company, "n": number, "p": prospect}
+    greeting = bank["greeting"][rng.integers(len(bank["greeting"]))].format(**fill)
+    identity, opener, benefit, ask = (parts[n][0].format(**fill) for n in ("identity", "opener", "benefit", "ask"))
+    if greeting and identity:
+        head = f"{greeting} {identity}"
+    else:
+        head = greeting.rstrip(",.") + "." if greeting else ""
+        head = " ".join(x for x in (head, _capital(identity)) if x)
+    if rng.random() < 0.25 and opener and identity:  # the opening line first, then who is calling
+        head = " ".join(x for x in (greeting, _capital(opener.rstrip(".")) + ",", identity) if x)
+        opener = ""
+    script = " ".join(_capital(x) for x in (head, opener, benefit, ask) if x)
+    script = re.sub(r"\s+", " ", script).strip()
+    keeps = {"no-name-or-company": parts["identity"][1], "self-focused-opener": parts["opener"][1],
+             "no-benefit-claim": parts["benefit"][1], "no-call-to-action": parts["ask"][1]}
+    return {
+        "id": f"{k:03d}",
+        "script": script,
+        "fires": [rule for rule in RULES if not keeps[rule]],
+        "names": (first, last),
+    }
+
+
+def noisy(script: str, names: tuple[str, ...], rng: np.random.Generator) -> str:
+    """The script as tiny.en might write it: 3 to 5 of its error shapes, drawn with the seed."""
+    text = script
+    rounds = int(rng.integers(3, 6))
+    for _ in range(50):
+        if rounds <= 0 and text != script:  # at least one error, whatever the draws
+            break
+        rounds -= 1
+        kind = rng.integers(4)
+        words = text.split(" ")
+        if kind == 0:  # a near-homophone
+            spots = [i for i, w in enumerate(words) if _bare(w) in HOMOPHONES]
+            if spots:
+                i = spots[rng.integers(len(spots))]
+                choices = HOMOPHONES[_bare(words[i])]
+                words[i] = _keep_punct(words[i], choices[rng.integers(len(choices))])
+        elif kind == 1:  # two words merged, or one split
+            merged = [m for m in MERGES if m in text.lower()]
+            if merged and rng.random() < 0.5:
+                m = merged[rng.integers(len(merged))]
+                text = re.sub(re.escape(m), MERGES[m], text, count=1, flags=re.I)
+                continue
+            long_ = [i for i, w in enumerate(words) if len(_bare(w)) >= 8 and _bare(w).isalpha()]
+            if long_:
+                i = long_[rng.integers(len(long_))]
+                cut = len(words[i]) // 2
+                words[i] = words[i][:cut] + " " + words[i][cut:].lower()
+        elif kind == 2:  # a short word dropped
+            spots = [i for i, w in enumerate(words) if _bare(w) in SHORT_WORDS]
+            if spots:
+                del words[spots[rng.integers(len(spots))]]
+        else:  # a name garbled into short pieces ("Nguyen" -> "and G -Y -E")
+            spots = [i for i, w in enumerate(words) if re.sub(r"\W", "", w) in names and len(_bare(w)) >= 5]
+            if spots:
+                i = spots[rng.integers(len(spots))]
+                bare = re.sub(r"\W", "", words[i])
+                words[i] = _keep_punct(words[i], f"{bare[:2]} -{bare[2:3].upper()} -{bare[3:4].upper()}")
+        text = " ".join(words)
+    return text
+
+
+def _bare(word: str) -> str:
+    return word.strip(" ,.;:!?-").lower()
+
+
+def _keep_punct(word: str, new: str) -> str:
+    tail = word[len(word.rstrip(",.;:!?")):]
+    return new + tail
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def build(split: str, count: int = PER_SPLIT, seed: int = SEED) -> list[dict]:
+    rng = np.random.default_rng([seed, ["dev", "test"].index(split)])
+    messages, seen = [], set()
+    while len(messages) < count:
+        message = compose(BANKS[split], rng, len(messages) + 1)
+        if message["script"] in seen:
+            continue
+        seen.add(message["script"])
+        message["noisy"] = noisy(message["script"], message["names"], rng)
+        messages.append(message)
+    return messages
+
+
+def to_toml(split: str, messages: list[dict]) -> str:
+    lines = [f"# The {split} half of the content rules' text set: written by tools/make_text_eval.py, do not edit.",
+             f"# `fires` lists the rules the script breaks; every other rule of {', '.join(RULES)} must stay quiet.", ""]
+    for m in messages:
+        lines += ["[[message]]", f"id = {json.dumps(split + '-' + m['id'])}", f"script = {json.dumps(m['script'])}",
+                  f"noisy = {json.dumps(m['noisy'])}", f"fires = {json.dumps(m['fires'])}", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "eval" / "text")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for split in ("dev", "test"):
+        messages = build(split)
+        (args.out / f"{split}.toml").write_text(to_toml(split, messages))
+        counts = {rule: sum(rule in m["fires"] for m in messages) for rule in RULES}
+        print(f"{split}: {len(messages)} scripts (and as many noisy); fires: "
+              + ", ".join(f"{rule} {n}" for rule, n in counts.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
