@@ -42,10 +42,14 @@ bench: $(VENV)/.installed $(VENV)/.openai
 	$(PY) benchmarks/grade.py
 
 # The evaluation corpus (tools/make_eval.py): 120 voicemails with exact truth, dev and test halves,
-# audio built here (not in git), then the number rules' accuracy on each half (benchmarks/eval.py).
+# audio built here (not in git), then the number rules' accuracy on each half (benchmarks/eval.py);
+# the content rules' text set (tools/make_text_eval.py, in git) as text and spoken (benchmarks/content.py).
 eval: $(VENV)/.installed
 	$(PY) tools/make_eval.py
+	$(PY) tools/make_text_eval.py --audio eval/text-audio
 	$(PY) benchmarks/eval.py
+	$(PY) benchmarks/content.py
+	$(PY) benchmarks/content.py --audio eval/text-audio
 
 # Rebuild sample_audio/ (needs espeak-ng, flite, festival and ffmpeg from Debian).
 samples: $(VENV)/.installed

@@ -151,14 +151,17 @@ class _Said:
                 return f"patterns: {p!r} is not a valid regular expression ({exc})"
         return None
 
+    def window(self, ctx: Context) -> range | None:
+        """The words this check reads (None: the whole message)."""
+        if self.within == "opening":
+            return ctx.index.opening(sentences=self.opening_sentences, seconds=self.opening_s)
+        if self.within == "closing":
+            return ctx.index.closing(seconds=self.closing_s)
+        return None
+
     def matches(self, ctx: Context) -> list[Match]:
         index = ctx.index
-        if self.within == "opening":
-            window = index.opening(sentences=self.opening_sentences, seconds=self.opening_s)
-        elif self.within == "closing":
-            window = index.closing(seconds=self.closing_s)
-        else:
-            window = None
+        window = self.window(ctx)
         found = index.search(self.compiled, window)
         for phrase in self.phrases:  # said with a word split, merged or misheard by a letter or two
             found += [m for m in index.near(phrase, window)

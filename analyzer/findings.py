@@ -33,3 +33,27 @@ class Finding:
     end: float | None
     words: tuple[tuple[int, int], ...] = ()  # (first, last) word indices the finding is about
     doubt: str = ""  # set when the evidence was too weak for the rule's own severity
+
+
+@dataclass(frozen=True)
+class Said:
+    """Words a phrase rule found: what was heard, when, and which words."""
+
+    text: str
+    start: float
+    end: float
+    words: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a phrase rule (a content rule) fired or kept quiet: the stretch it read and what it found
+    there. A missing-phrase rule ("no benefit claim") keeps quiet because of what it found; a phrase
+    rule ("self-focused opener") fires because of it."""
+
+    code: str
+    name: str
+    fired: bool
+    start: float | None  # the stretch read: the opening, the closing, or the whole message
+    end: float | None
+    found: tuple[Said, ...] = ()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .checks import CHECKS, Context, Hit
 from .errors import PackError
-from .findings import SEVERITIES, Finding, Severity
+from .findings import SEVERITIES, Evidence, Finding, Said, Severity
 
 DEFAULT_PACK = "default"
 RULE_KEYS = {
@@ -44,6 +44,19 @@ class Rule:
 
     def findings(self, ctx: Context) -> list[Finding]:
         return [self._finding(hit) for hit in self.check.hits(ctx)]
+
+    def evidence(self, ctx: Context, fired: bool) -> Evidence | None:
+        """For a phrase rule, the stretch it read and the words it found there; None for other rules."""
+        if not hasattr(self.check, "matches"):
+            return None
+        words = ctx.transcript.words
+        window = self.check.window(ctx)
+        span = window if window is not None else range(len(words))
+        found = tuple(Said(" ".join(w.text.strip() for w in words[m.first_word : m.last_word + 1]),
+                           words[m.first_word].start, words[m.last_word].end, (m.first_word, m.last_word))
+                      for m in self.check.matches(ctx))
+        start, end = (words[span[0]].start, words[span[-1]].end) if len(span) else (None, None)
+        return Evidence(self.code, self.name, fired, start, end, found)
 
     def _finding(self, hit: Hit) -> Finding:
         values = {k: ("-" if v is None else v) for k, v in hit.values.items()}
@@ -80,6 +93,12 @@ class Pack:
     def check(self, ctx: Context) -> list[Finding]:
         findings = [f for rule in self.active for f in rule.findings(ctx)]
         return sorted(findings, key=lambda f: (f.start if f.start is not None else -1.0, -f.severity))
+
+    def evidence(self, ctx: Context, findings: list[Finding]) -> tuple[Evidence, ...]:
+        """Why each active phrase rule fired or kept quiet (the JSON's `evidence`)."""
+        fired = {f.name for f in findings}
+        out = (rule.evidence(ctx, rule.name in fired) for rule in self.active)
+        return tuple(e for e in out if e is not None)
 
     def score(self, findings: list[Finding]) -> int:
         """100 less each fired rule's weight by severity (a rule counts once, however often it fires)."""

@@ -61,7 +61,8 @@ class Analyzer:
     def assess(self, path, clip: Clip, transcript: Transcript, number: str | None = None) -> FileReport:
         """Measure and check a transcript already made (the benchmarks re-check stored transcripts)."""
         measures = measure(transcript, clip)
-        findings = self.pack.check(Context(transcript, measures, number or self.number))
+        context = Context(transcript, measures, number or self.number)
+        findings = self.pack.check(context)
         return FileReport(
             file=str(path),
             audio=AudioInfo.of(clip),
@@ -69,6 +70,7 @@ class Analyzer:
             measures=measures,
             findings=tuple(findings),
             score=self.pack.score(findings),
+            evidence=self.pack.evidence(context, findings),
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .clip import Clip
-from .findings import Finding, Severity
+from .findings import Evidence, Finding, Severity
 from .measures import Measurements
 from .transcript import Transcript
 
@@ -34,6 +34,7 @@ class FileReport:
     findings: tuple[Finding, ...] = ()
     score: int | None = None
     error: str | None = None  # one plain sentence when the file could not be analysed
+    evidence: tuple[Evidence, ...] = ()  # why each phrase rule fired or kept quiet
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from .findings import Finding, Severity
+from .findings import Evidence, Finding, Said, Severity
 from .measures import Measurements, Pause, PhoneNumber
 from .report import AudioInfo, FileReport
 from .transcript import EngineInfo, Region, Transcript, Word
@@ -36,6 +36,12 @@ def file_to_dict(f: FileReport) -> dict:
             for x in f.findings
         ],
         "score": f.score,
+        # why each phrase rule fired or kept quiet: the stretch it read, and the words it found there
+        "evidence": [
+            {"code": e.code, "name": e.name, "fired": e.fired, "start": e.start, "end": e.end,
+             "found": [{"text": s.text, "start": s.start, "end": s.end, "words": list(s.words)} for s in e.found]}
+            for e in f.evidence
+        ],
     }
 
 
@@ -70,6 +76,11 @@ def file_from_dict(d: dict) -> FileReport:
         measures=Measurements(**m),
         findings=findings,
         score=d["score"],
+        evidence=tuple(
+            Evidence(e["code"], e["name"], e["fired"], e["start"], e["end"],
+                     tuple(Said(s["text"], s["start"], s["end"], tuple(s["words"])) for s in e["found"]))
+            for e in d.get("evidence", ())
+        ),
     )
 
 

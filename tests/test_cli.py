@@ -47,6 +47,16 @@ def test_json_contract(json_run):
     assert number["digits"] == "8169166141" and number["digit_count"] == 10
     assert {"start", "end", "digits_per_s", "text"} <= set(number)
     assert good["findings"] == [] and good["score"] == 100
+    # why each content rule kept quiet: the words that satisfied it, inside the stretch it read
+    evidence = {e["name"]: e for e in good["evidence"]}
+    for name in ("no-name-or-company", "no-benefit-claim", "no-call-to-action"):
+        kept = evidence[name]
+        assert not kept["fired"] and kept["found"], name
+        for said in kept["found"]:
+            assert kept["start"] <= said["start"] <= said["end"] <= kept["end"]
+            first, last = said["words"]
+            assert said["text"] == " ".join(w["text"] for w in good["transcript"]["words"][first : last + 1])
+    assert not evidence["self-focused-opener"]["fired"] and evidence["self-focused-opener"]["found"] == []
     names = {f["name"] for f in fast["findings"]}
     assert names == {"number-not-repeated", "number-too-fast"}
     finding = next(f for f in fast["findings"] if f["name"] == "number-too-fast")

@@ -14,6 +14,11 @@ numbers written as digits), drawn with a fixed seed.
 
     .venv/bin/python tools/make_text_eval.py          # writes eval/text/dev.toml and test.toml
     .venv/bin/python benchmarks/content.py           # the rules' precision, recall and F1 on them
+
+With --audio DIR the same scripts are also spoken (the voices, formats and degradations of the
+number corpus, tools/make_eval.py) into DIR/dev and DIR/test, each recording beside a JSON of
+the rules it breaks: the content rules measured through the transcriber (`make eval` builds
+them into eval/text-audio; benchmarks/content.py --audio prints them).
 """
 
 from __future__ import annotations
@@ -25,6 +30,10 @@ import sys
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import make_eval  # noqa: E402  (the voices and formats of the number corpus)
+import make_samples as ms  # noqa: E402  (the synthesis, mixing and encoding)
 
 SEED = 20261125
 PER_SPLIT = 60
@@ -275,14 +284,65 @@ def to_toml(split: str, messages: list[dict]) -> str:
     return "\n".join(lines)
 
 
+_NUMBER = re.compile(r"(\d{3})-(\d{3})-(\d{4})|eight one six, nine one six, six one four one")
+
+
+def audio_spec(message: dict, rng: np.random.Generator) -> ms.Spec:
+    """A script spoken: its words by a voice of the number corpus, its number digit by digit, slowly."""
+    parts: list = []
+    text = message["script"]
+    found = _NUMBER.search(text)
+    if found:
+        digits = "".join(found.groups()) if found.group(1) else "8169166141"
+        head, tail = text[: found.start()].rstrip(" :-"), text[found.end():].lstrip(" .;")
+        parts.append(ms.Say(head))
+        parts.append(ms.Number("", float(rng.uniform(0.6, 0.9)),
+                               words=", ".join(" ".join(ms.NUMBER_WORDS[int(c)] for c in g)
+                                               for g in (digits[:3], digits[3:6], digits[6:]))))
+        if tail.strip(" ."):
+            parts.append(ms.Say(tail))
+    else:
+        parts.append(ms.Say(text))
+    voice = make_eval.choose(rng, make_eval.VOICES)
+    fmt = make_eval.choose(rng, make_eval.FORMATS)
+    degrade = rng.random()
+    spec = ms.Spec(
+        f"text_{message['id']}", voice, fmt, parts, [], "",
+        rate=float(rng.uniform(0.9, 1.1)), telephone=fmt in ("mulaw", "gsm"),
+        out_rate=8000 if fmt in ("mulaw", "gsm") else 16000,
+        noise_snr_db=float(rng.uniform(12, 20)) if degrade < 0.25 else None,
+    )
+    spec.about = f"{voice}; {fmt}{'; noise' if spec.noise_snr_db else ''}"
+    return spec
+
+
+def speak(split: str, messages: list[dict], folder: Path) -> None:
+    import tempfile
+
+    rng = np.random.default_rng([SEED, ["dev", "test"].index(split), 7])
+    folder.mkdir(parents=True, exist_ok=True)
+    for message in messages:
+        spec = audio_spec(message, rng)
+        with tempfile.TemporaryDirectory() as tmp:
+            clean, _ = ms.render(spec, Path(tmp))
+            name = f"{spec.name}.{ms.EXTENSIONS.get(spec.fmt, spec.fmt)}"
+            ms.encode(spec, ms.degrade(spec, clean), Path(tmp), folder / name)
+        label = {"recording": name, "id": f"{split}-{message['id']}", "script": message["script"],
+                 "fires": message["fires"], "about": spec.about}
+        (folder / f"{spec.name}.json").write_text(json.dumps(label, indent=2) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "eval" / "text")
+    parser.add_argument("--audio", type=Path, help="also speak the scripts into this folder (dev/ and test/)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     for split in ("dev", "test"):
         messages = build(split)
         (args.out / f"{split}.toml").write_text(to_toml(split, messages))
+        if args.audio:
+            speak(split, messages, args.audio / split)
         counts = {rule: sum(rule in m["fires"] for m in messages) for rule in RULES}
         print(f"{split}: {len(messages)} scripts (and as many noisy); fires: "
               + ", ".join(f"{rule} {n}" for rule, n in counts.items()))
