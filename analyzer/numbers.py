@@ -207,6 +207,12 @@ def doubts(numbers: tuple[PhoneNumber, ...], first_pass: list[phone.Reading], wo
             found.append((key, f"digits were heard at {fragment.digits[0].start:.1f} s ({fragment.text}) "
                                 "that make no whole number"))
             break
+    for source in (words, *(r.words for r in regions)):
+        left = next(iter(phone.leftovers(source)), None)
+        if left:
+            found.append((key, f"digits heard at {left[0].start:.1f} s ({''.join(d.char for d in left)}) were left "
+                                "over beside a reading: another reading may be hidden in them"))
+            break
     after = ask if ask is not None else (spans[0][0] if spans else None)
     lost = [(a, b) for a, b in unheard if after is not None and b > after]
     if lost:

@@ -73,6 +73,20 @@ def find_readings(words: tuple[Word, ...] | list[Word]) -> list[Reading]:
     return readings
 
 
+def leftovers(words: tuple[Word, ...] | list[Word]) -> list[list[Digit]]:
+    """Digits of a glued run (longer than one reading) that the split gave to no reading, where
+    there are NUMBER_LIKE_DIGITS of them or more: a reading may be hidden in them."""
+    out = []
+    for run in digit_runs(words):
+        if len(run.digits) <= MAX_DIGITS:
+            continue
+        used = {id(d) for segment, _ in split_run(run.digits) for d in segment}
+        left = [d for d in run.digits if id(d) not in used]
+        if len(left) >= NUMBER_LIKE_DIGITS and not _loop_period(run.text, run.digits):
+            out.append(left)
+    return out
+
+
 def split_run(digits: list[Digit]) -> list[tuple[list[Digit], bool]]:
     """Split a run into readings; each comes with whether it stands for a transcription loop."""
     n = len(digits)
