@@ -24,14 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 from analyzer.pack import load_pack  # noqa: E402
 from analyzer.testing import rule_by_name, run_rule  # noqa: E402
+from benchmarks.scoring import table, tally  # noqa: E402
 
 RULES = ("no-name-or-company", "self-focused-opener", "no-benefit-claim", "no-call-to-action")
-
-
-def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    return precision, recall, (2 * precision * recall / (precision + recall) if precision + recall else 0.0)
 
 
 def evaluate(pack, messages: list[dict], version: str, verbose: bool) -> dict[str, list[int]]:
@@ -43,21 +38,6 @@ def evaluate(pack, messages: list[dict], version: str, verbose: bool) -> dict[st
         if verbose and wrong:
             print(f"  {message['id']} {version:6s} {' '.join(wrong)}\n      {script}")
     return confusion
-
-
-def tally(confusion: dict[str, list[int]], fired: set[str], want: set[str]) -> list[str]:
-    wrong = []
-    for rule in RULES:
-        got = rule in fired
-        if got and rule in want:
-            confusion[rule][0] += 1
-        elif got:
-            confusion[rule][1] += 1
-            wrong.append(f"+{rule}")
-        elif rule in want:
-            confusion[rule][2] += 1
-            wrong.append(f"-{rule}")
-    return wrong
 
 
 def evaluate_audio(pack, folder: Path, verbose: bool) -> tuple[dict[str, list[int]], int]:
@@ -82,10 +62,7 @@ def evaluate_audio(pack, folder: Path, verbose: bool) -> tuple[dict[str, list[in
 
 def show(title: str, confusion: dict[str, list[int]]) -> None:
     print(f"\n{title}")
-    print(f"  {'rule':22s} {'tp':>4s} {'fp':>4s} {'fn':>4s} {'precision':>9s} {'recall':>7s} {'F1':>6s}")
-    for rule, (tp, fp, fn) in confusion.items():
-        p, r, f = f1(tp, fp, fn)
-        print(f"  {rule:22s} {tp:4d} {fp:4d} {fn:4d} {p:9.2f} {r:7.2f} {f:6.2f}")
+    table(confusion)
 
 
 def main() -> int:

@@ -30,17 +30,12 @@ from analyzer.clip import decode  # noqa: E402
 from analyzer.pipeline import Analyzer  # noqa: E402
 from analyzer.report import FileReport  # noqa: E402
 from analyzer.serialize import file_from_dict, file_to_dict  # noqa: E402
+from benchmarks.scoring import table, tally  # noqa: E402
 
 NUMBER_RULES = ("no-callback-number", "number-not-repeated", "wrong-number")
 RATE_TOLERANCE = 0.15
 LENGTH_TOLERANCE_S = 0.5
 SPURIOUS_PAUSE_S = 1.0
-
-
-def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    return precision, recall, (2 * precision * recall / (precision + recall) if precision + recall else 0.0)
 
 
 def analyze(analyzer: Analyzer, recording: Path, keep: Path | None) -> FileReport:
@@ -81,17 +76,7 @@ def evaluate(analyzer: Analyzer, folder: Path, verbose: bool, keep: Path | None 
         for f in report.findings:
             if getattr(f, "doubt", "") and f.name in scope:
                 unconfirmed[f.name in want] += 1
-        wrong = []
-        for rule in scope:
-            got = rule in fired
-            if got and rule in want:
-                confusion[rule][0] += 1
-            elif got:
-                confusion[rule][1] += 1
-                wrong.append(f"+{rule}")
-            elif rule in want:
-                confusion[rule][2] += 1
-                wrong.append(f"-{rule}")
+        wrong = tally(confusion, fired, want)
         errors = [f for f in report.findings if str(f.severity) == "error" and f.name in NUMBER_RULES
                   and f.name not in want]
         if errors:
@@ -135,10 +120,7 @@ def evaluate(analyzer: Analyzer, folder: Path, verbose: bool, keep: Path | None 
 def show(split: str, result: dict) -> None:
     print(f"\n{split}: {result['recordings']} recordings, {result['audio']:.0f} s of audio, "
           f"analysed in {result['seconds']:.0f} s (realtime factor {result['seconds'] / max(result['audio'], 1):.3f})")
-    print(f"  {'rule':22s} {'tp':>4s} {'fp':>4s} {'fn':>4s} {'precision':>9s} {'recall':>7s} {'F1':>6s}")
-    for rule, (tp, fp, fn) in result["confusion"].items():
-        p, r, f = f1(tp, fp, fn)
-        print(f"  {rule:22s} {tp:4d} {fp:4d} {fn:4d} {p:9.2f} {r:7.2f} {f:6.2f}")
+    table(result["confusion"])
     wrong, right = result["unconfirmed"]
     print(f"  'could not confirm' notes (info, not counted as firing): {right} where the rule should fire, "
           f"{wrong} where it should not")

@@ -140,7 +140,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         long = Path(tmp) / "twelve_minutes.wav"
         long_s = make_long(long)
-        for title, files in (("sample corpus, 18 recordings in one process", corpus),
+        for title, files in ((f"sample corpus, {len(corpus)} recordings in one process", corpus),
                              (f"one {long_s / 60:.0f}-minute recording", [str(long)])):
             _, _, output = run([py, __file__, "--stages", *files])
             print_stages(title, json.loads(output))

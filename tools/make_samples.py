@@ -199,6 +199,19 @@ SPECS = [
           Say("We help law firms cut their printing costs by forty percent."),
           Say("Call me at"), Number("555 0134", SLOW), Say("Again,"), Number("555 0134", SLOW)],
          [], "a seven-digit local number"),
+    # The content habits kept, and broken, in wording the first phrase lists missed (the content issue)
+    Spec("new_wording_espeak", "espeak:en-us", "wav",
+         [Say("Good morning Jordan, my name is Richard Delgado and I'm with ABC Financial."),
+          Say("Most of our clients close their books five days faster every month."),
+          Say("Would love to chat."), Number("312 555 0196", SLOW), Say("Again, that's"),
+          Number("312 555 0196", SLOW)],
+         [], "every content habit kept in other words: 'and I'm with', 'five days faster', 'would love to chat'"),
+    Spec("calling_to_tell_espeak_gb", "espeak:en-gb", "mp3",
+         [Say("Hi Dana, this is Hannah Fischer with Blue Harbor IT."),
+          Say("I am calling today to tell you about some exciting programs we have."),
+          Say("We cut support costs by a third for firms like yours."),
+          Say("Call me at"), Number("617 555 0142", SLOW), Say("Again,"), Number("617 555 0142", SLOW)],
+         ["self-focused-opener"], "a caller-centred opener without 'following up': 'calling today to tell you about'"),
 ]
 
 
