@@ -94,6 +94,6 @@ def _check_transcript(clip: Clip, transcript: Transcript) -> None:
     if confidence < MIN_MEAN_PROBABILITY:
         raise AudioError(
             f"{clip.path} could not be transcribed reliably (the transcriber was sure of too few words: "
-            f"mean confidence {confidence:.3f}, below {MIN_MEAN_PROBABILITY}); this tool coaches English voicemails: record in English, "
-            "close to the microphone, away from noise."
+            f"mean confidence {confidence:.3f}, below {MIN_MEAN_PROBABILITY}); this tool coaches English "
+            "voicemails: record in English, close to the microphone, away from noise."
         )

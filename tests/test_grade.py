@@ -104,9 +104,12 @@ def test_a_changed_pack_is_graded_again(graded, tmp_path):
 
 def test_interrupted_run_resumes_with_only_the_rest(team, tmp_path):
     out, cache = tmp_path / "out", tmp_path / "cache"
+    # Ctrl-C as at a terminal: a job started with `&` by a script inherits SIGINT ignored, and an
+    # ignored signal stays ignored across exec (then Python installs no KeyboardInterrupt handler)
     child = subprocess.Popen([sys.executable, "-m", "analyzer", "grade", str(team), "--out", str(out),
                               "--cache", str(cache), "--workers", "1"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 120
     while len(list(cache.rglob("*.json"))) < 2 and time.time() < deadline:
         time.sleep(0.05)
