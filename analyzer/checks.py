@@ -137,7 +137,7 @@ class _Said:
     def compiled(self) -> re.Pattern:
         alternatives = [r"\b" + r"\s+".join(map(re.escape, searchable(p).split())) + r"\b" for p in self.phrases]
         alternatives += list(self.patterns)
-        return re.compile("|".join(f"(?:{a})" for a in alternatives) or r"(?!)")
+        return re.compile("|".join(f"(?:{a})" for a in alternatives) or r"(?!)", re.IGNORECASE)
 
     def validate(self) -> str | None:
         if not self.phrases and not self.patterns:

@@ -1,6 +1,6 @@
 r"""The transcript as text the rules can search: normalised words, sentences, time windows.
 
-The rules search one string: each word lower-cased, its punctuation dropped, a number word
+The rules search one string, ignoring case: each word with its punctuation dropped, a number word
 written as digits ("twelve more" -> "12 more", as tiny.en itself writes it half the time), and
 " . " between sentences, so a pattern of words (`\w+`) never runs from one sentence into the
 next. Plain phrases are also found where the transcriber split or merged words or misheard a
@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 from .transcript import Word
 
 _KEEP = re.compile(r"[^a-z0-9'%$]+")
+_KEEP_CASE = re.compile(r"[^A-Za-z0-9'%$]+")
 _SENTENCE_END = (".", "?", "!")
 SENTENCE_MARK = "."
 NUMBER_WORDS = {
@@ -40,8 +41,11 @@ def normalise(text: str) -> str:
 
 
 def searchable(text: str) -> str:
-    """Normalised, with number words as digits ("twenty-five" -> "20 5")."""
-    return " ".join(NUMBER_WORDS.get(token, token) for token in normalise(text.replace("-", " ")).split())
+    """Punctuation to spaces, number words as digits ("Twenty-five" -> "20 5"); the case is kept
+    (the transcriber capitalises names, even garbled ones) and the rules match ignoring it unless a
+    pattern asks for it with (?-i:...)."""
+    tokens = _KEEP_CASE.sub(" ", text.replace("’", "'").replace("-", " ")).split()
+    return " ".join(NUMBER_WORDS.get(token.lower(), token) for token in tokens)
 
 
 @dataclass(frozen=True)
@@ -76,11 +80,11 @@ class TextIndex:
     @cached_property
     def _tokens(self) -> list[tuple[int, str]]:
         """Each word that has letters or digits, as (word index, its searchable letters)."""
-        return [(i, t.replace(" ", "")) for i, w in enumerate(self.words) if (t := searchable(w.text))]
+        return [(i, t.replace(" ", "").lower()) for i, w in enumerate(self.words) if (t := searchable(w.text))]
 
     def near(self, phrase: str, words: range | None = None) -> list[Match]:
         """Where a plain phrase was said with its words split, merged or a letter or two misheard."""
-        target = searchable(phrase).replace(" ", "")
+        target = searchable(phrase).replace(" ", "").lower()
         size = len(searchable(phrase).split())
         if len(target) < FUZZY_MIN_LETTERS:
             return []

@@ -200,10 +200,10 @@ SPECS = [
           Say("Call me at"), Number("555 0134", SLOW), Say("Again,"), Number("555 0134", SLOW)],
          [], "a seven-digit local number"),
     # The content habits kept, and broken, in wording the first phrase lists missed (the content issue)
-    Spec("new_wording_espeak", "espeak:en-us", "wav",
+    Spec("new_wording_espeak_gb", "espeak:en-gb", "wav",
          [Say("Good morning Jordan, my name is Richard Delgado and I'm with ABC Financial."),
           Say("Most of our clients close their books five days faster every month."),
-          Say("Would love to chat."), Number("312 555 0196", SLOW), Say("Again, that's"),
+          Say("Would love to chat."), Number("312 555 0196", SLOW), Say("Again,"),
           Number("312 555 0196", SLOW)],
          [], "every content habit kept in other words: 'and I'm with', 'five days faster', 'would love to chat'"),
     Spec("calling_to_tell_espeak_gb", "espeak:en-gb", "mp3",
