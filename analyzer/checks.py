@@ -48,6 +48,11 @@ class Context:
     def index(self) -> TextIndex:
         return TextIndex(self.transcript.words)
 
+    @cached_property
+    def said(self) -> dict:
+        """What each phrase check found here, kept: a rule's hits and its evidence read it once."""
+        return {}
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -160,6 +165,11 @@ class _Said:
         return None
 
     def matches(self, ctx: Context) -> list[Match]:
+        if self not in ctx.said:
+            ctx.said[self] = self._find(ctx)
+        return ctx.said[self]
+
+    def _find(self, ctx: Context) -> list[Match]:
         index = ctx.index
         window = self.window(ctx)
         found = index.search(self.compiled, window)

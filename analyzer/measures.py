@@ -76,8 +76,8 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
     spoken = max(end - start, 1e-6)
     pause_gaps = gaps(spans, min_s=PAUSE_MIN_S)
     silent_s = sum(b - a for a, b in gaps(spans, min_s=ARTICULATION_GAP_S))
-    numbers, first_pass = phone_numbers.find(words, transcript.regions, spans if energy is not None else None)
-    doubts = phone_numbers.doubts(numbers, first_pass, words, transcript.regions, unheard(voiced, [(w.start, w.end) for w in heard]))
+    numbers, passes = phone_numbers.find(words, transcript.regions, spans if energy is not None else None)
+    doubts = phone_numbers.doubts(numbers, passes, words, transcript.regions, unheard(voiced, [(w.start, w.end) for w in heard]))
     callback, repeats, end_gap = phone_numbers.callback(numbers, end)
     # Whisper writes "816" for three spoken words: a number's digits count one word each.
     word_count = len(words) + sum(n.digit_count - (n.last_word - n.first_word + 1) for n in numbers)

@@ -69,15 +69,16 @@ class PhoneNumber:
 
 
 def find(words: tuple[Word, ...], regions: tuple[Region, ...],
-         voiced: list[tuple[float, float]] | None) -> tuple[tuple[PhoneNumber, ...], list[phone.Reading]]:
+         voiced: list[tuple[float, float]] | None) -> tuple[tuple[PhoneNumber, ...], tuple[list[phone.Reading], ...]]:
     """Readings from both passes, reconciled: in each region the pass that heard more readings,
     or on a tie the one that gave their digits more words of their own (finer times; the second
-    pass where both did as well). Returns the numbers and the first pass's readings."""
-    first = [(r, words) for r in phone.find_readings(words)]
-    chosen = list(first)
-    for region in regions:
+    pass where both did as well). Returns the numbers and every pass's own readings (the first
+    pass's, then each region's), for doubts()."""
+    passes = (phone.find_readings(words), *(phone.find_readings(region.words) for region in regions))
+    chosen = [(r, words) for r in passes[0]]
+    for region, heard in zip(regions, passes[1:]):
         inside = [x for x in chosen if region.start <= x[0].start < region.end]
-        second = [(r, region.words) for r in phone.find_readings(region.words)
+        second = [(r, region.words) for r in heard
                   if not _collapsed(region.words[r.first_word : r.last_word + 1]) and not _contradicted(r, words)]
         if second and (len(second), _words_per_reading(second)) >= (len(inside), _words_per_reading(inside)):
             chosen = sorted([x for x in chosen if all(x is not y for y in inside)] + second, key=lambda x: x[0].start)
@@ -129,7 +130,7 @@ def find(words: tuple[Word, ...], regions: tuple[Region, ...],
                 probability=round(sum(w.probability for w in span) / len(span), 3),
             )
         )
-    return tuple(out), [r for r, _ in first]
+    return tuple(out), passes
 
 
 def _trim_to(agreed: str, reading: phone.Reading, source: tuple[Word, ...]) -> phone.Reading:
@@ -166,7 +167,7 @@ def _words_per_reading(readings: list[tuple[phone.Reading, tuple[Word, ...]]]) -
     return sum(r.last_word - r.first_word + 1 for r, _ in readings) / max(1, len(readings))
 
 
-def doubts(numbers: tuple[PhoneNumber, ...], first_pass: list[phone.Reading], words: tuple[Word, ...],
+def doubts(numbers: tuple[PhoneNumber, ...], passes: tuple[list[phone.Reading], ...], words: tuple[Word, ...],
            regions: tuple[Region, ...], unheard: list[tuple[float, float]]) -> tuple[tuple[str, str], ...]:
     """Why a verdict of "no number" or "said once" could be the transcriber's fault, not the rep's.
 
@@ -182,13 +183,14 @@ def doubts(numbers: tuple[PhoneNumber, ...], first_pass: list[phone.Reading], wo
     if repeats >= 2:
         return ()
     key = "callback_repeats" if numbers else "phone_number_count"
+    first_pass = passes[0]
     if regions and numbers:
         heard_first = phone.most_repeated(first_pass)
         if heard_first != repeats:
             found.append((key, f"the two transcription passes heard the number {heard_first} and {repeats} time(s)"))
-        for region in regions:
+        for region, heard in zip(regions, passes[1:]):
             once = sum(region.start <= r.start < region.end for r in first_pass)
-            again = len(phone.find_readings(region.words))
+            again = len(heard)
             if again and once != again:
                 found.append((key, f"the two transcription passes heard {once} and {again} reading(s)"))
     if any(n.probability < LOW_PROBABILITY for n in numbers):
@@ -240,7 +242,7 @@ def doubts(numbers: tuple[PhoneNumber, ...], first_pass: list[phone.Reading], wo
 
 
 def _is_extension(word: Word) -> bool:
-    return word.text.strip(" ,.?!:;").lower() in EXTENSION_WORDS
+    return phone.bare(word.text) in EXTENSION_WORDS
 
 
 def _stray(run, words: tuple[Word, ...], spans: list[tuple[float, float]], ask: float | None) -> bool:

@@ -80,9 +80,12 @@ def leftovers(words: tuple[Word, ...] | list[Word]) -> list[list[Digit]]:
     for run in digit_runs(words):
         if len(run.digits) <= MAX_DIGITS:
             continue
-        used = {id(d) for segment, _ in split_run(run.digits) for d in segment}
+        segments = split_run(run.digits)
+        if any(loop for _, loop in segments):
+            continue  # a transcription loop stands for one reading; the rest is its repeats
+        used = {id(d) for segment, _ in segments for d in segment}
         left = [d for d in run.digits if id(d) not in used]
-        if len(left) >= NUMBER_LIKE_DIGITS and not _loop_period(run.text, run.digits):
+        if len(left) >= NUMBER_LIKE_DIGITS:
             out.append(left)
     return out
 
@@ -102,14 +105,19 @@ def split_run(digits: list[Digit]) -> list[tuple[list[Digit], bool]]:
     return [(digits[a:b], False) for a, b in bounds if b - a >= MIN_DIGITS]
 
 
+def bare(text: str) -> str:
+    """A word lower-cased, without the punctuation Whisper writes around it."""
+    return text.strip(" ,.?!:;\"'").lower()
+
+
 def is_cue(text: str) -> bool:
-    return bool(CUE.match(text.strip(" ,.?!:;\"'").lower()))
+    return bool(CUE.match(bare(text)))
 
 
 def repeat_cue(words: tuple[Word, ...] | list[Word], after: float) -> Word | None:
     """The first word after `after` that announces the number said again: "again" (not "thanks
     again"), "repeat", "once more", "one more time"."""
-    texts = [w.text.strip(" ,.?!:;\"'").lower() for w in words]
+    texts = [bare(w.text) for w in words]
     for i, (word, text) in enumerate(zip(words, texts)):
         if word.start < after:
             continue

@@ -60,12 +60,16 @@ class TextIndex:
     words: tuple[Word, ...]
 
     @cached_property
+    def _searchable(self) -> list[str]:
+        """Each word as searched (empty for punctuation alone)."""
+        return [searchable(w.text) for w in self.words]
+
+    @cached_property
     def _joined(self) -> tuple[str, list[int]]:
         """One searchable string, and for each of its characters the word it came from."""
         parts, owners = [], []
         ends = set(self.sentence_ends())
-        for i, w in enumerate(self.words):
-            token = searchable(w.text)
+        for i, token in enumerate(self._searchable):
             if token:
                 if parts and parts[-1] != " ":
                     parts.append(" ")
@@ -80,12 +84,12 @@ class TextIndex:
     @cached_property
     def _tokens(self) -> list[tuple[int, str]]:
         """Each word that has letters or digits, as (word index, its searchable letters)."""
-        return [(i, t.replace(" ", "").lower()) for i, w in enumerate(self.words) if (t := searchable(w.text))]
+        return [(i, t.replace(" ", "").lower()) for i, t in enumerate(self._searchable) if t]
 
     def near(self, phrase: str, words: range | None = None) -> list[Match]:
         """Where a plain phrase was said with its words split, merged or a letter or two misheard."""
-        target = searchable(phrase).replace(" ", "").lower()
-        size = len(searchable(phrase).split())
+        said = searchable(phrase).lower().split()
+        target, size = "".join(said), len(said)
         if len(target) < FUZZY_MIN_LETTERS:
             return []
         tokens = [(i, t) for i, t in self._tokens if words is None or i in words]
