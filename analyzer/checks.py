@@ -213,21 +213,51 @@ class MissingPhrases(_Said):
 
     `unless` names a measurement that, when above zero, says it another way (a phone number
     left is itself the ask to call back: `unless = "phone_number_count"`).
+
+    `unsure` patterns are what the thing looks like said but misheard ("and a fish are calling
+    from Blue Harbor" for "Hannah Fischer calling from Blue Harbor"). Where one matches words the
+    transcriber was unsure of (probability under `unsure_below`; only the words of a group named
+    `unsure` when the pattern has one), absence is a guess: the finding says what could not be
+    confirmed, at info.
     """
 
     kind: ClassVar[str] = "missing-phrases"
     placeholders: ClassVar[tuple[str, ...]] = ()
     unless: str = ""
+    unsure: tuple[str, ...] = ()
+    unsure_below: float = 0.65
 
     def validate(self) -> str | None:
         if self.unless and self.unless not in SCALAR_MEASURES:
             return f"unless: {self.unless!r} is not one of {', '.join(SCALAR_MEASURES)}"
+        if not 0 < self.unsure_below <= 1:
+            return f"unsure_below: {self.unsure_below!r} is not a probability between 0 and 1"
+        for p in self.unsure:
+            try:
+                re.compile(p)
+            except re.error as exc:
+                return f"unsure: {p!r} is not a valid regular expression ({exc})"
         return super().validate()
+
+    @cached_property
+    def unsure_compiled(self) -> tuple[re.Pattern, ...]:
+        return tuple(re.compile(p, re.IGNORECASE) for p in self.unsure)  # apart: each may name a group `unsure`
 
     def hits(self, ctx: Context) -> list[Hit]:
         if self.unless and (getattr(ctx.measures, self.unless) or 0) > 0:
             return []
-        return [] if self.matches(ctx) else [Hit({})]
+        if self.matches(ctx):
+            return []
+        window = self.window(ctx)
+        heard = [m for p in self.unsure_compiled for m in ctx.index.unsure(p, self.unsure_below, window)]
+        if heard:
+            match = min(heard, key=lambda m: m.first_word)
+            words = ctx.transcript.words
+            first, last = match.first_word, match.last_word
+            said = " ".join(w.text.strip() for w in words[first : last + 1])
+            why = f"heard \"{said}\" at {words[first].start:.1f} s, not clearly"
+            return [Hit({}, words[first].start, words[last].end, ((first, last),), doubt=why)]
+        return [Hit({})]
 
 
 @dataclass(frozen=True)

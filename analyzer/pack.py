@@ -62,8 +62,8 @@ class Rule:
         values = {k: ("-" if v is None else v) for k, v in hit.values.items()}
         message = self.message.format(**values)
         severity = self.severity
-        if hit.doubt and severity == Severity.ERROR:
-            # No error on a guess: say what could not be confirmed, at the lowest severity.
+        if hit.doubt and severity > Severity.INFO:
+            # No error (nor warning) on a guess: say what could not be confirmed, at the lowest severity.
             severity, message = Severity.INFO, f"Could not confirm: {message} ({hit.doubt})"
         return Finding(
             code=self.code,

@@ -3,7 +3,9 @@
 A script is words with optional directives in brackets:
     "[start 1.0] Hi this is Sam with Acme. [pause 2.5] Call me at [wpm 240] 8 1 6 9 1 6 6 1 4 1"
 `[start S]` jumps to second S, `[pause S]` leaves S seconds of silence, `[wpm N]` sets the pace
-of the words that follow. Each word takes 60/wpm seconds, its last fifth silent.
+of the words that follow, `[probability P]` how sure the transcriber was of them (0.9 unless set:
+"you've got [probability 0.2] so much armor [probability 0.9] at some insurance" is a name
+misheard). Each word takes 60/wpm seconds, its last fifth silent.
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ from .measures import Measurements, measure
 from .pack import Pack, Rule
 from .transcript import EngineInfo, Transcript, Word
 
-_DIRECTIVE = re.compile(r"\[(start|pause|wpm)\s+([\d.]+)\]")
+_DIRECTIVE = re.compile(r"\[(start|pause|wpm|probability)\s+([\d.]+)\]")
 
 
 def transcript_from_script(script: str, *, wpm: float = 150.0) -> Transcript:
     words: list[Word] = []
-    t = 0.0
+    t, probability = 0.0, 0.9
     for token in re.split(r"(\[[^\]]*\])|\s+", script):
         if not token:
             continue
@@ -33,11 +35,13 @@ def transcript_from_script(script: str, *, wpm: float = 150.0) -> Transcript:
                 t = value
             elif kind == "pause":
                 t += value
+            elif kind == "probability":
+                probability = value
             else:
                 wpm = value
             continue
         slot = 60.0 / wpm
-        words.append(Word(token, round(t, 3), round(t + 0.8 * slot, 3), 0.9))
+        words.append(Word(token, round(t, 3), round(t + 0.8 * slot, 3), probability))
         t += slot
     return Transcript(tuple(words), "en", EngineInfo("script", "none"))
 

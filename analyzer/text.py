@@ -124,6 +124,23 @@ class TextIndex:
                 out.append(Match(first, last, m.group(0)))
         return out
 
+    def unsure(self, pattern: re.Pattern, below: float, words: range | None = None) -> list[Match]:
+        """Matches of a pattern where the transcriber was unsure of a word (probability under
+        `below`): of the words of the group named `unsure` when the pattern has one, else of any."""
+        text, owners = self._joined
+        out = []
+        for m in pattern.finditer(text):
+            if m.end() == m.start():
+                continue
+            first, last = owners[m.start()], owners[m.end() - 1]
+            if words is not None and (first not in words or last not in words):
+                continue
+            a, b = m.span("unsure") if "unsure" in pattern.groupindex and m.group("unsure") else m.span()
+            slot = range(owners[a], owners[max(a, b - 1)] + 1)
+            if any(self.words[i].probability < below for i in slot if self._searchable[i]):
+                out.append(Match(first, last, m.group(0)))
+        return out
+
     def sentence_ends(self) -> list[int]:
         """Index of the last word of each sentence."""
         ends = [i for i, w in enumerate(self.words) if w.text.rstrip("\"')”").endswith(_SENTENCE_END)]

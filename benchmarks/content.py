@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Accuracy of the content rules on the text evaluation set, per split, clean and noisy.
 
-Tune on dev, report test. The scripts (eval/text/, written by tools/make_text_eval.py) go
+Tune on dev, report test and holdout (written after test had been seen). The scripts (eval/text/, written by tools/make_text_eval.py) go
 through the same rule engine as the CLI (analyzer.testing: words timed at 150 wpm, measured,
 then the pack's rules); a rule fires when it gives a finding. Printed, never asserted.
 
-    .venv/bin/python benchmarks/content.py [--split dev|test|both] [--verbose] [--pack PACK]
+    .venv/bin/python benchmarks/content.py [--split dev|test|holdout|all] [--verbose] [--pack PACK]
 
 With --audio DIR, the same scripts spoken (tools/make_text_eval.py --audio DIR; `make eval`
 builds them into eval/text-audio) go through the whole analysis, transcriber included.
@@ -29,58 +29,74 @@ from benchmarks.scoring import table, tally  # noqa: E402
 RULES = ("no-name-or-company", "self-focused-opener", "no-benefit-claim", "no-call-to-action")
 
 
-def evaluate(pack, messages: list[dict], version: str, verbose: bool) -> dict[str, list[int]]:
-    confusion = {rule: [0, 0, 0] for rule in RULES}
+class Score:
+    """A rule fires when it gives a finding at its own severity; a "Could not confirm" note (a doubt,
+    at info) is no verdict: counted apart, by what the truth wanted."""
+
+    def __init__(self) -> None:
+        self.confusion = {rule: [0, 0, 0] for rule in RULES}
+        self.notes = {rule: [0, 0] for rule in RULES}  # [where the rule should fire, where it should not]
+
+    def add(self, findings, want: set[str]) -> list[str]:
+        for f in findings:
+            if f.doubt and f.name in self.notes:
+                self.notes[f.name][0 if f.name in want else 1] += 1
+        return tally(self.confusion, {f.name for f in findings if not f.doubt}, want)
+
+    def show(self, title: str) -> None:
+        print(f"\n{title}")
+        table(self.confusion)
+        notes = ", ".join(f"{rule} {a + b} ({a} should fire)" for rule, (a, b) in self.notes.items() if a + b)
+        print(f"  notes, not counted: {notes or 'none'}")
+
+
+def evaluate(pack, messages: list[dict], version: str, verbose: bool) -> Score:
+    score = Score()
     rules = {name: rule_by_name(pack, name) for name in RULES}
     for message in messages:
         script = message[version]
-        wrong = tally(confusion, {name for name, rule in rules.items() if run_rule(rule, script)}, set(message["fires"]))
+        wrong = score.add([f for rule in rules.values() for f in run_rule(rule, script)], set(message["fires"]))
         if verbose and wrong:
             print(f"  {message['id']} {version:6s} {' '.join(wrong)}\n      {script}")
-    return confusion
+    return score
 
 
-def evaluate_audio(pack, folder: Path, verbose: bool) -> tuple[dict[str, list[int]], int]:
+def evaluate_audio(pack, folder: Path, verbose: bool) -> tuple[Score, int]:
     from analyzer.pipeline import Analyzer
 
     analyzer = Analyzer(pack)
-    confusion = {rule: [0, 0, 0] for rule in RULES}
+    score = Score()
     labels = sorted(folder.glob("text_*.json"))
     for path in labels:
         label = json.loads(path.read_text())
         report = analyzer.analyze(folder / label["recording"])
         if report.error:
             print(f"  {label['recording']}: ERROR {report.error}")
-            tally(confusion, set(), set(label["fires"]))
+            score.add([], set(label["fires"]))
             continue
-        wrong = tally(confusion, {f.name for f in report.findings if not f.doubt}, set(label["fires"]))
+        wrong = score.add(report.findings, set(label["fires"]))
         if verbose and wrong:
             print(f"  {label['id']} {' '.join(wrong)} [{label['about']}]\n      said:  {label['script']}\n"
                   f"      heard: {report.transcript.text}")
-    return confusion, len(labels)
-
-
-def show(title: str, confusion: dict[str, list[int]]) -> None:
-    print(f"\n{title}")
-    table(confusion)
+    return score, len(labels)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", choices=("dev", "test", "both"), default="both")
+    parser.add_argument("--split", choices=("dev", "test", "holdout", "all"), default="all")
     parser.add_argument("--verbose", action="store_true", help="print every script a rule got wrong")
     parser.add_argument("--pack", default="default", help="a pack name or TOML file (default: the default pack)")
     parser.add_argument("--audio", type=Path, help="the scripts spoken (tools/make_text_eval.py --audio DIR)")
     parser.add_argument("folder", nargs="?", type=Path, default=ROOT / "eval" / "text")
     args = parser.parse_args()
     pack = load_pack(args.pack)
-    for split in (("dev", "test") if args.split == "both" else (args.split,)):
+    for split in (("dev", "test", "holdout") if args.split == "all" else (args.split,)):
         if args.audio:
             if not any((args.audio / split).glob("text_*.json")):
                 print(f"no recordings under {args.audio / split}; run tools/make_text_eval.py --audio {args.audio}")
                 return 2
-            confusion, count = evaluate_audio(pack, args.audio / split, args.verbose)
-            show(f"{split}, spoken and transcribed: {count} recordings", confusion)
+            score, count = evaluate_audio(pack, args.audio / split, args.verbose)
+            score.show(f"{split}, spoken and transcribed: {count} recordings")
             continue
         path = args.folder / f"{split}.toml"
         if not path.exists():
@@ -88,8 +104,8 @@ def main() -> int:
             return 2
         messages = tomllib.loads(path.read_text())["message"]
         for version in ("script", "noisy"):
-            confusion = evaluate(pack, messages, version, args.verbose)
-            show(f"{split}, {'clean' if version == 'script' else 'noisy'}: {len(messages)} scripts", confusion)
+            evaluate(pack, messages, version, args.verbose).show(
+                f"{split}, {'clean' if version == 'script' else 'noisy'}: {len(messages)} scripts")
     return 0
 
 

@@ -25,6 +25,8 @@ def test_rule_case(default_pack, rule_name, kind, case):
     if kind == "fail":
         assert findings, f"{rule_name} should fire on: {case['about']}"
         assert all(f.name == rule_name and f.code == rule.code for f in findings)
+        if "severity" in case:  # a doubt is said at info: "Could not confirm: ..."
+            assert {str(f.severity) for f in findings} == {case["severity"]}, [f.message for f in findings]
         if "message" in case:
             assert any(case["message"] in f.message for f in findings), [f.message for f in findings]
     else:

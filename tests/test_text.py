@@ -75,18 +75,19 @@ def _make_text_eval():
 def test_the_text_set_is_what_the_generator_writes(tmp_path):
     make = _make_text_eval()
     make.main(["--out", str(tmp_path)])
-    for split in ("dev", "test"):
+    for split in ("dev", "test", "holdout"):
         assert (tmp_path / f"{split}.toml").read_text() == (ROOT / "eval" / "text" / f"{split}.toml").read_text()
 
 
-def test_the_text_set_has_two_halves_in_different_words():
+def test_the_text_set_has_its_parts_in_different_words():
     make = _make_text_eval()
-    dev, test = (tomllib.loads((ROOT / "eval" / "text" / f"{s}.toml").read_text())["message"] for s in ("dev", "test"))
-    assert len(dev) + len(test) >= 80
-    for rule in make.RULES:  # every rule fires on some and keeps quiet on others, in each half
-        for half in (dev, test):
-            assert 0 < sum(rule in m["fires"] for m in half) < len(half)
-    for part in ("identity", "opener", "benefit", "ask"):  # no wording is shared between the halves
-        shared = {t for t, _ in make.BANKS["dev"][part] if t} & {t for t, _ in make.BANKS["test"][part] if t}
-        assert not shared, shared
-    assert all(m["noisy"] != m["script"] for m in dev + test)
+    parts = {s: tomllib.loads((ROOT / "eval" / "text" / f"{s}.toml").read_text())["message"] for s in make.SPLITS}
+    assert len(parts["dev"]) + len(parts["test"]) >= 80
+    for rule in make.RULES:  # every rule fires on some and keeps quiet on others, in each part
+        for part in parts.values():
+            assert 0 < sum(rule in m["fires"] for m in part) < len(part)
+    for a, b in (("dev", "test"), ("dev", "holdout"), ("test", "holdout")):
+        for part in ("identity", "opener", "benefit", "ask"):  # no wording is shared between the parts
+            shared = {t for t, _ in make.BANKS[a][part] if t} & {t for t, _ in make.BANKS[b][part] if t}
+            assert not shared, (a, b, shared)
+    assert all(m["noisy"] != m["script"] for part in parts.values() for m in part)
