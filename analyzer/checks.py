@@ -2,7 +2,8 @@
 
 Each check type is a frozen dataclass whose fields are the keys a rule may set for it; the
 pack loader validates a rule's keys against those fields. A check sees only the transcript
-and the measurements, never audio or a model.
+and the measurements, never audio or the transcriber; a rule with `like` sentences reads
+clauses with the sentence model (analyzer/meaning.py).
 """
 
 from __future__ import annotations
@@ -219,6 +220,11 @@ class MissingPhrases(_Said):
     transcriber was unsure of (probability under `unsure_below`; only the words of a group named
     `unsure` when the pattern has one), absence is a guess: the finding says what could not be
     confirmed, at info.
+
+    `like` sentences say the thing in words the patterns do not know, `unlike` ones come close
+    but do not ("we can really help your business grow" is no concrete gain). Where the patterns
+    find nothing, a clause of the window said nearer (cosine, analyzer/meaning.py) to a `like`
+    sentence than to any `unlike` one by more than `like_margin` counts as said.
     """
 
     kind: ClassVar[str] = "missing-phrases"
@@ -226,10 +232,17 @@ class MissingPhrases(_Said):
     unless: str = ""
     unsure: tuple[str, ...] = ()
     unsure_below: float = 0.65
+    like: tuple[str, ...] = ()
+    unlike: tuple[str, ...] = ()
+    like_margin: float = 0.1
 
     def validate(self) -> str | None:
         if self.unless and self.unless not in SCALAR_MEASURES:
             return f"unless: {self.unless!r} is not one of {', '.join(SCALAR_MEASURES)}"
+        if bool(self.like) != bool(self.unlike):
+            return f"{'like' if self.unlike else 'unlike'}: give both `like` and `unlike` sentences, or neither"
+        if not 0 <= self.like_margin < 1:
+            return f"like_margin: {self.like_margin!r} is not between 0 and 1"
         if not 0 < self.unsure_below <= 1:
             return f"unsure_below: {self.unsure_below!r} is not a probability between 0 and 1"
         for p in self.unsure:
@@ -242,6 +255,26 @@ class MissingPhrases(_Said):
     @cached_property
     def unsure_compiled(self) -> tuple[re.Pattern, ...]:
         return tuple(re.compile(p, re.IGNORECASE) for p in self.unsure)  # apart: each may name a group `unsure`
+
+    @cached_property
+    def examples(self) -> tuple:
+        from . import meaning
+
+        return meaning.encode(list(self.like)), meaning.encode(list(self.unlike))
+
+    def _find(self, ctx: Context) -> list[Match]:
+        found = super()._find(ctx)
+        if found or not self.like:
+            return found
+        clauses = ctx.index.clauses(self.window(ctx))
+        if not clauses:
+            return []
+        from . import meaning
+
+        said = meaning.encode([c.text for c in clauses])
+        like, unlike = self.examples
+        margin = (said @ like.T).max(axis=1) - (said @ unlike.T).max(axis=1)
+        return [c for c, m in zip(clauses, margin) if m > self.like_margin]
 
     def hits(self, ctx: Context) -> list[Hit]:
         if self.unless and (getattr(ctx.measures, self.unless) or 0) > 0:

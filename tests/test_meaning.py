@@ -1,0 +1,88 @@
+"""The sentence model (analyzer/meaning.py) against transformers' BertModel, and the rules that
+use it: a gain said in words no pattern knows counts; a vague claim still does not."""
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import load_file
+from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+
+from analyzer import meaning
+from analyzer.errors import ModelError
+from analyzer.testing import rule_by_name, run_rule
+
+SENTENCES = [
+    "We cut onboarding time in half for a team your size.",
+    "Hi",
+    "Give me a call at 402-730-5108, let me know what works for you.",
+    "Firms like yours usually get their invoices paid two weeks earlier with us.",
+]
+
+
+def test_numpy_forward_pass_matches_transformers():
+    directory = meaning.model_directory()
+    config = BertConfig(vocab_size=30522, hidden_size=384, num_hidden_layers=6, num_attention_heads=12,
+                        intermediate_size=1536, max_position_embeddings=512)
+    model = BertModel(config, add_pooling_layer=False).eval()
+    model.load_state_dict(load_file(str(directory / "model.safetensors")), strict=False)
+    tokenizer = PreTrainedTokenizerFast(tokenizer_file=str(directory / "tokenizer.json"), pad_token="[PAD]")
+    batch = tokenizer(SENTENCES, padding=True, return_tensors="pt")
+    with torch.no_grad():
+        hidden = model(**batch).last_hidden_state
+    mask = batch["attention_mask"].unsqueeze(-1).float()
+    theirs = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=1).numpy()
+    ours = meaning.encode(SENTENCES)
+    assert ours.shape == (4, 384)
+    assert np.abs(ours - theirs).max() < 1e-5
+    # what the vectors are for: a paraphrase is nearer than an unrelated sentence
+    again = meaning.encode(["We halve the onboarding time for teams like yours."])[0]
+    assert again @ ours[0] > again @ ours[2] + 0.3
+
+
+def test_a_changed_unpacked_file_is_unpacked_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    directory = meaning.model_directory()
+    assert directory.is_relative_to(tmp_path)
+    (directory / "tokenizer.json").write_text("{}")
+    assert meaning.model_directory() == directory
+    assert len((directory / "tokenizer.json").read_bytes()) > 100_000
+
+
+def test_an_unwritable_cache_is_one_sentence(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    with pytest.raises(ModelError) as caught:
+        meaning.model_directory()
+    message = str(caught.value)
+    assert "Could not unpack the sentence model" in message and "XDG_CACHE_HOME" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("script, fires", [
+    # a gain in words none of the patterns knows: counted by the sentence model
+    ("Hi Dana, this is Sam Carter with Acme Supply. Our clients typically see their energy bills "
+     "drop by a big chunk within a month. Call me at 402-730-5108.", False),
+    # vague claims are nearer the `unlike` sentences: still no gain
+    ("Hi Dana, this is Sam Carter with Acme Supply. We really care about our customers. "
+     "Call me at 402-730-5108.", True),
+    ("Hi Dana, this is Sam Carter with Acme Supply. We have been in business for years. "
+     "Call me at 402-730-5108.", True),
+])
+def test_a_gain_said_in_other_words(default_pack, script, fires):
+    rule = rule_by_name(default_pack, "no-benefit-claim")
+    assert bool(run_rule(rule, script)) == fires
+
+
+def test_the_clause_that_said_it_is_the_evidence(default_pack):
+    from analyzer.checks import Context
+    from analyzer.testing import measure_script
+
+    script = ("Hi Dana, this is Sam Carter with Acme Supply. Our clients typically see their energy bills "
+              "drop by a big chunk within a month. Call me at 402-730-5108.")
+    rule = rule_by_name(default_pack, "no-benefit-claim")
+    transcript, measured = measure_script(script)
+    context = Context(transcript, measured)
+    evidence = rule.evidence(context, bool(rule.findings(context)))
+    assert not evidence.fired
+    assert [s.text for s in evidence.found] == ["Our clients typically see their energy bills drop by a big chunk within a month."]
