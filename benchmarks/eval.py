@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Accuracy of the callback-number rules and the timing on the evaluation corpus, per split.
+"""Accuracy of the callback-number rules (and the content rules) on the evaluation corpus, per split.
 
 Tune on dev, report test: `make eval` builds the corpus (tools/make_eval.py), this prints, for
 each split, each in-scope rule's precision, recall and F1, the error-level number findings on
@@ -33,6 +33,10 @@ from analyzer.serialize import file_from_dict, file_to_dict  # noqa: E402
 from benchmarks.scoring import table, tally  # noqa: E402
 
 NUMBER_RULES = ("no-callback-number", "number-not-repeated", "wrong-number")
+# Every script of tools/make_eval.py opens with the rep's name and company and a quantified gain,
+# never with a caller-centred line, and asks for the call exactly when it gives a number: the
+# content rules' truth here follows from that.
+CONTENT_RULES = ("no-name-or-company", "self-focused-opener", "no-benefit-claim", "no-call-to-action")
 RATE_TOLERANCE = 0.15
 LENGTH_TOLERANCE_S = 0.5
 SPURIOUS_PAUSE_S = 1.0
@@ -57,6 +61,7 @@ def evaluate(analyzer: Analyzer, folder: Path, verbose: bool, keep: Path | None 
     paths = sorted(folder.glob(f"*{expectations.SUFFIX}"))
     scope = json.loads(paths[0].read_text())["scope"] if paths else []
     confusion = {rule: [0, 0, 0] for rule in scope}  # tp, fp, fn
+    content = {rule: [0, 0, 0] for rule in CONTENT_RULES}
     false_errors, rates_ok, rates, length_bad, spurious, seconds, audio = [], 0, 0, [], [], 0.0, 0.0
     unconfirmed = [0, 0]  # notes where the truth does not fire the rule, and where it does
     for path in paths:
@@ -77,6 +82,7 @@ def evaluate(analyzer: Analyzer, folder: Path, verbose: bool, keep: Path | None 
             if getattr(f, "doubt", "") and f.name in scope:
                 unconfirmed[f.name in want] += 1
         wrong = tally(confusion, fired, want)
+        wrong += tally(content, fired, set() if truth["numbers"] else {"no-call-to-action"})
         errors = [f for f in report.findings if str(f.severity) == "error" and f.name in NUMBER_RULES
                   and f.name not in want]
         if errors:
@@ -110,9 +116,9 @@ def evaluate(analyzer: Analyzer, folder: Path, verbose: bool, keep: Path | None 
             for n in m.phone_numbers:
                 print(f"      number {n.digits} #{n.number} {n.start:.2f}-{n.end:.2f} {n.digits_per_s} {n.note}")
             for f in report.findings:
-                if f.name in scope or f.name in NUMBER_RULES:
+                if f.name in scope or f.name in NUMBER_RULES or f.name in CONTENT_RULES:
                     print(f"      {f.severity} {f.name}: {f.message}")
-    return {"recordings": len(paths), "confusion": confusion, "false_errors": false_errors,
+    return {"recordings": len(paths), "confusion": confusion, "content": content, "false_errors": false_errors,
             "rates": (rates_ok, rates), "length_bad": length_bad, "spurious": spurious,
             "seconds": seconds, "audio": audio, "unconfirmed": unconfirmed}
 
@@ -124,6 +130,8 @@ def show(split: str, result: dict) -> None:
     wrong, right = result["unconfirmed"]
     print(f"  'could not confirm' notes (info, not counted as firing): {right} where the rule should fire, "
           f"{wrong} where it should not")
+    print("  the content rules (every script names the rep and company and states a gain; it asks iff it gives a number):")
+    table(result["content"])
     ok, total = result["rates"]
     print(f"  error-level number findings on recordings that keep the habit: {len(result['false_errors'])} "
           f"{' '.join(result['false_errors'])}")
