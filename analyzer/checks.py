@@ -260,7 +260,7 @@ class MissingPhrases(_Said):
     def examples(self) -> tuple:
         from . import meaning
 
-        return meaning.encode(list(self.like)), meaning.encode(list(self.unlike))
+        return meaning.encode_kept(self.like), meaning.encode_kept(self.unlike)
 
     def _find(self, ctx: Context) -> list[Match]:
         found = super()._find(ctx)
