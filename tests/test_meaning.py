@@ -86,3 +86,29 @@ def test_the_clause_that_said_it_is_the_evidence(default_pack):
     evidence = rule.evidence(context, bool(rule.findings(context)))
     assert not evidence.fired
     assert [s.text for s in evidence.found] == ["Our clients typically see their energy bills drop by a big chunk within a month."]
+
+
+def test_example_sentences_are_encoded_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    sentences = ("We cut onboarding time in half.", "Have a great day.")
+    first = meaning.encode_kept(sentences)
+    monkeypatch.setattr(meaning, "encode", lambda _: pytest.fail("encoded again"))
+    assert np.array_equal(meaning.encode_kept(sentences), first)
+    assert len(list((tmp_path / "voicemail-analyzer" / "sentence-vectors").glob("*.npy"))) == 1
+
+
+@pytest.mark.parametrize("core", ["Prescott", "Haswell"])
+def test_vectors_do_not_depend_on_the_cpu_kernels(core):
+    """numpy's OpenBLAS picks matrix kernels per CPU as CTranslate2 does; forced to an older one,
+    the vectors agree to 1e-5, far inside the 0.1 margin a verdict needs."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = ("import json, sys; from analyzer import meaning; "
+            "print(json.dumps(meaning.encode(json.loads(sys.argv[1])).tolist()))")
+    env = {**os.environ, "OPENBLAS_CORETYPE": core}
+    out = subprocess.run([sys.executable, "-c", code, json.dumps(SENTENCES)], env=env, capture_output=True,
+                         text=True, check=True).stdout
+    assert np.abs(np.array(json.loads(out)) - meaning.encode(SENTENCES)).max() < 1e-5
