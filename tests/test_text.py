@@ -2,6 +2,7 @@
 and the text evaluation set they are measured on (tools/make_text_eval.py)."""
 
 import importlib.util
+import itertools
 import re
 import tomllib
 from pathlib import Path
@@ -75,7 +76,7 @@ def _make_text_eval():
 def test_the_text_set_is_what_the_generator_writes(tmp_path):
     make = _make_text_eval()
     make.main(["--out", str(tmp_path)])
-    for split in ("dev", "test", "holdout"):
+    for split in _make_text_eval().SPLITS:
         assert (tmp_path / f"{split}.toml").read_text() == (ROOT / "eval" / "text" / f"{split}.toml").read_text()
 
 
@@ -86,7 +87,7 @@ def test_the_text_set_has_its_parts_in_different_words():
     for rule in make.RULES:  # every rule fires on some and keeps quiet on others, in each part
         for part in parts.values():
             assert 0 < sum(rule in m["fires"] for m in part) < len(part)
-    for a, b in (("dev", "test"), ("dev", "holdout"), ("test", "holdout")):
+    for a, b in itertools.combinations(make.SPLITS, 2):
         for part in ("identity", "opener", "benefit", "ask"):  # no wording is shared between the parts
             shared = {t for t, _ in make.BANKS[a][part] if t} & {t for t, _ in make.BANKS[b][part] if t}
             assert not shared, (a, b, shared)

@@ -8,16 +8,16 @@ who is calling, an opening line, a benefit, the ask. Each part comes from a bank
 (no-name-or-company, self-focused-opener, no-benefit-claim, no-call-to-action).
 
 Dev, test and holdout are drawn from different banks: no wording of the test half is ever seen
-while tuning on dev; the holdout bank was written after the test half had been seen, and is
-measured, never tuned to. Each script also comes in a "noisy" version, with the errors tiny.en makes on
+while tuning on dev; the holdout bank was written after the test half had been seen, and
+holdout2 after every change of the second session: each measured, never tuned to. Each script also comes in a "noisy" version, with the errors tiny.en makes on
 real audio (near-homophones, split and merged words, dropped short words, names garbled,
 numbers written as digits), drawn with a fixed seed.
 
-    .venv/bin/python tools/make_text_eval.py          # writes eval/text/{dev,test,holdout}.toml
+    .venv/bin/python tools/make_text_eval.py          # writes eval/text/{dev,test,holdout,holdout2}.toml
     .venv/bin/python benchmarks/content.py           # the rules' precision, recall and F1 on them
 
 With --audio DIR the same scripts are also spoken (the voices, formats and degradations of the
-number corpus, tools/make_eval.py) into DIR/dev, DIR/test and DIR/holdout, each recording beside a JSON of
+number corpus, tools/make_eval.py) into DIR/dev, DIR/test, DIR/holdout and DIR/holdout2, each recording beside a JSON of
 the rules it breaks: the content rules measured through the transcriber (`make eval` builds
 them into eval/text-audio; benchmarks/content.py --audio prints them).
 """
@@ -227,6 +227,67 @@ BANKS = {
             ("I'll try again on Monday.", False),
         ],
     },
+    # Written at the end of the second session, after every change of that session, and
+    # measured once: the unseen figure for the rules as they stand.
+    "holdout2": {
+        "people": [("Owen", "Fairbanks", "Tidewater Staffing"), ("Mira", "Desai", "Copperleaf Accounting"),
+                   ("Jonas", "Whitfield", "Keystone HVAC"), ("Farah", "Nasser", "Brightpath Dental Lab"),
+                   ("Colin", "Murphy", "Atlas Freight"), ("Rosa", "Delacroix", "Greenway Landscaping")],
+        "greeting": ["Good evening {p},", "Hi {p}, hope the week is treating you well.", "{p}, hello,",
+                     "Hey there {p},", ""],
+        "identity": [
+            ("{first} {last} here, with {company}.", True),
+            ("my name's {first} {last} and I'm a partner at {company}.", True),
+            ("this is {first} {last} calling on behalf of {company}.", True),
+            ("it's {first} {last}, from {company}.", True),
+            ("I'm {first} {last}, I manage the east region for {company}.", True),
+            ("{first} {last} of {company} here.", True),
+            ("you're hearing from {first} {last} at {company}.", True),
+            ("{first} from {company}.", False),
+            ("{first} {last} again.", False),
+            ("it's your account rep.", False),
+            ("", False),
+        ],
+        "opener": [
+            ("I'm calling to see if you've had a chance to review my proposal.", False),
+            ("I just wanted to touch base since we haven't spoken in a while.", False),
+            ("I'm reaching out to introduce myself as your new contact.", False),
+            ("Checking back in on the email I sent Tuesday.", False),
+            ("I wanted to tell you a bit about who we are and what we do.", False),
+            ("I'm following up on the brochure we dropped off last week.", False),
+            ("I'm with a company you may not have heard of yet.", False),
+            ("Your front desk told me you're opening a second site in March.", True),
+            ("Two other firms in your building had the same problem with their heating bills.", True),
+            ("I read your interview in the business journal about growing the crew.", True),
+            ("Congrats on the new contract with the city.", True),
+            ("", True),
+        ],
+        "benefit": [
+            ("We helped a lab your size ship cases two days faster.", True),
+            ("Clients typically cut their audit prep time by sixty percent.", True),
+            ("Our crews finish a typical install in half a day instead of two.", True),
+            ("Firms like yours usually save about $1,200 a month on temp labor.", True),
+            ("That could mean three fewer missed deliveries every week.", True),
+            ("Most customers see their heating bills fall by a fifth in the first winter.", True),
+            ("We doubled the lead flow for a landscaper across town in one season.", True),
+            ("You'd get back roughly five hours a week of admin time.", True),
+            ("We're a trusted name with a long track record.", False),
+            ("I really think you'll like what we have to offer.", False),
+            ("We do things a bit differently from the big firms.", False),
+            ("Our service is top notch and our people are friendly.", False),
+            ("", False),
+        ],
+        "ask": [
+            ("When you get a minute, call me at {n}.", True),
+            ("Ring me back on {n} and we'll find a time.", True),
+            ("Please give me a buzz at {n}.", True),
+            ("I'm on {n} all afternoon if you want to talk it through.", True),
+            ("Drop me a call at {n}.", True),
+            ("I'll keep an eye out for your reply.", False),
+            ("Enjoy the rest of your day.", False),
+            ("I'll circle back again next month.", False),
+        ],
+    },
 }
 
 SPLITS = tuple(BANKS)
@@ -400,7 +461,7 @@ def speak(split: str, messages: list[dict], folder: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "eval" / "text")
-    parser.add_argument("--audio", type=Path, help="also speak the scripts into this folder (dev/, test/, holdout/)")
+    parser.add_argument("--audio", type=Path, help="also speak the scripts into this folder (one folder per part)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     for split in SPLITS:
