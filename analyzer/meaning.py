@@ -136,6 +136,9 @@ class Encoder:
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         self.tokenizer.enable_truncation(MAX_TOKENS)
 
+    def _dense(self, x: np.ndarray, name: str) -> np.ndarray:
+        return x @ self.w[name + ".weight"].T + self.w[name + ".bias"]
+
     def __call__(self, sentences: list[str]) -> np.ndarray:
         if not sentences:
             return np.zeros((0, WIDTH), dtype=np.float32)
@@ -150,21 +153,17 @@ class Encoder:
         padding = (1.0 - mask)[:, None, None, :] * -1e9
         dim = WIDTH // HEADS
         for i in range(LAYERS):
-            def dense(v: np.ndarray, name: str, _p: str = f"encoder.layer.{i}.") -> np.ndarray:
-                return v @ w[_p + name + ".weight"].T + w[_p + name + ".bias"]
-
-            def heads(v: np.ndarray) -> np.ndarray:
-                return v.reshape(n, t, HEADS, dim).transpose(0, 2, 1, 3)
-
-            q, k, v = (heads(dense(x, f"attention.self.{m}")) for m in ("query", "key", "value"))
+            layer = f"encoder.layer.{i}."
+            q, k, v = (self._dense(x, layer + f"attention.self.{m}").reshape(n, t, HEADS, dim).transpose(0, 2, 1, 3)
+                       for m in ("query", "key", "value"))
             scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(dim) + padding
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)
             context = (scores @ v).transpose(0, 2, 1, 3).reshape(n, t, WIDTH)
-            p = f"encoder.layer.{i}."
-            x = _layer_norm(x + dense(context, "attention.output.dense"),
-                            w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"])
-            x = _layer_norm(x + dense(_gelu(dense(x, "intermediate.dense")), "output.dense"),
-                            w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
+            x = _layer_norm(x + self._dense(context, layer + "attention.output.dense"),
+                            w[layer + "attention.output.LayerNorm.weight"], w[layer + "attention.output.LayerNorm.bias"])
+            inner = _gelu(self._dense(x, layer + "intermediate.dense"))
+            x = _layer_norm(x + self._dense(inner, layer + "output.dense"),
+                            w[layer + "output.LayerNorm.weight"], w[layer + "output.LayerNorm.bias"])
         pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
         return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).astype(np.float32)
