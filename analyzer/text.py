@@ -114,32 +114,29 @@ class TextIndex:
 
     def search(self, pattern: re.Pattern, words: range | None = None) -> list[Match]:
         """Every match of a pattern, optionally only those lying in a range of word indices."""
-        text, owners = self._joined
-        out = []
-        for m in pattern.finditer(text):
-            if m.end() == m.start():
-                continue
-            first, last = owners[m.start()], owners[m.end() - 1]
-            if words is None or (first in words and last in words):
-                out.append(Match(first, last, m.group(0)))
-        return out
+        return [Match(first, last, m.group(0)) for m, first, last in self._found(pattern, words)]
 
     def unsure(self, pattern: re.Pattern, below: float, words: range | None = None) -> list[Match]:
         """Matches of a pattern where the transcriber was unsure of a word (probability under
         `below`): of the words of the group named `unsure` when the pattern has one, else of any."""
-        text, owners = self._joined
+        owners = self._joined[1]
         out = []
-        for m in pattern.finditer(text):
-            if m.end() == m.start():
-                continue
-            first, last = owners[m.start()], owners[m.end() - 1]
-            if words is not None and (first not in words or last not in words):
-                continue
+        for m, first, last in self._found(pattern, words):
             a, b = m.span("unsure") if "unsure" in pattern.groupindex and m.group("unsure") else m.span()
             slot = range(owners[a], owners[max(a, b - 1)] + 1)
             if any(self.words[i].probability < below for i in slot if self._searchable[i]):
                 out.append(Match(first, last, m.group(0)))
         return out
+
+    def _found(self, pattern: re.Pattern, words: range | None):
+        """Each non-empty match with its first and last word, in the range when one is given."""
+        text, owners = self._joined
+        for m in pattern.finditer(text):
+            if m.end() == m.start():
+                continue
+            first, last = owners[m.start()], owners[m.end() - 1]
+            if words is None or (first in words and last in words):
+                yield m, first, last
 
     def clauses(self, words: range | None = None) -> list[Match]:
         """The stretches between punctuation (, ; . ? ! -) of three words or more, in their own
