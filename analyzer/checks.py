@@ -150,12 +150,7 @@ class _Said:
             return "phrases/patterns: give at least one"
         if self.within not in WINDOWS:
             return f"within: {self.within!r} is not one of {', '.join(WINDOWS)}"
-        for p in self.patterns:
-            try:
-                re.compile(p)
-            except re.error as exc:
-                return f"patterns: {p!r} is not a valid regular expression ({exc})"
-        return None
+        return _bad_regex("patterns", self.patterns)
 
     def window(self, ctx: Context) -> range | None:
         """The words this check reads (None: the whole message)."""
@@ -245,12 +240,7 @@ class MissingPhrases(_Said):
             return f"like_margin: {self.like_margin!r} is not between 0 and 1"
         if not 0 < self.unsure_below <= 1:
             return f"unsure_below: {self.unsure_below!r} is not a probability between 0 and 1"
-        for p in self.unsure:
-            try:
-                re.compile(p)
-            except re.error as exc:
-                return f"unsure: {p!r} is not a valid regular expression ({exc})"
-        return super().validate()
+        return _bad_regex("unsure", self.unsure) or super().validate()
 
     @cached_property
     def unsure_compiled(self) -> tuple[re.Pattern, ...]:
@@ -287,8 +277,7 @@ class MissingPhrases(_Said):
             match = min(heard, key=lambda m: m.first_word)
             words = ctx.transcript.words
             first, last = match.first_word, match.last_word
-            said = " ".join(w.text.strip() for w in words[first : last + 1])
-            why = f"heard \"{said}\" at {words[first].start:.1f} s, not clearly"
+            why = f"heard \"{ctx.index.heard(first, last)}\" at {words[first].start:.1f} s, not clearly"
             return [Hit({}, words[first].start, words[last].end, ((first, last),), doubt=why)]
         return [Hit({})]
 
@@ -323,6 +312,16 @@ class NumberMismatch:
 
 
 CHECKS = {c.kind: c for c in (Threshold, Each, Phrases, MissingPhrases, NumberMismatch)}
+
+
+def _bad_regex(key: str, patterns: tuple[str, ...]) -> str | None:
+    """Why the first pattern that is no regular expression is not one, for the pack's sentence."""
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            return f"{key}: {p!r} is not a valid regular expression ({exc})"
+    return None
 
 
 def _outside(value: float, low: float | None, high: float | None) -> bool:

@@ -52,7 +52,7 @@ class Rule:
         words = ctx.transcript.words
         window = self.check.window(ctx)
         span = window if window is not None else range(len(words))
-        found = tuple(Said(" ".join(w.text.strip() for w in words[m.first_word : m.last_word + 1]),
+        found = tuple(Said(ctx.index.heard(m.first_word, m.last_word),
                            words[m.first_word].start, words[m.last_word].end, (m.first_word, m.last_word))
                       for m in self.check.matches(ctx))
         start, end = (words[span[0]].start, words[span[-1]].end) if len(span) else (None, None)

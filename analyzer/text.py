@@ -48,6 +48,11 @@ def searchable(text: str) -> str:
     return " ".join(NUMBER_WORDS.get(token.lower(), token) for token in tokens)
 
 
+def _ends_with(word: Word, marks: tuple[str, ...]) -> bool:
+    """The word ends with one of these punctuation marks, closing quotes and brackets aside."""
+    return word.text.rstrip("\"')”").endswith(marks)
+
+
 @dataclass(frozen=True)
 class Match:
     first_word: int
@@ -145,15 +150,19 @@ class TextIndex:
         out, current = [], []
         for i in span:
             current.append(i)
-            if self.words[i].text.rstrip("\"')”").endswith((",", ";", "-") + _SENTENCE_END) or i == span[-1]:
+            if _ends_with(self.words[i], (",", ";", "-") + _SENTENCE_END) or i == span[-1]:
                 if len(current) >= 3:
-                    out.append(Match(current[0], current[-1], " ".join(self.words[j].text.strip() for j in current)))
+                    out.append(Match(current[0], current[-1], self.heard(current[0], current[-1])))
                 current = []
         return out
 
+    def heard(self, first: int, last: int) -> str:
+        """Words first to last as the transcriber wrote them."""
+        return " ".join(w.text.strip() for w in self.words[first : last + 1])
+
     def sentence_ends(self) -> list[int]:
         """Index of the last word of each sentence."""
-        ends = [i for i, w in enumerate(self.words) if w.text.rstrip("\"')”").endswith(_SENTENCE_END)]
+        ends = [i for i, w in enumerate(self.words) if _ends_with(w, _SENTENCE_END)]
         if not ends or ends[-1] != len(self.words) - 1:
             ends.append(len(self.words) - 1)
         return ends
