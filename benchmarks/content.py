@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Accuracy of the content rules on the text evaluation set, per split, clean and noisy.
 
-Tune on dev, report test, holdout (written after test had been seen) and holdout2 (written
-after the second session's changes). The scripts (eval/text/, written by tools/make_text_eval.py) go
+Tune on dev, report test, holdout (written after test had been seen), holdout2 (written
+after the second session's changes) and holdout3 (written at the start of the third). The scripts (eval/text/, written by tools/make_text_eval.py) go
 through the same rule engine as the CLI (analyzer.testing: words timed at 150 wpm, measured,
 then the pack's rules); a rule fires when it gives a finding. Printed, never asserted.
 
-    .venv/bin/python benchmarks/content.py [--split dev|test|holdout|holdout2|all] [--verbose] [--pack PACK]
+    .venv/bin/python benchmarks/content.py [--split dev|test|holdout|holdout2|holdout3|all] [--verbose] [--pack PACK]
 
 With --audio DIR, the same scripts spoken (tools/make_text_eval.py --audio DIR; `make eval`
 builds them into eval/text-audio) go through the whole analysis, transcriber included.
@@ -28,6 +28,7 @@ from analyzer.testing import rule_by_name, run_rule  # noqa: E402
 from benchmarks.scoring import table, tally  # noqa: E402
 
 RULES = ("no-name-or-company", "self-focused-opener", "no-benefit-claim", "no-call-to-action")
+SPLITS = ("dev", "test", "holdout", "holdout2", "holdout3")
 
 
 class Score:
@@ -84,14 +85,14 @@ def evaluate_audio(pack, folder: Path, verbose: bool) -> tuple[Score, int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", choices=("dev", "test", "holdout", "holdout2", "all"), default="all")
+    parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
     parser.add_argument("--verbose", action="store_true", help="print every script a rule got wrong")
     parser.add_argument("--pack", default="default", help="a pack name or TOML file (default: the default pack)")
     parser.add_argument("--audio", type=Path, help="the scripts spoken (tools/make_text_eval.py --audio DIR)")
     parser.add_argument("folder", nargs="?", type=Path, default=ROOT / "eval" / "text")
     args = parser.parse_args()
     pack = load_pack(args.pack)
-    for split in (("dev", "test", "holdout", "holdout2") if args.split == "all" else (args.split,)):
+    for split in (SPLITS if args.split == "all" else (args.split,)):
         if args.audio:
             if not any((args.audio / split).glob("text_*.json")):
                 print(f"no recordings under {args.audio / split}; run tools/make_text_eval.py --audio {args.audio}")

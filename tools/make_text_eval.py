@@ -9,15 +9,15 @@ who is calling, an opening line, a benefit, the ask. Each part comes from a bank
 
 Dev, test and holdout are drawn from different banks: no wording of the test half is ever seen
 while tuning on dev; the holdout bank was written after the test half had been seen, and
-holdout2 after every change of the second session: each measured, never tuned to. Each script also comes in a "noisy" version, with the errors tiny.en makes on
+holdout2 after every change of the second session, holdout3 at the start of the third: each measured, never tuned to. Each script also comes in a "noisy" version, with the errors tiny.en makes on
 real audio (near-homophones, split and merged words, dropped short words, names garbled,
 numbers written as digits), drawn with a fixed seed.
 
-    .venv/bin/python tools/make_text_eval.py          # writes eval/text/{dev,test,holdout,holdout2}.toml
+    .venv/bin/python tools/make_text_eval.py          # writes eval/text/{dev,test,holdout,holdout2,holdout3}.toml
     .venv/bin/python benchmarks/content.py           # the rules' precision, recall and F1 on them
 
 With --audio DIR the same scripts are also spoken (the voices, formats and degradations of the
-number corpus, tools/make_eval.py) into DIR/dev, DIR/test, DIR/holdout and DIR/holdout2, each recording beside a JSON of
+number corpus, tools/make_eval.py) into one folder per part (DIR/dev, DIR/test, ...), each recording beside a JSON of
 the rules it breaks: the content rules measured through the transcriber (`make eval` builds
 them into eval/text-audio; benchmarks/content.py --audio prints them).
 """
@@ -286,6 +286,66 @@ BANKS = {
             ("I'll keep an eye out for your reply.", False),
             ("Enjoy the rest of your day.", False),
             ("I'll circle back again next month.", False),
+        ],
+    },
+    # Written at the start of the third session, before any change of it, and measured once at
+    # its end: the unseen figure for that session's rules.
+    "holdout3": {
+        "people": [("Elena", "Marchetti", "Bayside Print"), ("Derek", "Olson", "Summit Ridge Roofing"),
+                   ("Yuki", "Tanaka", "Northstar Payroll"), ("Samir", "Haddad", "Clearview Optics"),
+                   ("Bridget", "Mahoney", "Riverbend Insurance"), ("Kwame", "Asante", "Pinecrest Logistics")],
+        "greeting": ["Hi {p}, it's Tuesday afternoon.", "Hello {p},", "{p}, good morning.", "Hi there,", ""],
+        "identity": [
+            ("{first} {last} with {company}, how are you?", True),
+            ("this is {first} {last}, I look after new clients at {company}.", True),
+            ("my name is {first} {last}, I'm calling from {company}.", True),
+            ("{first} {last} from {company} here.", True),
+            ("it's {first} {last} with the team at {company}.", True),
+            ("I'm {first} {last} over at {company}.", True),
+            ("{first} {last} calling for {company}.", True),
+            ("{first} here, from {company}.", False),
+            ("this is {company}.", False),
+            ("it's {first} {last} again.", False),
+            ("", False),
+        ],
+        "opener": [
+            ("I'm just calling to follow up on our chat at the trade show.", False),
+            ("I wanted to see if you got a chance to read my last email.", False),
+            ("I'm new with the company and I'm calling to introduce myself.", False),
+            ("Just touching base to see where you landed on the quote.", False),
+            ("I'm reaching out to tell you about a new service we're offering.", False),
+            ("I was hoping to catch you to talk about what we do.", False),
+            ("I'm checking in again about the demo we talked about.", False),
+            ("Your warehouse on Route 9 has been running extra shifts lately.", True),
+            ("I saw that your clinic added Saturday hours.", True),
+            ("A few shops on your street asked us about the same delivery delays.", True),
+            ("Your post about the new hires caught my eye.", True),
+            ("", True),
+        ],
+        "benefit": [
+            ("We helped a print shop your size cut reprints by forty percent.", True),
+            ("Most of our customers spend about a third less on claims.", True),
+            ("Teams like yours usually get their payroll done in an hour instead of a day.", True),
+            ("We save clinics roughly $900 a month on lens orders.", True),
+            ("Our drivers make two more deliveries per route on average.", True),
+            ("Clients see their roof repairs finished twice as fast.", True),
+            ("One agency like yours added fifteen new policies in a month.", True),
+            ("We can free up about six hours a week of your office manager's time.", True),
+            ("We have a really strong team and great reviews.", False),
+            ("I think we'd make your life a lot easier.", False),
+            ("We're growing fast and love working with companies like yours.", False),
+            ("Our solution is flexible and easy to use.", False),
+            ("", False),
+        ],
+        "ask": [
+            ("You can call me back at {n}.", True),
+            ("My cell is {n}, call anytime.", True),
+            ("Give me a shout at {n} if that sounds useful.", True),
+            ("I'd love to set up ten minutes, {n}.", True),
+            ("Please ring me at {n}.", True),
+            ("I'll call you again on Friday.", False),
+            ("Have a good one.", False),
+            ("I'll send a calendar invite.", False),
         ],
     },
 }
