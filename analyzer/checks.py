@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from .measures import Measurements
 from .phone import national
-from .text import Match, TextIndex, searchable
+from .text import Match, TextIndex, pattern_searchable, searchable
 from .transcript import Transcript
 
 # The stretch of the recording each scalar measurement is about; absent means the whole message.
@@ -142,7 +142,7 @@ class _Said:
     @cached_property
     def compiled(self) -> re.Pattern:
         alternatives = [r"\b" + r"\s+".join(map(re.escape, searchable(p).split())) + r"\b" for p in self.phrases]
-        alternatives += list(self.patterns)
+        alternatives += [pattern_searchable(p) for p in self.patterns]
         return re.compile("|".join(f"(?:{a})" for a in alternatives) or r"(?!)", re.IGNORECASE)
 
     def validate(self) -> str | None:
@@ -244,7 +244,8 @@ class MissingPhrases(_Said):
 
     @cached_property
     def unsure_compiled(self) -> tuple[re.Pattern, ...]:
-        return tuple(re.compile(p, re.IGNORECASE) for p in self.unsure)  # apart: each may name a group `unsure`
+        # apart: each may name a group `unsure`
+        return tuple(re.compile(pattern_searchable(p), re.IGNORECASE) for p in self.unsure)
 
     @cached_property
     def examples(self) -> tuple:

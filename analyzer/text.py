@@ -48,6 +48,29 @@ def searchable(text: str) -> str:
     return " ".join(NUMBER_WORDS.get(token.lower(), token) for token in tokens)
 
 
+def pattern_searchable(pattern: str) -> str:
+    r"""A rule's regular expression as the text is searched: its number words as digits, so a
+    pattern that says "for|four" (tiny.en's "four" for "for") matches the "4" the text holds.
+    Escapes (\b, \w, \x27) are left as they are."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        j = i
+        while j < len(pattern) and pattern[j].isalpha():
+            j += 1
+        if j == i:
+            out.append(pattern[i])
+            i += 1
+            continue
+        token = pattern[i:j]
+        out.append(NUMBER_WORDS.get(token.lower(), token))
+        i = j
+    return "".join(out)
+
+
 def _ends_with(word: Word, marks: tuple[str, ...]) -> bool:
     """The word ends with one of these punctuation marks, closing quotes and brackets aside."""
     return word.text.rstrip("\"')”").endswith(marks)

@@ -9,7 +9,8 @@ then the pack's rules); a rule fires when it gives a finding. Printed, never ass
     .venv/bin/python benchmarks/content.py [--split dev|test|holdout|holdout2|holdout3|all] [--verbose] [--pack PACK]
 
 With --audio DIR, the same scripts spoken (tools/make_text_eval.py --audio DIR; `make eval`
-builds them into eval/text-audio) go through the whole analysis, transcriber included.
+builds them into eval/text-audio) go through the whole analysis, transcriber included; with
+--keep DIR the transcripts are stored once and later runs only measure and check them again.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from analyzer.pack import load_pack  # noqa: E402
 from analyzer.testing import rule_by_name, run_rule  # noqa: E402
-from benchmarks.scoring import table, tally  # noqa: E402
+from benchmarks.scoring import analyze, table, tally  # noqa: E402
 
 RULES = ("no-name-or-company", "self-focused-opener", "no-benefit-claim", "no-call-to-action")
 SPLITS = ("dev", "test", "holdout", "holdout2", "holdout3")
@@ -63,7 +64,7 @@ def evaluate(pack, messages: list[dict], version: str, verbose: bool) -> Score:
     return score
 
 
-def evaluate_audio(pack, folder: Path, verbose: bool) -> tuple[Score, int]:
+def evaluate_audio(pack, folder: Path, verbose: bool, keep: Path | None) -> tuple[Score, int]:
     from analyzer.pipeline import Analyzer
 
     analyzer = Analyzer(pack)
@@ -71,7 +72,7 @@ def evaluate_audio(pack, folder: Path, verbose: bool) -> tuple[Score, int]:
     labels = sorted(folder.glob("text_*.json"))
     for path in labels:
         label = json.loads(path.read_text())
-        report = analyzer.analyze(folder / label["recording"])
+        report = analyze(analyzer, folder / label["recording"], keep)
         if report.error:
             print(f"  {label['recording']}: ERROR {report.error}")
             score.add([], set(label["fires"]))
@@ -89,6 +90,8 @@ def main() -> int:
     parser.add_argument("--verbose", action="store_true", help="print every script a rule got wrong")
     parser.add_argument("--pack", default="default", help="a pack name or TOML file (default: the default pack)")
     parser.add_argument("--audio", type=Path, help="the scripts spoken (tools/make_text_eval.py --audio DIR)")
+    parser.add_argument("--keep", type=Path,
+                        help="with --audio: store transcripts here and re-use them (re-measures and re-checks only)")
     parser.add_argument("folder", nargs="?", type=Path, default=ROOT / "eval" / "text")
     args = parser.parse_args()
     pack = load_pack(args.pack)
@@ -97,7 +100,8 @@ def main() -> int:
             if not any((args.audio / split).glob("text_*.json")):
                 print(f"no recordings under {args.audio / split}; run tools/make_text_eval.py --audio {args.audio}")
                 return 2
-            score, count = evaluate_audio(pack, args.audio / split, args.verbose)
+            score, count = evaluate_audio(pack, args.audio / split, args.verbose,
+                                          args.keep / split if args.keep else None)
             score.show(f"{split}, spoken and transcribed: {count} recordings")
             continue
         path = args.folder / f"{split}.toml"

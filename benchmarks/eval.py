@@ -26,11 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from analyzer import expectations  # noqa: E402
 from analyzer.pack import load_pack  # noqa: E402
-from analyzer.clip import decode  # noqa: E402
 from analyzer.pipeline import Analyzer  # noqa: E402
-from analyzer.report import FileReport  # noqa: E402
-from analyzer.serialize import file_from_dict, file_to_dict  # noqa: E402
-from benchmarks.scoring import table, tally  # noqa: E402
+from benchmarks.scoring import analyze, table, tally  # noqa: E402
 
 NUMBER_RULES = ("no-callback-number", "number-not-repeated", "wrong-number")
 # Every script of tools/make_eval.py opens with the rep's name and company and a quantified gain,
@@ -40,21 +37,6 @@ CONTENT_RULES = ("no-name-or-company", "self-focused-opener", "no-benefit-claim"
 RATE_TOLERANCE = 0.15
 LENGTH_TOLERANCE_S = 0.5
 SPURIOUS_PAUSE_S = 1.0
-
-
-def analyze(analyzer: Analyzer, recording: Path, keep: Path | None) -> FileReport:
-    """The analysis; with --keep, the transcript is stored once and later runs only re-measure it
-    (for tuning the measurements and rules without waiting for the transcriber)."""
-    if keep is None:
-        return analyzer.analyze(recording)
-    stored = keep / f"{recording.name}.json"
-    if not stored.exists():
-        report = analyzer.analyze(recording)
-        keep.mkdir(parents=True, exist_ok=True)
-        stored.write_text(json.dumps(file_to_dict(report)))
-        return report
-    kept = file_from_dict(json.loads(stored.read_text()))
-    return kept if kept.error else analyzer.assess(recording, decode(recording), kept.transcript)
 
 
 def evaluate(analyzer: Analyzer, folder: Path, verbose: bool, keep: Path | None = None) -> dict:

@@ -1,6 +1,30 @@
-"""Per-rule counts and F1, shared by the accuracy benchmarks (eval.py, content.py)."""
+"""Per-rule counts and F1, and transcripts kept between runs, shared by the accuracy benchmarks
+(eval.py, content.py)."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from analyzer.clip import decode
+from analyzer.pipeline import Analyzer
+from analyzer.report import FileReport
+from analyzer.serialize import file_from_dict, file_to_dict
+
+
+def analyze(analyzer: Analyzer, recording: Path, keep: Path | None) -> FileReport:
+    """The analysis; with --keep, the transcript is stored once and later runs only re-measure it
+    (for tuning the measurements and rules without waiting for the transcriber)."""
+    if keep is None:
+        return analyzer.analyze(recording)
+    stored = keep / f"{recording.name}.json"
+    if not stored.exists():
+        report = analyzer.analyze(recording)
+        keep.mkdir(parents=True, exist_ok=True)
+        stored.write_text(json.dumps(file_to_dict(report)))
+        return report
+    kept = file_from_dict(json.loads(stored.read_text()))
+    return kept if kept.error else analyzer.assess(recording, decode(recording), kept.transcript)
 
 
 def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.testing import rule_by_name, run_rule, transcript_from_script
-from analyzer.text import TextIndex, searchable
+from analyzer.text import TextIndex, pattern_searchable, searchable
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +24,14 @@ def test_number_words_are_searched_as_digits():
     assert searchable("Hannah Fischer, calling") == "Hannah Fischer calling"  # names keep their capitals
     assert searchable("twenty-five percent") == "20 5 percent"
     assert searchable("$2,000") == "$2 000"
+
+
+def test_a_patterns_number_words_are_searched_as_digits_too():
+    # the text holds "4" where the transcriber wrote "four": a pattern's "four" must say so
+    assert pattern_searchable(r"\b(for|four)\s+(?-i:[A-Z])\w+") == r"\b(for|4)\s+(?-i:[A-Z])\w+"
+    # escapes, flags, group names and words that only contain a number word are left alone
+    assert pattern_searchable(r"(?P<unsure>\bsomeone\b|often)\x27") == r"(?P<unsure>\bsomeone\b|often)\x27"
+    assert index("Accounts four Ironclad Security.").search(re.compile(pattern_searchable(r"\bfour\s+ironclad"), re.I))
 
 
 def test_a_pattern_of_words_stops_at_the_end_of_a_sentence():

@@ -243,7 +243,7 @@ BANKS = {
             ("I'm {first} {last}, I manage the east region for {company}.", True),
             ("{first} {last} of {company} here.", True),
             ("you're hearing from {first} {last} at {company}.", True),
-            ("{first} from {company}.", False),
+            ("{first} from {company}.", True),  # a first name and the company: as dev, and issue 11's "its Shawn from Brightline"
             ("{first} {last} again.", False),
             ("it's your account rep.", False),
             ("", False),
@@ -303,7 +303,7 @@ BANKS = {
             ("it's {first} {last} with the team at {company}.", True),
             ("I'm {first} {last} over at {company}.", True),
             ("{first} {last} calling for {company}.", True),
-            ("{first} here, from {company}.", False),
+            ("{first} here, from {company}.", True),
             ("this is {company}.", False),
             ("it's {first} {last} again.", False),
             ("", False),
