@@ -90,7 +90,19 @@ class Threshold:
         start_key, end_key = MEASURE_SPANS.get(self.measure, (None, None))
         start = getattr(ctx.measures, start_key) if start_key else (0.0 if end_key else None)
         end = getattr(ctx.measures, end_key) if end_key else None
-        return [Hit({"value": value, "min": self.min, "max": self.max}, start, end, doubt=ctx.measures.doubt(self.measure))]
+        return [Hit({"value": value, "min": self.min, "max": self.max}, start, end, doubt=self._doubt(ctx))]
+
+    def _doubt(self, ctx: Context) -> str:
+        """Why the verdict could be the transcriber's: a doubted measurement, or a limit within
+        the range the measurement could really have."""
+        doubt = ctx.measures.doubt(self.measure)
+        band = ctx.measures.range_of(self.measure)
+        if doubt or band is None:
+            return doubt
+        low, high, why = band
+        if _outside(low, self.min, self.max) and _outside(high, self.min, self.max):
+            return ""
+        return f"{why}: it could be {low:g} to {high:g}"
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,12 @@ from .numbers import PhoneNumber
 from .transcript import Transcript, Word
 
 PAUSE_MIN_S = 0.5
+# A word heard under this confidence may be one the transcriber split off or made up ("clinics
+# like yours" heard as "clean it like you're in", 0.13 and 0.32): the rates counting words could
+# be lower by one word for each (Measurements.ranges). On the sample corpus under the four
+# CTranslate2 kernel sets this moved a 162 wpm message measured at 174 to 157-174 (no longer
+# "too fast" for sure), and kept a 189 wpm one over 173.
+UNSURE_WORD = 0.35
 # Articulation rate leaves out every silence this long, not just the pauses reported.
 ARTICULATION_GAP_S = 0.25
 
@@ -51,9 +57,15 @@ class Measurements:
     loudness_dbfs: float | None
     # What could not be confirmed: (measurement, why). A rule on a doubted measurement is not an error.
     doubts: tuple[tuple[str, str], ...] = ()
+    # How far a measurement could be off where the transcriber was unsure: (measurement, low, high,
+    # why). A rule whose limit lies inside the range cannot confirm its verdict.
+    ranges: tuple[tuple[str, float, float, str], ...] = ()
 
     def doubt(self, name: str) -> str:
         return next((why for measure, why in self.doubts if measure == name), "")
+
+    def range_of(self, name: str) -> tuple[float, float, str] | None:
+        return next(((low, high, why) for measure, low, high, why in self.ranges if measure == name), None)
 
 
 def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: float | None = None) -> Measurements:
@@ -87,6 +99,15 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
         else Delivery(None, None, None)
     )
     pauses = tuple(Pause(round(a, 2), round(b, 2), round(b - a, 2)) for a, b in pause_gaps)
+    speaking = word_count * 60 / spoken
+    articulating = word_count * 60 / max(spoken - silent_s, 1e-6)
+    unsure = sum(w.probability < UNSURE_WORD for w in words)
+    ranges = ()
+    if unsure:
+        why = f"{unsure} of the {word_count} words were heard unsure, and may be split or made up"
+        share = (word_count - unsure) / word_count
+        ranges = (("speaking_rate_wpm", round(speaking * share, 1), round(speaking, 1), why),
+                  ("articulation_rate_wpm", round(articulating * share, 1), round(articulating, 1), why))
     return Measurements(
         duration_s=round(duration, 2),
         speech_start_s=round(start, 2),
@@ -95,8 +116,8 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
         leading_silence_s=round(start, 2),
         trailing_silence_s=round(max(0.0, duration - end), 2),
         word_count=word_count,
-        speaking_rate_wpm=round(word_count * 60 / spoken, 1),
-        articulation_rate_wpm=round(word_count * 60 / max(spoken - silent_s, 1e-6), 1),
+        speaking_rate_wpm=round(speaking, 1),
+        articulation_rate_wpm=round(articulating, 1),
         pauses=pauses,
         longest_pause_s=max((p.duration_s for p in pauses), default=0.0),
         phone_numbers=numbers,
@@ -109,6 +130,7 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
         pitch_variation_st=voice.pitch_variation_st,
         loudness_dbfs=voice.loudness_dbfs,
         doubts=doubts,
+        ranges=ranges,
     )
 
 

@@ -61,6 +61,7 @@ def file_from_dict(d: dict) -> FileReport:
     m["pauses"] = tuple(Pause(**p) for p in m["pauses"])
     m["phone_numbers"] = tuple(PhoneNumber(**n) for n in m["phone_numbers"])
     m["doubts"] = tuple(tuple(d) for d in m.get("doubts", ()))
+    m["ranges"] = tuple(tuple(r) for r in m.get("ranges", ()))
     findings = tuple(
         Finding(
             code=x["code"], name=x["name"], severity=Severity.parse(x["severity"]), message=x["message"],

@@ -97,7 +97,11 @@ def test_number_option_catches_a_wrong_digit():
 def test_pack_option_and_bad_pack(tmp_path):
     run = voicemail("analyze", SAMPLES / "no_number_espeak_gb.flac", "--pack", "email-callback", "--format", "json")
     assert run.returncode == 0  # a shipped pack by name: the number rules are off
-    assert {f["name"] for f in json.loads(run.stdout)["files"][0]["findings"]} == {"no-call-to-action"}
+    findings = json.loads(run.stdout)["files"][0]["findings"]
+    assert {f["name"] for f in findings if not f["doubt"]} == {"no-call-to-action"}
+    # under some CPU kernels tiny.en splits words ("clean it like you're in" for "clinics like
+    # yours"): 162 wpm measured over the 170 limit may show, but only as a note
+    assert all(f["severity"] == "info" and f["doubt"] for f in findings if f["name"] != "no-call-to-action")
     strict = tmp_path / "strict.toml"
     strict.write_text('[pack]\nextends = "length-15-25"\n[rules.message-too-long]\nmax = 20.0\n')
     run = voicemail("analyze", GOOD, "--pack", strict, "--format", "json")
