@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SAMPLE ?= sample_audio/follow_up_flite_slt.mp3
 
-.PHONY: demo test openai bench eval samples clean
+.PHONY: demo test lint openai bench eval samples clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,9 +26,14 @@ openai: $(VENV)/.openai
 demo: $(VENV)/.installed
 	$(VENV)/bin/voicemail analyze $(SAMPLE) --fail-on never
 
+# The linter and the type checker, configured in pyproject.toml.
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check analyzer tests tools benchmarks
+	$(VENV)/bin/mypy
+
 # The regression corpus under every CTranslate2 kernel set the CPU offers: verdicts must not
 # depend on the CPU (tools/cpu_isas lists GENERIC, AVX, AVX2, AVX512 as /proc/cpuinfo allows).
-test: $(VENV)/.installed $(VENV)/.openai
+test: $(VENV)/.installed $(VENV)/.openai lint
 	$(PY) -m pytest
 	mkdir -p out
 	for isa in $$(tools/cpu_isas); do \

@@ -6,11 +6,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from . import __version__
 from .cache import Cache, code_hash, content_hash
@@ -143,9 +143,11 @@ def _init_worker(settings: Settings) -> None:
 
 
 def _grade_one(path: str) -> tuple[dict, bytes | None]:
+    if _ANALYZER is None:
+        raise RuntimeError("_grade_one runs in a worker that _init_worker set up")
     report, clip = _ANALYZER.analyze_keeping_clip(path)
     audio = None
-    if not report.error:
+    if not report.error and clip is not None:
         try:
             audio = webm_opus(clip)
         except (OSError, ValueError):

@@ -34,19 +34,19 @@ class Cache:
         self.directory = directory  # None: no cache
         self.fingerprint = fingerprint
 
-    def _path(self, content: str, suffix: str) -> Path:
+    def _path(self, directory: Path, content: str, suffix: str) -> Path:
         key = hashlib.sha256(f"{self.fingerprint}:{content}".encode()).hexdigest()
-        return self.directory / key[:2] / f"{key}{suffix}"
+        return directory / key[:2] / f"{key}{suffix}"
 
     def get(self, content: str) -> tuple[dict, bytes | None] | None:
         if self.directory is None:
             return None
         try:
-            report = json.loads(self._path(content, ".json").read_text(encoding="utf-8"))
+            report = json.loads(self._path(self.directory, content, ".json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
         try:
-            audio = self._path(content, ".webm").read_bytes()
+            audio = self._path(self.directory, content, ".webm").read_bytes()
         except OSError:
             audio = None
         return report, audio
@@ -54,11 +54,11 @@ class Cache:
     def put(self, content: str, report: dict, audio: bytes | None) -> None:
         if self.directory is None:
             return
-        path = self._path(content, ".json")
+        path = self._path(self.directory, content, ".json")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             if audio is not None:  # the audio first: a report entry promises its audio is there
-                write_bytes_atomic(self._path(content, ".webm"), audio)
+                write_bytes_atomic(self._path(self.directory, content, ".webm"), audio)
             write_text_atomic(path, json.dumps(report))
         except OSError:
             pass  # a full or read-only cache costs a re-analysis next time, nothing else

@@ -324,7 +324,8 @@ class NumberMismatch:
         return out
 
 
-CHECKS = {c.kind: c for c in (Threshold, Each, Phrases, MissingPhrases, NumberMismatch)}
+Check = Threshold | Each | Phrases | MissingPhrases | NumberMismatch
+CHECKS: dict[str, type[Check]] = {c.kind: c for c in (Threshold, Each, Phrases, MissingPhrases, NumberMismatch)}
 
 
 def _bad_regex(key: str, patterns: tuple[str, ...]) -> str | None:

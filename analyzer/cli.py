@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -14,7 +13,8 @@ from .errors import UsageError
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
-    help="Coach sales reps on the voicemails they leave: transcribe, measure, and flag what keeps prospects from calling back.",
+    help="Coach sales reps on the voicemails they leave: transcribe, measure, and flag what keeps prospects "
+    "from calling back.",
 )
 
 
@@ -37,12 +37,12 @@ MODEL = typer.Option(None, "--model", help="A model directory or size name (defa
 
 @app.command()
 def analyze(
-    files: List[Path] = typer.Argument(..., help="Recordings: WAV, MP3, M4A, OGG, FLAC, WebM."),
+    files: list[Path] = typer.Argument(..., help="Recordings: WAV, MP3, M4A, OGG, FLAC, WebM."),
     format: Format = typer.Option(Format.terminal, "--format", "-f", help="terminal (for people) or json."),
-    pack: Optional[str] = PACK,
+    pack: str | None = PACK,
     engine: str = ENGINE,
-    model: Optional[str] = MODEL,
-    number: Optional[str] = typer.Option(None, "--number", help="Your own callback number, to catch a wrong digit."),
+    model: str | None = MODEL,
+    number: str | None = typer.Option(None, "--number", help="Your own callback number, to catch a wrong digit."),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Exit 1 on findings at or above this severity."),
 ) -> None:
     """Analyse recorded voicemails: score, findings with times and hints, measurements."""
@@ -71,16 +71,16 @@ def analyze(
 
 @app.command()
 def grade(
-    paths: List[Path] = typer.Argument(..., help="Folders (searched recursively) and recordings."),
+    paths: list[Path] = typer.Argument(..., help="Folders (searched recursively) and recordings."),
     out: Path = typer.Option(Path("voicemail-report"), "--out", "-o", help="Where the four reports go."),
-    rep_pattern: Optional[str] = typer.Option(
+    rep_pattern: str | None = typer.Option(
         None, "--rep-pattern", help="A regex with (?P<rep>...) on the file name; default: the folder's name."),
     workers: int = typer.Option(0, "--workers", "-j", help="Parallel workers (default: one per core)."),
-    pack: Optional[str] = PACK,
+    pack: str | None = PACK,
     engine: str = ENGINE,
-    model: Optional[str] = MODEL,
-    number: Optional[str] = typer.Option(None, "--number", help="The team's callback number."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache", help="Cache folder (default: the user's cache)."),
+    model: str | None = MODEL,
+    number: str | None = typer.Option(None, "--number", help="The team's callback number."),
+    cache_dir: Path | None = typer.Option(None, "--cache", help="Cache folder (default: the user's cache)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Analyse everything again, keep nothing."),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Exit 1 on findings at or above this severity."),
 ) -> None:
@@ -151,10 +151,10 @@ def _write_team_reports(out: Path, team, pack) -> list[Path]:
 @app.command()
 def regress(
     corpus: Path = typer.Argument(..., help="A folder of recordings with NAME.expected.json beside each."),
-    pack: Optional[str] = PACK,
+    pack: str | None = PACK,
     engine: str = ENGINE,
-    model: Optional[str] = MODEL,
-    junit: Optional[Path] = typer.Option(None, "--junit", help="Also write JUnit XML here, for CI dashboards."),
+    model: str | None = MODEL,
+    junit: Path | None = typer.Option(None, "--junit", help="Also write JUnit XML here, for CI dashboards."),
     update: bool = typer.Option(False, "--update", help="Re-bless: rewrite the expectations that drifted."),
 ) -> None:
     """CI: re-analyse a corpus, print what drifted from its expectations, exit 1 on drift."""
@@ -191,10 +191,10 @@ def regress(
 def practice(
     port: int = typer.Option(0, "--port", help="Port on this machine (default: a free one)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; keep 127.0.0.1 to stay private."),
-    data: Optional[Path] = typer.Option(None, "--data", help="Where attempts are kept (default: the user's data folder)."),
-    pack: Optional[str] = PACK,
+    data: Path | None = typer.Option(None, "--data", help="Where attempts are kept (default: the user's data folder)."),
+    pack: str | None = PACK,
     engine: str = ENGINE,
-    model: Optional[str] = MODEL,
+    model: str | None = MODEL,
     open_browser: bool = typer.Option(True, "--browser/--no-browser", help="Open the page in the browser."),
     max_upload_mb: int = typer.Option(25, "--max-upload-mb", help="Largest recording accepted."),
 ) -> None:
@@ -208,7 +208,7 @@ def practice(
 
 @app.command()
 def rules(
-    pack: Optional[str] = typer.Option(None, "--pack", "-p", help="A rule pack to check and list."),
+    pack: str | None = typer.Option(None, "--pack", "-p", help="A rule pack to check and list."),
     all_rules: bool = typer.Option(False, "--all", help="Also list the rules the pack turns off."),
 ) -> None:
     """List and explain the rules of the active pack; checks a trainer's pack on the way."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .transcript import Word
 
@@ -26,6 +27,9 @@ TENS = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }
 REPEATS = {"double": 2, "triple": 3}
+# A word classified: its kind, and a value whose type follows the kind ("numeral": its digits as
+# text, "ones": an int, "word": None, ...).
+Piece = tuple[str, Any]
 SCALES = {"hundred": "00", "thousand": "000"}
 EXTENSION_WORDS = {"extension", "ext", "x"}
 # "oh" and "o" are zero only beside other digits ("Oh, hi Jordan" is no digit).
@@ -91,7 +95,7 @@ def digit_runs(words: tuple[Word, ...] | list[Word]) -> list[Run]:
             pending_repeat = 1
         elif kind == "ones":
             if pending_tens is not None and value != 0:
-                tens, j = pending_tens
+                tens, _j = pending_tens
                 pending_tens = None
                 emit(str(tens + value), i)  # "sixty one" -> 61
             else:
@@ -129,7 +133,7 @@ def digit_runs(words: tuple[Word, ...] | list[Word]) -> list[Run]:
     return [r for r in runs if r.digits]
 
 
-def _classify(text: str) -> tuple[str, object]:
+def _classify(text: str) -> Piece:
     raw = text.strip()
     token = raw.strip(_EDGE_PUNCT).lower()
     if not token:
@@ -166,7 +170,7 @@ def _classify(text: str) -> tuple[str, object]:
     return ("word", None)
 
 
-def _resolve_ambiguous(pieces: list[tuple[str, object]]) -> list[tuple[str, object]]:
+def _resolve_ambiguous(pieces: list[Piece]) -> list[Piece]:
     numeric = {"numeral", "ones", "teens", "tens", "compound"}
     out = list(pieces)
     for i, (kind, value) in enumerate(pieces):
@@ -183,7 +187,7 @@ def _resolve_ambiguous(pieces: list[tuple[str, object]]) -> list[tuple[str, obje
     return out
 
 
-def _run_length(pieces: list[tuple[str, object]], i: int) -> int:
+def _run_length(pieces: list[Piece], i: int) -> int:
     """Digits in the numerals around piece i: "to" is a two inside a phone number, not in "9 to 5"."""
     total = 0
     for step in (-1, 1):

@@ -115,7 +115,7 @@ def compare(expected: Expectation, report: FileReport, rule_names: list[str]) ->
               _fires(rule in expected.rules), _fires(rule in fired))
         for rule in sorted(set(rule_names) | set(expected.rules) | fired)
     ]
-    m = report.measures
+    m = report.analysed().measures
     for key, want in expected.measures.items():
         if key == "pauses":
             checks.append(_pauses(name, want, expected.measures.get("silences", []), m.pauses))
@@ -214,7 +214,7 @@ def new_expectation(recording: Path, report: FileReport) -> dict:
 
 
 def measured(report: FileReport) -> dict:
-    m = report.measures
+    m = report.analysed().measures
     return expected_measures(
         spoken_length_s=m.spoken_length_s,
         speech_start_s=m.speech_start_s,

@@ -12,7 +12,7 @@ class Severity(IntEnum):
     ERROR = 3
 
     @classmethod
-    def parse(cls, text: str) -> "Severity":
+    def parse(cls, text: str) -> Severity:
         return cls[text.upper()]
 
     def __str__(self) -> str:

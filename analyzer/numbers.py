@@ -112,7 +112,10 @@ def find(words: tuple[Word, ...], regions: tuple[Region, ...],
             note = "word times are too coarse to time these digits"
         else:
             rate = round(count / (end - start), 2)
-        first_word, last_word = (reading.first_word, reading.last_word) if source is words else _overlapping(words, start, end)
+        if source is words:
+            first_word, last_word = reading.first_word, reading.last_word
+        else:
+            first_word, last_word = _overlapping(words, start, end)
         out.append(
             PhoneNumber(
                 digits=reading.digits,
@@ -145,7 +148,10 @@ def _trim_to(agreed: str, reading: phone.Reading, source: tuple[Word, ...]) -> p
                 continue
             rest = reading.digits[:-1] if edge == reading.last_word else reading.digits[1:]
             if phone.distance(phone.national(rest), phone.national(agreed)) < apart:
-                first, last = (reading.first_word, edge - 1) if edge == reading.last_word else (edge + 1, reading.last_word)
+                if edge == reading.last_word:
+                    first, last = reading.first_word, edge - 1
+                else:
+                    first, last = edge + 1, reading.last_word
                 reading = replace(reading, digits=rest, first_word=first, last_word=last,
                                   start=source[first].start, end=source[last].end)
                 break
@@ -229,14 +235,14 @@ def doubts(numbers: tuple[PhoneNumber, ...], passes: tuple[list[phone.Reading], 
         after_cue = [w for w in words if cue.end <= w.start < cue.end + ASK_WINDOW_S]
         answered = any(cue.start <= x < cue.end + ASK_WINDOW_S for x, _ in spans)
         if after_cue and not answered and sum(w.probability for w in after_cue) / len(after_cue) < UNCLEAR_PROBABILITY:
-            heard = " ".join(w.text for w in after_cue[:6])
-            found.append((key, f"after \"{cue.text}\" at {cue.start:.1f} s the words were unclear (\"{heard}\"): "
+            unclear = " ".join(w.text for w in after_cue[:6])
+            found.append((key, f"after \"{cue.text}\" at {cue.start:.1f} s the words were unclear (\"{unclear}\"): "
                                 "a reading may have been garbled"))
             break
     if after is not None:
-        again = phone.repeat_cue(words, after)
-        if again is not None:
-            found.append((key, f"\"{again.text.strip(' ,.')}\" at {again.start:.1f} s announces the number "
+        repeat = phone.repeat_cue(words, after)
+        if repeat is not None:
+            found.append((key, f"\"{repeat.text.strip(' ,.')}\" at {repeat.start:.1f} s announces the number "
                                 "once more: a reading may not have been heard"))
     return tuple(dict.fromkeys(found))
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .checks import CHECKS, Context, Hit
+from .checks import CHECKS, Check, Context, Hit, MissingPhrases, Phrases
 from .errors import PackError
 from .findings import SEVERITIES, Evidence, Finding, Said, Severity
 
@@ -37,7 +37,7 @@ class Rule:
     severity: Severity
     message: str
     hint: str
-    check: object  # one of checks.CHECKS
+    check: Check
     enabled: bool = True
     description: str = ""
     source: str = ""
@@ -47,7 +47,7 @@ class Rule:
 
     def evidence(self, ctx: Context, fired: bool) -> Evidence | None:
         """For a phrase rule, the stretch it read and the words it found there; None for other rules."""
-        if not hasattr(self.check, "matches"):
+        if not isinstance(self.check, Phrases | MissingPhrases):
             return None
         words = ctx.transcript.words
         window = self.check.window(ctx)
@@ -150,11 +150,12 @@ def _read(ref: str | Path | None, relative_to: Path | None) -> tuple[str, str, P
     )
 
 
-def _load_raw(ref: str | Path | None, seen: tuple[str, ...], relative_to: Path | None = None) -> tuple[dict, tuple[str, ...]]:
+def _load_raw(ref: str | Path | None, seen: tuple[str, ...],
+              relative_to: Path | None = None) -> tuple[dict, tuple[str, ...]]:
     """The merged raw pack: {'pack': {...}, 'score': {...}, 'rules': {name: (table, origin file)}}."""
     label, text, folder = _read(ref, relative_to)
     if label in seen:
-        raise PackError(f"{label}: key 'pack.extends' makes a loop ({' -> '.join(seen + (label,))}); break it.")
+        raise PackError(f"{label}: key 'pack.extends' makes a loop ({' -> '.join((*seen, label))}); break it.")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -166,7 +167,7 @@ def _load_raw(ref: str | Path | None, seen: tuple[str, ...], relative_to: Path |
     _check_keys(label, "score.", score, {s: int for s in SEVERITIES})
 
     if "extends" in pack:
-        merged, files = _load_raw(pack["extends"], seen + (label,), folder)
+        merged, files = _load_raw(pack["extends"], (*seen, label), folder)
     else:
         merged, files = {"pack": {}, "score": dict(DEFAULT_WEIGHTS), "rules": {}}, ()
     merged["pack"] = {**{k: v for k, v in merged["pack"].items() if k != "name"}, **pack}
@@ -181,7 +182,7 @@ def _load_raw(ref: str | Path | None, seen: tuple[str, ...], relative_to: Path |
             merged["rules"][name] = ({**base, **table}, label)
         else:
             merged["rules"][name] = (dict(table), label)
-    return merged, files + (label,)
+    return merged, (*files, label)
 
 
 def _build_rule(name: str, table: dict, origin: str) -> Rule:

@@ -16,7 +16,6 @@ from .pipeline import Analyzer
 from .report import FileReport
 
 
-
 @dataclass(frozen=True)
 class RecordingResult:
     recording: Path
@@ -53,7 +52,7 @@ def find(corpus: Path) -> list[tuple[Path, Path | None]]:
     if not corpus.is_dir():
         raise UsageError(f"{corpus} is not a folder; pass the folder that holds the recordings and their "
                          f"{expectations.SUFFIX} files.")
-    pairs = {}
+    pairs: dict[Path, Path | None] = {}
     for path in corpus.rglob(f"*{expectations.SUFFIX}"):
         pairs[expectations.load(path).recording] = path  # a missing recording is reported by analysis
     for recording in audio_files(corpus):

@@ -21,8 +21,18 @@ class AudioInfo:
     channels: int
 
     @classmethod
-    def of(cls, clip: Clip) -> "AudioInfo":
+    def of(cls, clip: Clip) -> AudioInfo:
         return cls(clip.format, clip.codec, round(clip.duration_s, 2), clip.original_rate_hz, clip.original_channels)
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """What a file that was analysed has, none of it missing."""
+
+    audio: AudioInfo
+    transcript: Transcript
+    measures: Measurements
+    score: int
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,12 @@ class FileReport:
     score: int | None = None
     error: str | None = None  # one plain sentence when the file could not be analysed
     evidence: tuple[Evidence, ...] = ()  # why each phrase rule fired or kept quiet
+
+    def analysed(self) -> Analysed:
+        """Its parts, where `error` is None: a reader's one check that they are all there."""
+        if self.audio is None or self.transcript is None or self.measures is None or self.score is None:
+            raise ValueError(f"{self.file} was not analysed: {self.error}")
+        return Analysed(self.audio, self.transcript, self.measures, self.score)
 
 
 @dataclass(frozen=True)

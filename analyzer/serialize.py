@@ -14,10 +14,11 @@ from .transcript import EngineInfo, Region, Transcript, Word
 def file_to_dict(f: FileReport) -> dict:
     if f.error:
         return {"file": f.file, "error": f.error}
-    t = f.transcript
+    done = f.analysed()
+    t = done.transcript
     return {
         "file": f.file,
-        "audio": dataclasses.asdict(f.audio),
+        "audio": dataclasses.asdict(done.audio),
         "engine": {"name": t.engine.name, "model": t.engine.model, **dict(t.engine.settings)},
         "transcript": {
             "text": t.text,
@@ -26,7 +27,7 @@ def file_to_dict(f: FileReport) -> dict:
             # the digit-focused second pass over the number (engines/number_pass.py)
             "regions": [{"start": r.start, "end": r.end, "words": _words(r.words)} for r in t.regions],
         },
-        "measures": dataclasses.asdict(f.measures),
+        "measures": dataclasses.asdict(done.measures),
         "findings": [
             {
                 "code": x.code, "name": x.name, "severity": str(x.severity), "message": x.message,

@@ -7,6 +7,7 @@ come from here, cross-checked with word times in measures.py.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,8 +38,8 @@ class Energy:
 
 
 def frame_energy(samples: np.ndarray, rate_hz: int) -> Energy:
-    frame = max(1, int(round(FRAME_S * rate_hz)))
-    hop = max(1, int(round(HOP_S * rate_hz)))
+    frame = max(1, round(FRAME_S * rate_hz))
+    hop = max(1, round(HOP_S * rate_hz))
     if len(samples) < frame:
         samples = np.pad(samples, (0, frame - len(samples)))
     frames = np.lib.stride_tricks.sliding_window_view(samples, frame)[::hop]
@@ -59,7 +60,7 @@ def voiced_spans(energy: Energy) -> list[tuple[float, float]]:
     # A frame turns voiced when about half of it is voice, so its centre marks the edge.
     half = energy.hop_s / 2
     spans = [
-        (max(0.0, float(energy.time(s) - half)), float(energy.time(e - 1) + half))
+        (max(0.0, float(energy.time(int(s)) - half)), float(energy.time(int(e) - 1) + half))
         for s, e in zip(starts, ends)
     ]
     return [(a, b) for a, b in spans if b - a >= MIN_VOICED_S]
@@ -67,7 +68,7 @@ def voiced_spans(energy: Energy) -> list[tuple[float, float]]:
 
 def gaps(spans: list[tuple[float, float]], *, min_s: float) -> list[tuple[float, float]]:
     """Silent gaps of at least min_s between consecutive spans."""
-    return [(a_end, b_start) for (_, a_end), (b_start, _) in zip(spans, spans[1:]) if b_start - a_end >= min_s]
+    return [(a_end, b_start) for (_, a_end), (b_start, _) in itertools.pairwise(spans) if b_start - a_end >= min_s]
 
 
 # Voiced islands closer than this are one stretch of voice (digits read one by one).

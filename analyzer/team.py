@@ -29,7 +29,7 @@ class RepSummary:
     @property
     def trend(self) -> int | None:
         """Points gained from the first recording to the latest."""
-        if self.graded < 2:
+        if self.graded < 2 or self.latest_score is None or self.first_score is None:
             return None
         return self.latest_score - self.first_score
 
@@ -48,7 +48,7 @@ class TeamReport:
 
     @property
     def mean_score(self) -> float | None:
-        scores = [g.report.score for g in self.recordings if not g.report.error]
+        scores = [g.report.analysed().score for g in self.recordings if not g.report.error]
         return round(sum(scores) / len(scores), 1) if scores else None
 
 
@@ -64,7 +64,7 @@ def summarize(graded: list[Graded], *, pack: str, rules: list[str]) -> TeamRepor
 
 def _rep_summary(rep: str, mine: list[Graded]) -> RepSummary:
     ok = [g for g in mine if not g.report.error]
-    scores = [g.report.score for g in ok]
+    scores = [g.report.analysed().score for g in ok]
     flags = Counter(name for g in ok for name in {f.name for f in g.report.findings})
     return RepSummary(
         rep=rep,
@@ -79,7 +79,7 @@ def _rep_summary(rep: str, mine: list[Graded]) -> RepSummary:
 
 
 def _same_messages(graded: list[Graded]) -> list[tuple[str, str, float]]:
-    texts = [(g.recording.path.name, normalise(g.report.transcript.text).split()) for g in graded]
+    texts = [(g.recording.path.name, normalise(g.report.analysed().transcript.text).split()) for g in graded]
     out = []
     for (a, wa), (b, wb) in combinations(texts, 2):
         similarity = SequenceMatcher(None, wa, wb, autojunk=False).ratio()

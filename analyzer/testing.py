@@ -46,7 +46,8 @@ def transcript_from_script(script: str, *, wpm: float = 150.0) -> Transcript:
     return Transcript(tuple(words), "en", EngineInfo("script", "none"))
 
 
-def measure_script(script: str, *, wpm: float = 150.0, duration_s: float | None = None) -> tuple[Transcript, Measurements]:
+def measure_script(script: str, *, wpm: float = 150.0,
+                   duration_s: float | None = None) -> tuple[Transcript, Measurements]:
     transcript = transcript_from_script(script, wpm=wpm)
     return transcript, measure(transcript, duration_s=duration_s)
 

@@ -95,7 +95,8 @@ class TextIndex:
     @cached_property
     def _joined(self) -> tuple[str, list[int]]:
         """One searchable string, and for each of its characters the word it came from."""
-        parts, owners = [], []
+        parts: list[str] = []
+        owners: list[int] = []
         ends = set(self.sentence_ends())
         for i, token in enumerate(self._searchable):
             if token:
@@ -173,7 +174,7 @@ class TextIndex:
         out, current = [], []
         for i in span:
             current.append(i)
-            if _ends_with(self.words[i], (",", ";", "-") + _SENTENCE_END) or i == span[-1]:
+            if _ends_with(self.words[i], (",", ";", "-", *_SENTENCE_END)) or i == span[-1]:
                 if len(current) >= 3:
                     out.append(Match(current[0], current[-1], self.heard(current[0], current[-1])))
                 current = []

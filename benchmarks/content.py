@@ -2,9 +2,10 @@
 """Accuracy of the content rules on the text evaluation set, per split, clean and noisy.
 
 Tune on dev, report test, holdout (written after test had been seen), holdout2 (written
-after the second session's changes) and holdout3 (written at the start of the third). The scripts (eval/text/, written by tools/make_text_eval.py) go
-through the same rule engine as the CLI (analyzer.testing: words timed at 150 wpm, measured,
-then the pack's rules); a rule fires when it gives a finding. Printed, never asserted.
+after the second session's changes) and holdout3 (written at the start of the third). The
+scripts (eval/text/, written by tools/make_text_eval.py) go through the same rule engine as the
+CLI (analyzer.testing: words timed at 150 wpm, measured, then the pack's rules); a rule fires
+when it gives a finding. Printed, never asserted.
 
     .venv/bin/python benchmarks/content.py [--split dev|test|holdout|holdout2|holdout3|all] [--verbose] [--pack PACK]
 

@@ -44,7 +44,8 @@ def main() -> int:
     pack = load_pack()
     analyzer = Analyzer(pack)
     rules = [r.name for r in pack.active]
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    machine = platform.processor() or platform.machine()
+    print(f"machine: {machine}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"corpus: {corpus}\n")
     print(f"{'recording':34s} {'audio s':>7s} {'process s':>9s} {'peak MiB':>8s} {'analysis s':>10s}")
     rows, confusion = [], {r: [0, 0, 0, 0] for r in rules}  # tp, fp, fn, tn

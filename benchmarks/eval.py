@@ -79,7 +79,8 @@ def evaluate(analyzer: Analyzer, folder: Path, verbose: bool, keep: Path | None 
         for k, t in enumerate(truth["numbers"]):
             rates += 1
             n = found.get(k)
-            if n is not None and n.digits_per_s is not None and abs(n.digits_per_s / t["digits_per_s"] - 1) <= RATE_TOLERANCE:
+            rate = None if n is None else n.digits_per_s
+            if rate is not None and abs(rate / t["digits_per_s"] - 1) <= RATE_TOLERANCE:
                 rates_ok += 1
             else:
                 rate_notes.append(f"rate[{k}] {t['digits_per_s']:.2f} got {n.digits_per_s if n else 'none'}")
@@ -93,7 +94,7 @@ def evaluate(analyzer: Analyzer, folder: Path, verbose: bool, keep: Path | None 
             spurious.append(f"{data['recording']} " + ", ".join(f"{p.start:.1f}-{p.end:.1f}" for p in bad_pauses))
         if verbose and (wrong or rate_notes or errors or abs(length_error) > LENGTH_TOLERANCE_S or bad_pauses):
             print(f"  {data['recording']:16s} {' '.join(wrong)} {'; '.join(rate_notes)} "
-                  f"{'len %+.2f' % length_error if abs(length_error) > LENGTH_TOLERANCE_S else ''} [{data['about']}]")
+                  f"{f'len {length_error:+.2f}' if abs(length_error) > LENGTH_TOLERANCE_S else ''} [{data['about']}]")
             print(f"      {report.transcript.text}")
             for n in m.phone_numbers:
                 print(f"      number {n.digits} #{n.number} {n.start:.2f}-{n.end:.2f} {n.digits_per_s} {n.note}")
@@ -112,7 +113,8 @@ def show(split: str, result: dict) -> None:
     wrong, right = result["unconfirmed"]
     print(f"  'could not confirm' notes (info, not counted as firing): {right} where the rule should fire, "
           f"{wrong} where it should not")
-    print("  the content rules (every script names the rep and company and states a gain; it asks iff it gives a number):")
+    print("  the content rules (every script names the rep and company and states a gain; "
+          "it asks iff it gives a number):")
     table(result["content"])
     ok, total = result["rates"]
     print(f"  error-level number findings on recordings that keep the habit: {len(result['false_errors'])} "
@@ -130,7 +132,8 @@ def main() -> int:
     parser.add_argument("--split", choices=("dev", "test", "both"), default="both")
     parser.add_argument("--verbose", action="store_true", help="print every recording with a miss")
     parser.add_argument("--model", help="a CTranslate2 model directory (default: the bundled tiny.en)")
-    parser.add_argument("--keep", type=Path, help="store transcripts here and re-use them (times then exclude transcription)")
+    parser.add_argument("--keep", type=Path,
+                        help="store transcripts here and re-use them (times then exclude transcription)")
     args = parser.parse_args()
     analyzer = Analyzer(load_pack(), model=args.model)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "

@@ -152,8 +152,9 @@ def main() -> int:
             analyze, analyze_mib, _ = run([py, "-m", "analyzer", "analyze", str(path), "--format", "json"], repeat)
             bare, bare_mib, _ = run([py, "-c", BARE, str(path)], repeat)
             rows[label] = (analyze, bare)
-            print(f"  {label:12s} voicemail analyze {analyze:6.2f} s ({analyze_mib:4.0f} MiB peak)   bare faster-whisper "
-                  f"{bare:6.2f} s ({bare_mib:4.0f} MiB)   ratio {analyze / bare:.2f} (target at most 1.5)")
+            print(f"  {label:12s} voicemail analyze {analyze:6.2f} s ({analyze_mib:4.0f} MiB peak)   "
+                  f"bare faster-whisper {bare:6.2f} s ({bare_mib:4.0f} MiB)   "
+                  f"ratio {analyze / bare:.2f} (target at most 1.5)")
         (short_a, _), (long_a, _) = rows.values()
         short_s = 25.38
         print(f"  time per audio second: {short_a / short_s:.3f} s (25 s sample, whole process) vs "

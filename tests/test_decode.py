@@ -8,9 +8,9 @@ import sys
 import numpy as np
 import pytest
 import soundfile as sf
+from conftest import SAMPLES
 
 from analyzer.clip import SAMPLE_RATE_HZ, decode
-from conftest import SAMPLES
 from tools import require_tool
 
 FORMATS = {
@@ -58,7 +58,8 @@ def _write(path, samples, rate=SAMPLE_RATE_HZ):
 
 def test_empty_file(analyzer, tmp_path):
     (tmp_path / "empty.wav").write_bytes(b"")
-    assert _analyze(analyzer, tmp_path / "empty.wav") == f"{tmp_path / 'empty.wav'} is empty (0 bytes); record or copy the message again."
+    said = _analyze(analyzer, tmp_path / "empty.wav")
+    assert said == f"{tmp_path / 'empty.wav'} is empty (0 bytes); record or copy the message again."
 
 
 def test_text_named_wav(analyzer, tmp_path):

@@ -9,9 +9,9 @@ import sys
 import time
 
 import pytest
+from conftest import SAMPLES
 
 from analyzer.serialize import file_from_dict, file_to_dict
-from conftest import SAMPLES
 from tools import require_tool
 
 TEAM = {
@@ -185,7 +185,8 @@ def test_report_opens_in_chromium_and_a_finding_seeks_the_player(graded):
         problems = []
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: problems.append(str(e)))
-        page.on("request", lambda r: problems.append(f"network: {r.url}") if not r.url.startswith(("file:", "data:")) else None)
+        page.on("request", lambda r: None if r.url.startswith(("file:", "data:"))
+                else problems.append(f"network: {r.url}"))
         page.goto((graded["out"] / "report.html").as_uri())
         assert page.locator("#reps tbody tr").count() == 3
         assert page.locator("#chart svg rect").count() == 16

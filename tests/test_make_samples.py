@@ -12,9 +12,9 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import ROOT, SAMPLES
 
 from analyzer.clip import decode
-from conftest import ROOT, SAMPLES
 from tools import require_tool
 
 spec = importlib.util.spec_from_file_location("make_samples", ROOT / "tools" / "make_samples.py")

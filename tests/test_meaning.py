@@ -85,7 +85,8 @@ def test_the_clause_that_said_it_is_the_evidence(default_pack):
     context = Context(transcript, measured)
     evidence = rule.evidence(context, bool(rule.findings(context)))
     assert not evidence.fired
-    assert [s.text for s in evidence.found] == ["Our clients typically see their energy bills drop by a big chunk within a month."]
+    said = "Our clients typically see their energy bills drop by a big chunk within a month."
+    assert [s.text for s in evidence.found] == [said]
 
 
 def test_example_sentences_are_encoded_once(tmp_path, monkeypatch):

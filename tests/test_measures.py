@@ -1,5 +1,6 @@
 """Measurements on synthetic signals whose pauses and speech span are known exactly."""
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +33,8 @@ def build(layout: list[tuple[str, float]], noise_db: float | None = None, seed: 
         t += seconds
     samples = np.concatenate(pieces)
     if noise_db is not None:
-        samples = samples + (10 ** (noise_db / 20) * np.random.default_rng(seed).standard_normal(len(samples))).astype(np.float32)
+        noise = 10 ** (noise_db / 20) * np.random.default_rng(seed).standard_normal(len(samples))
+        samples = samples + noise.astype(np.float32)
     clip = Clip(Path("synthetic.wav"), "wav", "pcm_s16le", SR, 1, samples)
     # Whisper-like word times: two words per voiced span, starts 0.15 s early (absorbing the pause)
     words = []
@@ -48,7 +50,7 @@ LAYOUT = [("silence", 0.8), ("voice", 2.0), ("silence", 0.3), ("voice", 1.5), ("
 
 @pytest.mark.parametrize("noise_db", [None, -45.0], ids=["clean", "noisy"])
 def test_pauses_and_span_from_the_signal(noise_db):
-    clip, spans, transcript = build(LAYOUT, noise_db)
+    clip, _spans, transcript = build(LAYOUT, noise_db)
     m = measure(transcript, clip)
     assert m.duration_s == pytest.approx(12.95, abs=0.01)
     assert m.speech_start_s == pytest.approx(0.8, abs=0.02)
@@ -65,7 +67,7 @@ def test_pauses_and_span_from_the_signal(noise_db):
 
 
 def test_rates():
-    clip, spans, transcript = build(LAYOUT)
+    clip, _spans, transcript = build(LAYOUT)
     m = measure(transcript, clip)
     words = len(transcript.words)
     assert m.word_count == words
@@ -76,7 +78,7 @@ def test_rates():
 
 
 def test_a_click_away_from_the_words_is_not_speech():
-    clip, spans, transcript = build([("silence", 2.0), ("voice", 3.0), ("silence", 2.0)])
+    clip, _spans, transcript = build([("silence", 2.0), ("voice", 3.0), ("silence", 2.0)])
     samples = clip.samples.copy()
     samples[int(0.5 * SR) : int(0.56 * SR)] = 0.5  # a 60 ms click long before the first word
     clip = Clip(clip.path, clip.format, clip.codec, SR, 1, samples)
@@ -128,7 +130,7 @@ def test_long_recordings_are_cut_in_silences():
     clip, spans, _ = build(layout)
     pieces = cut_points(clip.samples)
     assert pieces[0][0] == 0 and pieces[-1][1] == len(clip.samples)
-    assert all(a == b for (_, a), (b, _) in zip(pieces, pieces[1:]))  # no gap, no overlap
+    assert all(a == b for (_, a), (b, _) in itertools.pairwise(pieces))  # no gap, no overlap
     assert len(pieces) == 3
     for start, end in pieces:
         assert (end - start) / SR <= PIECE_S

@@ -48,8 +48,8 @@ def test_passes_that_disagree_give_info_not_an_error(default_pack):
     second = "[start 6.0] Call me at 8 1 6 9 1 6 6 1 4 1 again eight one sex"
     transcript = two_passes(first, second, start=5.5, end=20.0)
     assert measure(transcript).callback_repeats == 2  # the pass with more readings wins
-    once = two_passes(f"{OPENING} 8 1 6 9 1 6 6 1 4 1 again", "[start 6.0] Call me at 8 1 6 9 1 6 6 1 4 1 again 8 1 6 9",
-                      start=5.5, end=20.0)
+    once = two_passes(f"{OPENING} 8 1 6 9 1 6 6 1 4 1 again",
+                      "[start 6.0] Call me at 8 1 6 9 1 6 6 1 4 1 again 8 1 6 9", start=5.5, end=20.0)
     [finding] = findings(default_pack, once, "number-not-repeated")
     assert finding.severity == Severity.INFO and finding.message.startswith("Could not confirm")
     assert finding.doubt  # the evidence travels with the finding
@@ -130,7 +130,7 @@ def test_a_reading_with_a_neighbour_heard_as_a_digit_is_cut_to_the_number(defaul
     # the second reading ran on into "4" (a word heard as a digit); the other readings agree on 10 digits
     script = (f"{OPENING} [wpm 120] 8 1 6 9 1 6 6 1 4 1 again 8 1 6 9 1 6 6 1 4 1 4 "
               "once more 8 1 6 9 1 6 6 1 4 1 thanks")
-    first, second, third = measure(transcript_from_script(script)).phone_numbers
+    first, second, _third = measure(transcript_from_script(script)).phone_numbers
     assert second.digits == "8169166141" and second.digit_count == 10
     assert second.digits_per_s == pytest.approx(first.digits_per_s, rel=0.02)
 

@@ -78,6 +78,8 @@ def test_length_presets_and_email_pack():
     assert {"no-callback-number", "number-not-repeated", "number-too-fast"} <= off
 
 
+MINE = '[rules.mine]\ncode = "X1"\nseverity = "info"\nmessage = "m"\nhint = "h"\n'
+
 BAD = [
     ('[rules.message-too-long]\nmaxx = 20\n', "rule 'message-too-long': key 'maxx': unknown"),
     ('[rules.message-too-long]\nmax = "long"\n', "rule 'message-too-long': key 'max': must be a number"),
@@ -86,13 +88,13 @@ BAD = [
      "rule 'mine': key 'hint': missing"),
     ('[rules.mine]\ncode = "X1"\ncheck = "sentiment"\nseverity = "info"\nmessage = "m"\nhint = "h"\n',
      "rule 'mine': key 'check': 'sentiment' is not a check type"),
-    ('[rules.mine]\ncode = "X1"\ncheck = "threshold"\nmeasure = "volume"\nmin = 1\nseverity = "info"\nmessage = "m"\nhint = "h"\n',
+    (MINE + 'check = "threshold"\nmeasure = "volume"\nmin = 1\n',
      "rule 'mine': key 'measure': 'volume' is not one of"),
-    ('[rules.mine]\ncode = "X1"\ncheck = "phrases"\npatterns = ["(unclosed"]\nseverity = "info"\nmessage = "m"\nhint = "h"\n',
+    (MINE + 'check = "phrases"\npatterns = ["(unclosed"]\n',
      "rule 'mine': key 'patterns': '(unclosed' is not a valid regular expression"),
     ('[rules.no-name-or-company]\nunsure = ["(?P<unsure>x"]\n',
      "rule 'no-name-or-company': key 'unsure': '(?P<unsure>x' is not a valid regular expression"),
-    ('[rules.mine]\ncode = "X1"\ncheck = "missing-phrases"\nphrases = ["x"]\nlike = ["We save you time."]\nseverity = "info"\nmessage = "m"\nhint = "h"\n',
+    (MINE + 'check = "missing-phrases"\nphrases = ["x"]\nlike = ["We save you time."]\n',
      "rule 'mine': key 'unlike': give both `like` and `unlike` sentences, or neither"),
     ('[rules.no-name-or-company]\nunsure_below = 1.5\n',
      "rule 'no-name-or-company': key 'unsure_below': 1.5 is not a probability between 0 and 1"),

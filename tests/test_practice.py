@@ -9,11 +9,11 @@ import time
 import numpy as np
 import pytest
 import soundfile as sf
+from conftest import SAMPLES
 from fastapi.testclient import TestClient
 
 from analyzer.clip import decode
 from analyzer.practice.app import create_app
-from conftest import SAMPLES
 from tools import require_tool
 
 
@@ -156,8 +156,8 @@ def test_rep_records_with_the_microphone_then_tries_again(analyzer, tmp_path):
             assert page.locator("#result audio").get_attribute("src").startswith("/api/attempts/")
 
             page.set_input_files("#upload", str(second))
-            page.wait_for_function("document.querySelector('#score') && document.querySelector('#score').textContent == '100'",
-                                   timeout=60_000)
+            scored = "document.querySelector('#score') && document.querySelector('#score').textContent == '100'"
+            page.wait_for_function(scored, timeout=60_000)
             assert "Fixed:" in page.locator("#since-last").inner_text()
             page.wait_for_function("document.querySelectorAll('#history li').length == 2")
             history = page.locator("#history").inner_text()

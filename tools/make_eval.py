@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import make_samples as ms  # noqa: E402  (the synthesis, mixing and encoding live there)
+import make_samples as ms
 
 SEED = 20261125
 COUNT = 120
@@ -94,7 +94,7 @@ def say_number(rng: np.random.Generator, digits: str, form: str) -> str:
                 continue
             words.append(word)
             k += 1
-        if form == "pairs" and len(group) == 4 and group[0] != "0" and group[2] != "0" and group[1] != "0" and group[3] != "0":
+        if form == "pairs" and len(group) == 4 and "0" not in group:
             words = [_pair(group[:2]), _pair(group[2:])]
         groups.append(" ".join(words))
     return ", ".join(groups)
@@ -220,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", help="build only these recordings")
     parser.add_argument("--split", choices=("dev", "test"), help="build only this half")
     parser.add_argument("--seed", type=int, default=SEED,
-                        help="another draw of the corpus (a fresh, never-seen test half: --seed N --split test --out DIR)")
+                        help="another draw of the corpus "
+                             "(a fresh, never-seen test half: --seed N --split test --out DIR)")
     args = parser.parse_args(argv)
     for split, spec in specs(args.count, args.seed):
         if (args.only and spec.name not in args.only) or (args.split and split != args.split):

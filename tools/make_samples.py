@@ -29,7 +29,7 @@ import soundfile as sf
 import soxr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from analyzer.expectations import expected_measures  # noqa: E402  (the tolerances live there)
+from analyzer.expectations import expected_measures
 
 MIX_RATE = 22050
 SENTENCE_GAP_S = 0.35
@@ -40,7 +40,7 @@ TRUTH_PAUSE_S = 0.5
 TRUTH_SILENCE_S = 0.25
 
 
-NUMBER_WORDS = "zero one two three four five six seven eight nine".split()
+NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 TWO_DIGIT_WORDS = {"ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
                    "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
 FESTIVAL_VOICES = {"kal": "kal_diphone", "ked": "ked_diphone", "slt": "cmu_us_slt_arctic_hts"}
@@ -249,7 +249,7 @@ def synthesize(text: str, voice: str, speed: float, workdir: Path) -> np.ndarray
     engine, _, name = voice.partition(":")
     out = workdir / "tts.wav"
     if engine == "espeak":
-        subprocess.run(["espeak-ng", "-v", name, "-s", str(int(round(165 * speed))), "-w", str(out), text],
+        subprocess.run(["espeak-ng", "-v", name, "-s", str(round(165 * speed)), "-w", str(out), text],
                        check=True)
     elif engine == "flite":
         subprocess.run(["flite", "-voice", name, "--setf", f"duration_stretch={1 / speed:.3f}", "-t", text,
@@ -402,9 +402,9 @@ def encode(spec: Spec, audio: np.ndarray, workdir: Path, out: Path) -> None:
     if spec.fmt == "webm":
         # MediaRecorder writes WebM as a stream, with no duration header; writing to a pipe does the same.
         with out.open("wb") as fh:
-            subprocess.run(command + ["pipe:1"], check=True, stdout=fh)
+            subprocess.run([*command, "pipe:1"], check=True, stdout=fh)
     else:
-        subprocess.run(command + [str(out)], check=True)
+        subprocess.run([*command, str(out)], check=True)
 
 
 def expected(spec: Spec, truth: dict, audio_name: str) -> dict:

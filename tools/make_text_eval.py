@@ -9,7 +9,8 @@ who is calling, an opening line, a benefit, the ask. Each part comes from a bank
 
 Dev, test and holdout are drawn from different banks: no wording of the test half is ever seen
 while tuning on dev; the holdout bank was written after the test half had been seen, and
-holdout2 after every change of the second session, holdout3 at the start of the third: each measured, never tuned to. Each script also comes in a "noisy" version, with the errors tiny.en makes on
+holdout2 after every change of the second session, holdout3 at the start of the third: each
+measured, never tuned to. Each script also comes in a "noisy" version, with the errors tiny.en makes on
 real audio (near-homophones, split and merged words, dropped short words, names garbled,
 numbers written as digits), drawn with a fixed seed.
 
@@ -33,15 +34,16 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import make_eval  # noqa: E402  (the voices and formats of the number corpus)
-import make_samples as ms  # noqa: E402  (the synthesis, mixing and encoding)
+import make_eval
+import make_samples as ms
 
 SEED = 20261125
 PER_SPLIT = 60
 RULES = ("no-name-or-company", "self-focused-opener", "no-benefit-claim", "no-call-to-action")
 
 PROSPECTS = ("Dana", "Alex", "Morgan", "Priya", "Chris", "Jordan", "Robin", "Sam", "Taylor", "Jamie")
-NUMBERS = ("402-730-5108", "816-916-6141", "312-555-0196", "559-555-0164", "617-555-0142", "eight one six, nine one six, six one four one")
+NUMBERS = ("402-730-5108", "816-916-6141", "312-555-0196", "559-555-0164", "617-555-0142",
+           "eight one six, nine one six, six one four one")
 
 # Each bank: (text, keeps the habit). {first} {last} {company} {n} are filled in.
 BANKS = {
@@ -243,7 +245,8 @@ BANKS = {
             ("I'm {first} {last}, I manage the east region for {company}.", True),
             ("{first} {last} of {company} here.", True),
             ("you're hearing from {first} {last} at {company}.", True),
-            ("{first} from {company}.", True),  # a first name and the company: as dev, and issue 11's "its Shawn from Brightline"
+            # a first name and the company keep the habit: as dev, and issue 11's "its Shawn from Brightline"
+            ("{first} from {company}.", True),
             ("{first} {last} again.", False),
             ("it's your account rep.", False),
             ("", False),
@@ -463,7 +466,8 @@ def build(split: str, count: int = PER_SPLIT, seed: int = SEED) -> list[dict]:
 
 def to_toml(split: str, messages: list[dict]) -> str:
     lines = [f"# The {split} half of the content rules' text set: written by tools/make_text_eval.py, do not edit.",
-             f"# `fires` lists the rules the script breaks; every other rule of {', '.join(RULES)} must stay quiet.", ""]
+             f"# `fires` lists the rules the script breaks; every other rule of {', '.join(RULES)} "
+             "must stay quiet.", ""]
     for m in messages:
         lines += ["[[message]]", f"id = {json.dumps(split + '-' + m['id'])}", f"script = {json.dumps(m['script'])}",
                   f"noisy = {json.dumps(m['noisy'])}", f"fires = {json.dumps(m['fires'])}", ""]

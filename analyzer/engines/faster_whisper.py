@@ -32,7 +32,8 @@ class FasterWhisperEngine:
             if isa and ("CPU ISA" in str(exc) or "CPU does not support" in str(exc)):
                 raise ModelError(
                     f"CT2_FORCE_CPU_ISA={isa} asks CTranslate2 for kernels this CPU cannot run ({exc}); "
-                    "unset it, or set it to GENERIC, AVX, AVX2 or AVX512 as far as the CPU's flags in /proc/cpuinfo allow."
+                    "unset it, or set it to GENERIC, AVX, AVX2 or AVX512 as far as the CPU's flags in "
+                    "/proc/cpuinfo allow."
                 ) from None
             raise ModelError(
                 f"The model {ref.name!r} is not on this machine ({exc}); "

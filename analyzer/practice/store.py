@@ -6,7 +6,7 @@ import json
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 SCHEMA = """
@@ -55,12 +55,13 @@ class Store:
         self._db.close()
 
     def add(self, *, source: str, audio_file: str, score: int, report: dict) -> Attempt:
-        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        created = datetime.now(UTC).isoformat(timespec="seconds")
         with self._lock, self._db:
             cursor = self._db.execute(
                 "INSERT INTO attempts (created_at, source, audio_file, score, report) VALUES (?, ?, ?, ?, ?)",
                 (created, source, audio_file, score, json.dumps(report)),
             )
+        assert cursor.lastrowid is not None  # an INSERT always has one
         return Attempt(cursor.lastrowid, created, source, audio_file, score, report)
 
     def get(self, attempt_id: int) -> Attempt | None:

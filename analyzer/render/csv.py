@@ -18,11 +18,12 @@ def recordings_csv(team: TeamReport) -> str:
         if r.error:
             writer.writerow([g.recording.rep, r.file, "", "", "", "", "", "", "", *[""] * len(team.rules), r.error])
             continue
-        m = r.measures
+        done = r.analysed()
+        m = done.measures
         rates = [n.digits_per_s for n in m.phone_numbers if n.digits_per_s is not None]
         fired = {f.name for f in r.findings}
         writer.writerow([
-            g.recording.rep, r.file, r.score, r.audio.duration_s, m.spoken_length_s, m.speaking_rate_wpm,
+            g.recording.rep, r.file, done.score, done.audio.duration_s, m.spoken_length_s, m.speaking_rate_wpm,
             m.phone_number_count, min(rates, default=""), max(rates, default=""),
             *[int(rule in fired) for rule in team.rules], "",
         ])

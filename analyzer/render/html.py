@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 
 from ..pack import Pack
@@ -50,7 +50,7 @@ def team_data(team: TeamReport, pack: Pack) -> dict:
     ]
     return {
         "pack": team.pack,
-        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "mean_score": team.mean_score,
         "rules": [{"name": r, "count": team.rule_counts[r], "severity": severity[r]} for r in team.rules],
         "reps": [

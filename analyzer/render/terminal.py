@@ -8,7 +8,9 @@ from rich.table import Table
 from rich.text import Text
 
 from ..findings import Finding, Severity
+from ..measures import Measurements
 from ..report import FileReport, Report
+from ..transcript import Transcript
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 MARK = {Severity.ERROR: "bold white on red", Severity.WARNING: "black on yellow", Severity.INFO: "black on cyan"}
@@ -22,27 +24,29 @@ def render(report: Report, console: Console) -> None:
 def _file(f: FileReport):
     if f.error:
         return Panel(Text(f.error, style="red"), title=f"[bold]{f.file}[/]", title_align="left", border_style="red")
-    m = f.measures
-    colour = "green" if f.score >= 80 else "yellow" if f.score >= 50 else "red"
+    done = f.analysed()
+    m = done.measures
+    colour = "green" if done.score >= 80 else "yellow" if done.score >= 50 else "red"
     headline = Text.assemble(
-        ("score ", "bold"), (f"{f.score}/100", f"bold {colour}"),
+        ("score ", "bold"), (f"{done.score}/100", f"bold {colour}"),
         f"   {m.spoken_length_s:.1f} s spoken of {m.duration_s:.1f} s   ",
         f"{len(f.findings)} finding(s)",
     )
-    parts = [headline, Text(""), _transcript(f), Text("")]
-    parts.append(_findings(f.findings) if f.findings else Text("No findings: this message keeps every habit.", style="green"))
-    parts += [Text(""), _measures(f)]
+    parts: list[Text | Table] = [headline, Text(""), _transcript(f, done.transcript), Text("")]
+    kept = Text("No findings: this message keeps every habit.", style="green")
+    parts.append(_findings(f.findings) if f.findings else kept)
+    parts += [Text(""), _measures(m)]
     return Panel(Group(*parts), title=f"[bold]{f.file}[/]", title_align="left", border_style=colour)
 
 
-def _transcript(f: FileReport) -> Text:
+def _transcript(f: FileReport, transcript: Transcript) -> Text:
     worst: dict[int, Severity] = {}
     for x in f.findings:
         for first, last in x.words:
             for i in range(first, last + 1):
                 worst[i] = max(worst.get(i, x.severity), x.severity)
     text = Text()
-    for i, w in enumerate(f.transcript.words):
+    for i, w in enumerate(transcript.words):
         if i:
             text.append(" ")
         text.append(w.text, style=MARK[worst[i]] if i in worst else "")
@@ -61,8 +65,7 @@ def _findings(findings: tuple[Finding, ...]) -> Table:
     return table
 
 
-def _measures(f: FileReport) -> Table:
-    m = f.measures
+def _measures(m: Measurements) -> Table:
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="dim")
     table.add_column()
@@ -85,7 +88,7 @@ def _measures(f: FileReport) -> Table:
 def _when(x: Finding) -> str:
     if x.start is None:
         return "whole message"
-    return f"{_clock(x.start)}–{_clock(x.end)}"
+    return f"{_clock(x.start)}–{_clock(x.end if x.end is not None else x.start)}"
 
 
 def _clock(seconds: float) -> str:
