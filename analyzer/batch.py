@@ -19,10 +19,8 @@ from .errors import UsageError
 from .pack import Pack, load_pack
 from .pipeline import Analyzer
 from .preview import webm_opus
-from .report import FileReport
+from .report import INTERNAL_ERROR, FileReport
 from .serialize import file_from_dict, file_to_dict
-
-INTERNAL_ERROR = "because of an internal error"
 
 
 class WorkerError(Exception):
@@ -98,7 +96,7 @@ def grade(recordings: list[Recording], pack: Pack, settings: Settings, *, worker
 
     def finish(recording: Recording, content: str, report: dict, audio: bytes | None) -> None:
         report = {**report, "file": str(recording.path)}
-        if content and INTERNAL_ERROR not in report.get("error", ""):
+        if content and report.get("error_kind") != INTERNAL_ERROR:  # a bug's result is not kept
             cache.put(content, report, audio)
         graded = Graded(recording, file_from_dict(report), audio, False)
         done[recording.path] = graded

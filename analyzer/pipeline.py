@@ -13,7 +13,7 @@ from .engines import Decoding, load_engine, number_pass
 from .errors import AudioError
 from .measures import measure
 from .pack import Pack
-from .report import AudioInfo, FileReport
+from .report import INPUT_ERROR, INTERNAL_ERROR, AudioInfo, FileReport
 from .transcript import Transcript
 
 MIN_DURATION_S = 1.0
@@ -43,12 +43,13 @@ class Analyzer:
             clip = decode(path)
             return self._analyze(path, clip, number or self.number), clip
         except AudioError as exc:
-            return FileReport(file=str(path), error=str(exc)), clip
+            return FileReport(file=str(path), error=str(exc), error_kind=INPUT_ERROR), clip
         except Exception as exc:  # a bug must not cost the rest of a batch, nor show a traceback
             return FileReport(
                 file=str(path),
                 error=f"{path} could not be analysed because of an internal error ({type(exc).__name__}: {exc}); "
                 "please report it with the recording.",
+                error_kind=INTERNAL_ERROR,
             ), clip
 
     def _analyze(self, path, clip: Clip, number: str | None) -> FileReport:

@@ -10,6 +10,10 @@ from .measures import Measurements
 from .transcript import Transcript
 
 SCHEMA_VERSION = 1
+# What kind of failure a file's error is: the input could not be used (the user's to fix, and
+# the same next time), or the analyzer failed (a bug: never kept in a cache).
+INPUT_ERROR = "input"
+INTERNAL_ERROR = "internal"
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class FileReport:
     score: int | None = None
     error: str | None = None  # one plain sentence when the file could not be analysed
     evidence: tuple[Evidence, ...] = ()  # why each phrase rule fired or kept quiet
+    error_kind: str | None = None  # with an error: INPUT_ERROR or INTERNAL_ERROR
 
     def analysed(self) -> Analysed:
         """Its parts, where `error` is None: a reader's one check that they are all there."""

@@ -13,7 +13,7 @@ from .transcript import EngineInfo, Region, Transcript, Word
 
 def file_to_dict(f: FileReport) -> dict:
     if f.error:
-        return {"file": f.file, "error": f.error}
+        return {"file": f.file, "error": f.error, "error_kind": f.error_kind}
     done = f.analysed()
     t = done.transcript
     return {
@@ -48,7 +48,7 @@ def file_to_dict(f: FileReport) -> dict:
 
 def file_from_dict(d: dict) -> FileReport:
     if "error" in d:
-        return FileReport(file=d["file"], error=d["error"])
+        return FileReport(file=d["file"], error=d["error"], error_kind=d.get("error_kind"))
     engine = dict(d["engine"])
     name, model = engine.pop("name"), engine.pop("model")
     transcript = Transcript(

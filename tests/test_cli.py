@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+
 from conftest import SAMPLES
 
 GOOD = SAMPLES / "good_espeak_us.wav"

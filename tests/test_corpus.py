@@ -4,9 +4,10 @@ and the measurements are within their tolerances of the generator's exact timing
 import hashlib
 
 import pytest
-from conftest import SAMPLES
 
 from analyzer import expectations
+
+from conftest import SAMPLES
 
 EXPECTED = sorted(SAMPLES.glob(f"*{expectations.SUFFIX}"))
 

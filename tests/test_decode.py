@@ -8,10 +8,11 @@ import sys
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import SAMPLES
 
 from analyzer.clip import SAMPLE_RATE_HZ, decode
 from tools import require_tool
+
+from conftest import SAMPLES
 
 FORMATS = {
     "good_espeak_us.wav": ("wav", "pcm_s16le", 16000, 1),

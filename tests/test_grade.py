@@ -9,10 +9,11 @@ import sys
 import time
 
 import pytest
-from conftest import SAMPLES
 
 from analyzer.serialize import file_from_dict, file_to_dict
 from tools import require_tool
+
+from conftest import SAMPLES
 
 TEAM = {
     "alice": ["good_espeak_us.wav", "follow_up_flite_slt.mp3"],
@@ -211,3 +212,26 @@ def test_report_opens_in_chromium_and_a_finding_seeks_the_player(graded):
 def test_serialised_report_round_trips(analyzer):
     report = analyzer.analyze(SAMPLES / "once_fast_festival.ogg")
     assert file_from_dict(json.loads(json.dumps(file_to_dict(report)))) == report
+
+
+def test_an_internal_error_is_reported_and_never_cached(tmp_path, monkeypatch):
+    """A bug is no property of the recording: its result must not be served from the cache next
+    time, while a recording that cannot be used is (it will not change)."""
+    from analyzer import batch, pipeline
+    from analyzer.cache import Cache
+    from analyzer.pack import load_pack
+
+    def broken(self, path, clip, number):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(pipeline.Analyzer, "_analyze", broken)
+    monkeypatch.setattr(batch, "_ANALYZER", None)
+    shutil.copy(SAMPLES / "good_espeak_us.wav", tmp_path / "monday.wav")
+    (tmp_path / "notes.wav").write_text("call me maybe")
+    cache = Cache(tmp_path / "cache", "test")
+    settings = batch.Settings(None, "faster-whisper", None, None, 1)
+    recordings = batch.find_recordings([tmp_path / "monday.wav", tmp_path / "notes.wav"])
+    monday, notes = batch.grade(recordings, load_pack("default"), settings, workers=1, cache=cache)
+    assert monday.report.error_kind == "internal" and "ZeroDivisionError" in (monday.report.error or "")
+    assert notes.report.error_kind == "input"
+    assert len(list((tmp_path / "cache").rglob("*.json"))) == 1  # the unusable file's sentence only

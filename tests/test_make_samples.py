@@ -12,10 +12,11 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import ROOT, SAMPLES
 
 from analyzer.clip import decode
 from tools import require_tool
+
+from conftest import ROOT, SAMPLES
 
 spec = importlib.util.spec_from_file_location("make_samples", ROOT / "tools" / "make_samples.py")
 make_samples = importlib.util.module_from_spec(spec)

@@ -7,9 +7,10 @@ sample recording the spoken words, their times and the findings must agree.
 import os
 
 import pytest
-from conftest import SAMPLES
 
 from analyzer.engines import PARITY
+
+from conftest import SAMPLES
 
 if not os.environ.get("CI"):
     pytest.importorskip("torch")  # `make test` installs it (make openai); elsewhere the engine is optional

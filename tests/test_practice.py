@@ -9,12 +9,13 @@ import time
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import SAMPLES
 from fastapi.testclient import TestClient
 
 from analyzer.clip import decode
 from analyzer.practice.app import create_app
 from tools import require_tool
+
+from conftest import SAMPLES
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
+
 from conftest import SAMPLES
 
 PICK = ["good_espeak_us", "once_fast_festival", "no_number_espeak_gb"]
