@@ -13,29 +13,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar
 
-from .measures import Measurements
+from .measures import LISTS, SCALARS, SPANS, Measurements
 from .phone import national
 from .text import Match, TextIndex, pattern_searchable, searchable
 from .transcript import Transcript
 
-# The stretch of the recording each scalar measurement is about; absent means the whole message.
-MEASURE_SPANS = {
-    "spoken_length_s": ("speech_start_s", "speech_end_s"),
-    "speaking_rate_wpm": ("speech_start_s", "speech_end_s"),
-    "articulation_rate_wpm": ("speech_start_s", "speech_end_s"),
-    "leading_silence_s": (None, "speech_start_s"),
-    "trailing_silence_s": ("speech_end_s", "duration_s"),
-}
-SCALAR_MEASURES = (
-    "duration_s", "speech_start_s", "speech_end_s", "spoken_length_s", "leading_silence_s",
-    "trailing_silence_s", "word_count", "speaking_rate_wpm", "articulation_rate_wpm",
-    "longest_pause_s", "phone_number_count", "distinct_numbers", "callback_repeats",
-    "number_end_gap_s", "pitch_median_hz", "pitch_variation_st", "loudness_dbfs",
-)
-LIST_MEASURES = {
-    "pauses": ("duration_s",),
-    "phone_numbers": ("digits_per_s", "digit_count"),
-}
 WINDOWS = ("message", "opening", "closing")
 
 
@@ -77,8 +59,8 @@ class Threshold:
     max: float | None = None
 
     def validate(self) -> str | None:
-        if self.measure not in SCALAR_MEASURES:
-            return f"measure: {self.measure!r} is not one of {', '.join(SCALAR_MEASURES)}"
+        if self.measure not in SCALARS:
+            return f"measure: {self.measure!r} is not one of {', '.join(SCALARS)}"
         if self.min is None and self.max is None:
             return "min/max: set at least one of them"
         return None
@@ -87,7 +69,7 @@ class Threshold:
         value = getattr(ctx.measures, self.measure)
         if value is None or not _outside(value, self.min, self.max):
             return []
-        start_key, end_key = MEASURE_SPANS.get(self.measure, (None, None))
+        start_key, end_key = SPANS.get(self.measure, (None, None))
         start = getattr(ctx.measures, start_key) if start_key else (0.0 if end_key else None)
         end = getattr(ctx.measures, end_key) if end_key else None
         return [Hit({"value": value, "min": self.min, "max": self.max}, start, end, doubt=self._doubt(ctx))]
@@ -117,10 +99,10 @@ class Each:
     max: float | None = None
 
     def validate(self) -> str | None:
-        if self.measure not in LIST_MEASURES:
-            return f"measure: {self.measure!r} is not one of {', '.join(LIST_MEASURES)}"
-        if self.field not in LIST_MEASURES[self.measure]:
-            return f"field: {self.field!r} is not one of {', '.join(LIST_MEASURES[self.measure])}"
+        if self.measure not in LISTS:
+            return f"measure: {self.measure!r} is not one of {', '.join(LISTS)}"
+        if self.field not in LISTS[self.measure]:
+            return f"field: {self.field!r} is not one of {', '.join(LISTS[self.measure])}"
         if self.min is None and self.max is None:
             return "min/max: set at least one of them"
         return None
@@ -244,8 +226,8 @@ class MissingPhrases(_Said):
     like_margin: float = 0.1
 
     def validate(self) -> str | None:
-        if self.unless and self.unless not in SCALAR_MEASURES:
-            return f"unless: {self.unless!r} is not one of {', '.join(SCALAR_MEASURES)}"
+        if self.unless and self.unless not in SCALARS:
+            return f"unless: {self.unless!r} is not one of {', '.join(SCALARS)}"
         if bool(self.like) != bool(self.unlike):
             return f"{'like' if self.unlike else 'unlike'}: give both `like` and `unlike` sentences, or neither"
         if not 0 <= self.like_margin < 1:

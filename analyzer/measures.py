@@ -6,7 +6,8 @@ the speech span, pauses and each number's span against the signal energy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 from . import numbers as phone_numbers
 from .clip import SAMPLE_RATE_HZ, Clip
@@ -33,28 +34,45 @@ class Pause:
     duration_s: float
 
 
+def _scalar(*, span: tuple[str | None, str] | None = None) -> dict[str, Any]:
+    """A number a `threshold` rule (or a phrase rule's `unless`) may name; `span`: the measurements
+    that bound the stretch of the recording it is about (none: the whole message)."""
+    return {"scalar": True, "span": span}
+
+
+def _items(*numbers: str) -> dict[str, Any]:
+    """A list an `each` rule may name, with the fields of its items that rule may test."""
+    return {"items": numbers}
+
+
+SPOKEN = ("speech_start_s", "speech_end_s")
+
+
 @dataclass(frozen=True)
 class Measurements:
-    duration_s: float
-    speech_start_s: float
-    speech_end_s: float
-    spoken_length_s: float
-    leading_silence_s: float
-    trailing_silence_s: float
-    word_count: int
-    speaking_rate_wpm: float
-    articulation_rate_wpm: float
-    pauses: tuple[Pause, ...]
-    longest_pause_s: float
-    phone_numbers: tuple[PhoneNumber, ...]
-    phone_number_count: int
-    distinct_numbers: int
+    """What the rules may test is marked here (_scalar, _items) and nowhere else: the checks and
+    the pack's validation read it from these fields (SCALARS, SPANS, LISTS)."""
+
+    duration_s: float = field(metadata=_scalar())
+    speech_start_s: float = field(metadata=_scalar())
+    speech_end_s: float = field(metadata=_scalar())
+    spoken_length_s: float = field(metadata=_scalar(span=SPOKEN))
+    leading_silence_s: float = field(metadata=_scalar(span=(None, "speech_start_s")))
+    trailing_silence_s: float = field(metadata=_scalar(span=("speech_end_s", "duration_s")))
+    word_count: int = field(metadata=_scalar())
+    speaking_rate_wpm: float = field(metadata=_scalar(span=SPOKEN))
+    articulation_rate_wpm: float = field(metadata=_scalar(span=SPOKEN))
+    pauses: tuple[Pause, ...] = field(metadata=_items("duration_s"))
+    longest_pause_s: float = field(metadata=_scalar())
+    phone_numbers: tuple[PhoneNumber, ...] = field(metadata=_items("digits_per_s", "digit_count"))
+    phone_number_count: int = field(metadata=_scalar())
+    distinct_numbers: int = field(metadata=_scalar())
     callback_number: str | None  # the number said most often (the last said, on a tie)
-    callback_repeats: int | None  # None when no number was said
-    number_end_gap_s: float | None  # speech after the last reading of the callback number
-    pitch_median_hz: float | None
-    pitch_variation_st: float | None
-    loudness_dbfs: float | None
+    callback_repeats: int | None = field(metadata=_scalar())  # None when no number was said
+    number_end_gap_s: float | None = field(metadata=_scalar())  # speech after the last reading of the callback number
+    pitch_median_hz: float | None = field(metadata=_scalar())
+    pitch_variation_st: float | None = field(metadata=_scalar())
+    loudness_dbfs: float | None = field(metadata=_scalar())
     # What could not be confirmed: (measurement, why). A rule on a doubted measurement is not an error.
     doubts: tuple[tuple[str, str], ...] = ()
     # How far a measurement could be off where the transcriber was unsure: (measurement, low, high,
@@ -66,6 +84,13 @@ class Measurements:
 
     def range_of(self, name: str) -> tuple[float, float, str] | None:
         return next(((low, high, why) for measure, low, high, why in self.ranges if measure == name), None)
+
+
+# The vocabulary of the rules, from the fields above: the scalars, the stretch each is about, the lists.
+SCALARS: tuple[str, ...] = tuple(f.name for f in fields(Measurements) if f.metadata.get("scalar"))
+SPANS: dict[str, tuple[str | None, str]] = {f.name: f.metadata["span"] for f in fields(Measurements)
+                                            if f.metadata.get("span")}
+LISTS: dict[str, tuple[str, ...]] = {f.name: f.metadata["items"] for f in fields(Measurements) if "items" in f.metadata}
 
 
 def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: float | None = None) -> Measurements:

@@ -27,7 +27,6 @@ RULE_KEYS = {
 }
 REQUIRED_RULE_KEYS = ("code", "check", "severity", "message", "hint")
 PACK_KEYS = {"name": str, "description": str, "extends": str, "number": str}
-DEFAULT_WEIGHTS = {"error": 25, "warning": 10, "info": 3}
 
 
 @dataclass(frozen=True)
@@ -117,6 +116,10 @@ def load_pack(path: str | Path | None = None) -> Pack:
                 f"'{codes[rule.code]}'; give each rule its own code."
             )
         codes[rule.code] = rule.name
+    unweighted = [s for s in SEVERITIES if s not in raw["score"]]
+    if unweighted:  # the weights live in the packs (the default pack's [score]), nowhere else
+        raise PackError(f"{files[-1]}: key 'score.{unweighted[0]}': missing; give [score] a weight for each of "
+                        f"{', '.join(SEVERITIES)}, or extend a pack that does (extends = \"default\").")
     return Pack(
         name=raw["pack"].get("name", Path(files[-1]).stem),
         files=files,
@@ -169,7 +172,7 @@ def _load_raw(ref: str | Path | None, seen: tuple[str, ...],
     if "extends" in pack:
         merged, files = _load_raw(pack["extends"], (*seen, label), folder)
     else:
-        merged, files = {"pack": {}, "score": dict(DEFAULT_WEIGHTS), "rules": {}}, ()
+        merged, files = {"pack": {}, "score": {}, "rules": {}}, ()
     merged["pack"] = {**{k: v for k, v in merged["pack"].items() if k != "name"}, **pack}
     merged["score"] = {**merged["score"], **score}
     for name, table in data.get("rules", {}).items():

@@ -138,3 +138,14 @@ def test_long_recordings_are_cut_in_silences():
         t = cut / SR
         assert not any(a < t < b for a, b in spans), t  # every cut falls in a silence
     assert cut_points(clip.samples[: 60 * SR]) == [(0, 60 * SR)]
+
+
+def test_the_rules_vocabulary_is_read_from_the_measurement_fields():
+    from dataclasses import fields
+
+    from analyzer.measures import LISTS, SCALARS, SPANS, Measurements
+
+    names = {f.name for f in fields(Measurements)}
+    assert set(SCALARS) <= names and set(LISTS) <= names and set(SPANS) <= set(SCALARS)
+    assert all({start, end} - {None} <= set(SCALARS) for start, end in SPANS.values())
+    assert "callback_number" not in SCALARS and "pauses" not in SCALARS  # a string, a list

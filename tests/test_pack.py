@@ -122,6 +122,17 @@ def test_bad_pack_names_file_rule_and_key(tmp_path, text, message):
     assert "\n" not in str(caught.value)
 
 
+def test_a_pack_of_its_own_gives_every_score_weight(tmp_path):
+    # the weights live in the packs only: one that extends nothing must give all three
+    rule = MINE + 'check = "phrases"\nphrases = ["x"]\n'
+    path = write(tmp_path, "[score]\nerror = 30\nwarning = 10\n" + rule)
+    with pytest.raises(PackError, match=r"key 'score.info': missing") as caught:
+        load_pack(path)
+    assert str(path) in str(caught.value)
+    write(tmp_path, "[score]\nerror = 30\nwarning = 10\ninfo = 1\n" + rule)
+    assert load_pack(path).weights == {"error": 30, "warning": 10, "info": 1}
+
+
 def test_extends_loop_is_refused(tmp_path):
     write(tmp_path, '[pack]\nextends = "b.toml"\n', "a.toml")
     write(tmp_path, '[pack]\nextends = "a.toml"\n', "b.toml")
