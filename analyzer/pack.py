@@ -9,6 +9,7 @@ names the file, the rule and the key.
 from __future__ import annotations
 
 import dataclasses
+import re
 import string
 import tomllib
 import typing
@@ -116,6 +117,10 @@ def load_pack(path: str | Path | None = None) -> Pack:
                 f"'{codes[rule.code]}'; give each rule its own code."
             )
         codes[rule.code] = rule.name
+    number = raw["pack"].get("number", "")
+    if number and not 7 <= len(re.sub(r"\D", "", number)) <= 11:
+        raise PackError(f"{files[-1]}: key 'pack.number': {number!r} is not a phone number of 7 to 11 digits; "
+                        "write the rep's number as it is dialled, for instance \"816-916-6141\".")
     unweighted = [s for s in SEVERITIES if s not in raw["score"]]
     if unweighted:  # the weights live in the packs (the default pack's [score]), nowhere else
         raise PackError(f"{files[-1]}: key 'score.{unweighted[0]}': missing; give [score] a weight for each of "
@@ -125,7 +130,7 @@ def load_pack(path: str | Path | None = None) -> Pack:
         files=files,
         rules=rules,
         weights=raw["score"],
-        number=raw["pack"].get("number", ""),
+        number=number,
     )
 
 

@@ -26,6 +26,10 @@ MIN_MEAN_PROBABILITY = 0.55  # English TTS and speech: 0.73 and up; German 0.45,
 
 
 class Analyzer:
+    """The rep's own number, which `wrong-number` checks every spoken number against, is the
+    nearest one given: for one recording (`analyze(path, number=...)`: the practice page's script
+    card), else for the run (`number`: --number), else the pack's (`[pack] number`)."""
+
     def __init__(self, pack: Pack, *, engine: str = "faster-whisper", model: str | None = None,
                  number: str | None = None, threads: int = 0, decoding: Decoding = Decoding()):
         self.pack = pack

@@ -106,6 +106,8 @@ BAD = [
     ('[pack]\nextends = "nonexistent-pack"\n', "The rule pack nonexistent-pack does not exist"),
     ('[score]\nerror = "lots"\n', "key 'score.error' must be int"),
     ('this is = not toml\n', "is not valid TOML"),
+    ('[pack]\nextends = "default"\nnumber = "12-34"\n', "key 'pack.number': '12-34' is not a phone number"),
+    ('[rules.wrong-number]\nexpected = "816-916-6141"\n', "rule 'wrong-number': key 'expected': unknown"),
 ]
 
 
