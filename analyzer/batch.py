@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .cache import Cache, code_hash, content_hash
+from .cache import Cache, code_hash
 from .clip import AUDIO_SUFFIXES, audio_files
 from .errors import UsageError
+from .files import sha256_file
 from .pack import Pack, load_pack
 from .pipeline import Analyzer
 from .preview import webm_opus
@@ -82,7 +83,7 @@ def grade(recordings: list[Recording], pack: Pack, settings: Settings, *, worker
     pending: list[tuple[Recording, str]] = []
     for recording in recordings:
         try:
-            content = content_hash(recording.path)
+            content = sha256_file(recording.path)
         except OSError:
             content = ""  # unreadable: the analysis says so in its own words
         hit = cache.get(content) if content else None

@@ -8,15 +8,11 @@ import hashlib
 import json
 from pathlib import Path
 
-from .files import sha256_file, user_cache_dir, write_bytes_atomic, write_text_atomic
+from .files import user_cache_dir, write_bytes_atomic, write_text_atomic
 
 
 def default_dir() -> Path:
     return user_cache_dir() / "grade"
-
-
-def content_hash(path: Path) -> str:
-    return sha256_file(path)
 
 
 def code_hash() -> str:

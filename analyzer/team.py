@@ -26,6 +26,13 @@ class RepSummary:
     top_flags: tuple[tuple[str, int], ...]  # (rule, recordings it fired in), most frequent first
     same_message: tuple[tuple[str, str, float], ...]  # (file, file, similarity)
 
+    def as_dict(self) -> dict:
+        """The rep's summary as report.json and report.html both carry it."""
+        return {"rep": self.rep, "recordings": self.recordings, "graded": self.graded, "mean_score": self.mean_score,
+                "latest_score": self.latest_score, "trend": self.trend,
+                "most_frequent_flags": [{"name": n, "recordings": c} for n, c in self.top_flags],
+                "same_message": [{"files": [a, b], "similarity": sim} for a, b, sim in self.same_message]}
+
     @property
     def trend(self) -> int | None:
         """Points gained from the first recording to the latest."""

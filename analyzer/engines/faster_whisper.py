@@ -9,7 +9,7 @@ from ..errors import ModelError
 from ..model import resolve
 from ..transcript import EngineInfo, Transcript, Word
 from . import SEED, Decoding, level
-from .pieces import cut_points
+from .pieces import transcribe_in_pieces
 
 
 class FasterWhisperEngine:
@@ -48,25 +48,21 @@ class FasterWhisperEngine:
         import ctranslate2
 
         ctranslate2.set_random_seed(SEED)
-        samples = level(clip.samples)
-        words: list[Word] = []
-        language = "en"
-        for start, end in cut_points(samples):
-            offset = start / SAMPLE_RATE_HZ
-            segments, info = self._model.transcribe(
-                samples[start:end],
-                language="en",
-                beam_size=self.decoding.beam_size,
-                word_timestamps=True,
-                temperature=list(self.decoding.temperatures),
-                # Silero VAD (shipped inside faster-whisper) drops silences over 2 s: in them Whisper
-                # hallucinated or looped ("916 916 916 ..."), which cost up to 13 s a file.
-                vad_filter=self.decoding.vad,
-                max_new_tokens=self.decoding.max_tokens((end - start) / SAMPLE_RATE_HZ),
-            )
-            words += _words(segments, offset)
-            language = info.language or language
-        return Transcript(words=tuple(words), language=language, engine=self.info)
+        return transcribe_in_pieces(level(clip.samples), self._piece, self.info)
+
+    def _piece(self, samples, offset: float) -> tuple[list[Word], str | None]:
+        segments, info = self._model.transcribe(
+            samples,
+            language="en",
+            beam_size=self.decoding.beam_size,
+            word_timestamps=True,
+            temperature=list(self.decoding.temperatures),
+            # Silero VAD (shipped inside faster-whisper) drops silences over 2 s: in them Whisper
+            # hallucinated or looped ("916 916 916 ..."), which cost up to 13 s a file.
+            vad_filter=self.decoding.vad,
+            max_new_tokens=self.decoding.max_tokens(len(samples) / SAMPLE_RATE_HZ),
+        )
+        return _words(segments, offset), info.language
 
     def transcribe_region(self, clip: Clip, start_s: float, end_s: float, prompt: str) -> tuple[Word, ...]:
         """A stretch transcribed again on its own, levelled, with no VAD, steered by a prompt."""

@@ -15,7 +15,7 @@ from ..files import user_cache_dir
 from ..model import resolve
 from ..transcript import EngineInfo, Transcript, Word
 from . import SEED, Decoding, level
-from .pieces import cut_points
+from .pieces import transcribe_in_pieces
 
 
 def cache_dir() -> Path:
@@ -50,14 +50,11 @@ class OpenAIWhisperEngine:
 
     def transcribe(self, clip: Clip) -> Transcript:
         self._torch.manual_seed(SEED)
-        samples = level(clip.samples)
-        words: list[Word] = []
-        language = "en"
-        for start, end in cut_points(samples):
-            result = self._decode(samples[start:end], self.decoding.temperatures)
-            words += _words(result, start / SAMPLE_RATE_HZ)
-            language = result.get("language") or language
-        return Transcript(words=tuple(words), language=language, engine=self.info)
+        return transcribe_in_pieces(level(clip.samples), self._piece, self.info)
+
+    def _piece(self, samples, offset: float) -> tuple[list[Word], str | None]:
+        result = self._decode(samples, self.decoding.temperatures)
+        return _words(result, offset), result.get("language")
 
     def transcribe_region(self, clip: Clip, start_s: float, end_s: float, prompt: str) -> tuple[Word, ...]:
         """A stretch transcribed again on its own, levelled, steered by a prompt (as faster-whisper's)."""

@@ -3,10 +3,16 @@ stays flat however long the file is (a 12-minute file in one go took about 750 M
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from ..clip import SAMPLE_RATE_HZ
 from ..signal import frame_energy
+from ..transcript import EngineInfo, Transcript, Word
+
+# One piece decoded by an engine: (its samples, where it starts in seconds) -> (words, language heard).
+Decode = Callable[[np.ndarray, float], tuple[list[Word], str | None]]
 
 PIECE_S = 180.0
 # Where to look for a silence before each cut, and how long a silence to find.
@@ -33,3 +39,15 @@ def cut_points(samples: np.ndarray) -> list[tuple[int, int]]:
         start = cut
     cuts.append((start, total))
     return cuts
+
+
+def transcribe_in_pieces(samples: np.ndarray, decode: Decode, info: EngineInfo) -> Transcript:
+    """The levelled samples transcribed piece by piece (cut_points), words timed in the whole clip:
+    the loop every engine shares."""
+    words: list[Word] = []
+    language = "en"
+    for start, end in cut_points(samples):
+        heard, said_in = decode(samples[start:end], start / SAMPLE_RATE_HZ)
+        words += heard
+        language = said_in or language
+    return Transcript(words=tuple(words), language=language, engine=info)

@@ -53,12 +53,7 @@ def team_data(team: TeamReport, pack: Pack) -> dict:
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "mean_score": team.mean_score,
         "rules": [{"name": r, "count": team.rule_counts[r], "severity": severity[r]} for r in team.rules],
-        "reps": [
-            {"rep": s.rep, "recordings": s.recordings, "mean_score": s.mean_score, "latest_score": s.latest_score,
-             "trend": s.trend, "top_flags": [list(f) for f in s.top_flags],
-             "same_message": [list(x) for x in s.same_message]}
-            for s in team.reps
-        ],
+        "reps": [s.as_dict() for s in team.reps],
         "errors": [{"rep": g.recording.rep, "file": g.recording.path.name, "error": g.report.error}
                    for g in team.errors],
         "recordings": recordings,

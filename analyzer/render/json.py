@@ -24,13 +24,7 @@ def team_dict(team, pack_name: str) -> dict:
         "pack": pack_name,
         "files": [{**file_to_dict(g.report), "rep": g.recording.rep, "from_cache": g.from_cache}
                   for g in team.recordings],
-        "reps": [
-            {"rep": s.rep, "recordings": s.recordings, "graded": s.graded, "mean_score": s.mean_score,
-             "latest_score": s.latest_score, "trend": s.trend,
-             "most_frequent_flags": [{"name": n, "recordings": c} for n, c in s.top_flags],
-             "same_message": [{"files": [a, b], "similarity": sim} for a, b, sim in s.same_message]}
-            for s in team.reps
-        ],
+        "reps": [s.as_dict() for s in team.reps],
         "rules": [{"name": r, "recordings": team.rule_counts[r]} for r in team.rules],
     }
 
