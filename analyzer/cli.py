@@ -48,10 +48,10 @@ def analyze(
     """Analyse recorded voicemails: score, findings with times and hints, measurements."""
     from rich.console import Console
 
-    from .findings import Severity
-    from .pack import load_pack
+    from .checks.findings import Severity
+    from .checks.pack import load_pack
     from .pipeline import Analyzer
-    from .report import Report
+    from .report.results import Report
 
     with _usage_errors():
         rules = load_pack(pack)
@@ -89,14 +89,14 @@ def grade(
 
     from rich.console import Console
 
-    from . import batch
-    from .cache import Cache, default_dir
-    from .findings import Severity
-    from .model import resolve
-    from .pack import load_pack
+    from .checks.findings import Severity
+    from .checks.pack import load_pack
+    from .engines.bundled import resolve
+    from .grade import batch
+    from .grade.cache import Cache, default_dir
+    from .grade.team import summarize
     from .render import progress
-    from .report import Report
-    from .team import summarize
+    from .report.results import Report
 
     console = Console(stderr=True)
     started = time.perf_counter()
@@ -130,8 +130,8 @@ def grade(
 
 
 def _write_team_reports(out: Path, team, pack) -> list[Path]:
-    from .files import write_text_atomic
     from .render import csv, html, json
+    from .storage import write_text_atomic
 
     reports = {
         "recordings.csv": csv.recordings_csv(team),
@@ -160,12 +160,12 @@ def regress(
     """CI: re-analyse a corpus, print what drifted from its expectations, exit 1 on drift."""
     from rich.console import Console
 
-    from . import regress as corpus_run
-    from .files import write_text_atomic
-    from .pack import load_pack
+    from .checks.pack import load_pack
     from .pipeline import Analyzer
+    from .regress import run as corpus_run
     from .render import junit as junit_xml
     from .render import regress as view
+    from .storage import write_text_atomic
 
     console = Console()
     with _usage_errors():
@@ -214,7 +214,7 @@ def rules(
     """List and explain the rules of the active pack; checks a trainer's pack on the way."""
     from rich.console import Console
 
-    from .pack import load_pack
+    from .checks.pack import load_pack
     from .render.rules import render
 
     with _usage_errors():

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import Context
-from .clip import Clip, decode
+from .audio.clip import Clip, decode
+from .checks.kinds import Context
+from .checks.pack import Pack
 from .engines import Decoding, load_engine, number_pass
+from .engines.transcript import Transcript
 from .errors import AudioError
-from .measures import measure
-from .pack import Pack
-from .report import INPUT_ERROR, INTERNAL_ERROR, AudioInfo, FileReport
-from .transcript import Transcript
+from .measure.measurements import measure
+from .report.results import INPUT_ERROR, INTERNAL_ERROR, AudioInfo, FileReport
 
 MIN_DURATION_S = 1.0
 # Peak below this (-70 dBFS) is no sound at all.

@@ -13,11 +13,11 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from .checks import Context
-from .findings import Finding
-from .measures import Measurements, measure
-from .pack import Pack, Rule
-from .transcript import EngineInfo, Transcript, Word
+from .checks.findings import Finding
+from .checks.kinds import Context
+from .checks.pack import Pack, Rule
+from .engines.transcript import EngineInfo, Transcript, Word
+from .measure.measurements import Measurements, measure
 
 _DIRECTIVE = re.compile(r"\[(start|pause|wpm|probability)\s+([\d.]+)\]")
 

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analyzer.pack import load_pack  # noqa: E402
+from analyzer.checks.pack import load_pack  # noqa: E402
 from analyzer.testing import rule_by_name, run_rule  # noqa: E402
 from benchmarks.scoring import analyze, table, tally  # noqa: E402
 

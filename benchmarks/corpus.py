@@ -23,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analyzer import expectations  # noqa: E402
-from analyzer.pack import load_pack  # noqa: E402
+from analyzer.checks.pack import load_pack  # noqa: E402
 from analyzer.pipeline import Analyzer  # noqa: E402
+from analyzer.regress import expectations  # noqa: E402
 
 TARGET_S = 3.0
 

@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analyzer import expectations  # noqa: E402
-from analyzer.pack import load_pack  # noqa: E402
+from analyzer.checks.pack import load_pack  # noqa: E402
 from analyzer.pipeline import Analyzer  # noqa: E402
+from analyzer.regress import expectations  # noqa: E402
 from benchmarks.scoring import analyze, table, tally  # noqa: E402
 
 NUMBER_RULES = ("no-callback-number", "number-not-repeated", "wrong-number")

@@ -53,7 +53,7 @@ def main() -> int:
 
 def _duration(path: Path) -> float:
     sys.path.insert(0, str(ROOT))
-    from analyzer.clip import decode
+    from analyzer.audio.clip import decode
 
     return decode(path).duration_s
 

@@ -50,14 +50,14 @@ print(sum(len(s.words) for s in segments))
 def stages(paths: list[str]) -> None:
     """Child mode: run each stage over the files, print time and peak memory after each."""
     t0 = time.perf_counter()
-    from analyzer.checks import Context
-    from analyzer.clip import decode
+    from analyzer.audio.clip import decode
+    from analyzer.checks.kinds import Context
+    from analyzer.checks.pack import load_pack
     from analyzer.engines import number_pass
-    from analyzer.measures import measure
-    from analyzer.pack import load_pack
+    from analyzer.measure.measurements import measure
     from analyzer.pipeline import Analyzer
     from analyzer.render import json as render_json
-    from analyzer.report import FileReport, Report
+    from analyzer.report.results import AudioInfo, FileReport, Report
 
     pack = load_pack()
     analyzer = Analyzer(pack)
@@ -73,7 +73,7 @@ def stages(paths: list[str]) -> None:
         ("rules", lambda: found.extend(pack.check(Context(t, m)) for t, m in zip(transcripts, measured))),
         ("render", lambda: reports.append(render_json.render(Report(tuple(
             FileReport(file=str(c.path), transcript=t, measures=m, findings=tuple(f), score=pack.score(f),
-                       audio=__import__("analyzer.report").report.AudioInfo.of(c))
+                       audio=AudioInfo.of(c))
             for c, t, m, f in zip(clips, transcripts, measured, found)), pack=pack.name)))),
     ):
         start = time.perf_counter()
@@ -106,7 +106,7 @@ def make_long(path: Path) -> float:
     import numpy as np
     import soundfile as sf
 
-    from analyzer.clip import decode
+    from analyzer.audio.clip import decode
 
     pieces, total = [], 0.0
     recordings = sorted(p for p in SAMPLES.iterdir() if not p.name.endswith(".json"))

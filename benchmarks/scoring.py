@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from analyzer.clip import decode
+from analyzer.audio.clip import decode
 from analyzer.pipeline import Analyzer
-from analyzer.report import FileReport
-from analyzer.serialize import file_from_dict, file_to_dict
+from analyzer.report.results import FileReport
+from analyzer.report.serialize import file_from_dict, file_to_dict
 
 
 def analyze(analyzer: Analyzer, recording: Path, keep: Path | None) -> FileReport:

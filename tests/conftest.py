@@ -15,7 +15,7 @@ def _private_cache(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def default_pack():
-    from analyzer.pack import load_pack
+    from analyzer.checks.pack import load_pack
 
     return load_pack()
 

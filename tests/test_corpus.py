@@ -5,7 +5,7 @@ import hashlib
 
 import pytest
 
-from analyzer import expectations
+from analyzer.regress import expectations
 
 from conftest import SAMPLES
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from analyzer.clip import SAMPLE_RATE_HZ, decode
+from analyzer.audio.clip import SAMPLE_RATE_HZ, decode
 from tools import require_tool
 
 from conftest import SAMPLES

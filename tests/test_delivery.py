@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from analyzer.delivery import yin
+from analyzer.measure.delivery import yin
 
 SR = 16000
 

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from analyzer.serialize import file_from_dict, file_to_dict
+from analyzer.report.serialize import file_from_dict, file_to_dict
 from tools import require_tool
 
 from conftest import SAMPLES
@@ -217,9 +217,10 @@ def test_serialised_report_round_trips(analyzer):
 def test_an_internal_error_is_reported_and_never_cached(tmp_path, monkeypatch):
     """A bug is no property of the recording: its result must not be served from the cache next
     time, while a recording that cannot be used is (it will not change)."""
-    from analyzer import batch, pipeline
-    from analyzer.cache import Cache
-    from analyzer.pack import load_pack
+    from analyzer import pipeline
+    from analyzer.checks.pack import load_pack
+    from analyzer.grade import batch
+    from analyzer.grade.cache import Cache
 
     def broken(self, path, clip, number):
         raise ZeroDivisionError("division by zero")

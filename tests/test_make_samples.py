@@ -13,7 +13,7 @@ import sys
 import numpy as np
 import pytest
 
-from analyzer.clip import decode
+from analyzer.audio.clip import decode
 from tools import require_tool
 
 from conftest import ROOT, SAMPLES

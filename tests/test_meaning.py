@@ -1,4 +1,4 @@
-"""The sentence model (analyzer/meaning.py) against transformers' BertModel, and the rules that
+"""The sentence model (analyzer/checks/meaning.py) against transformers' BertModel, and the rules that
 use it: a gain said in words no pattern knows counts; a vague claim still does not."""
 
 import numpy as np
@@ -7,7 +7,7 @@ import torch
 from safetensors.torch import load_file
 from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
 
-from analyzer import meaning
+from analyzer.checks import meaning
 from analyzer.errors import ModelError
 from analyzer.testing import rule_by_name, run_rule
 
@@ -75,7 +75,7 @@ def test_a_gain_said_in_other_words(default_pack, script, fires):
 
 
 def test_the_clause_that_said_it_is_the_evidence(default_pack):
-    from analyzer.checks import Context
+    from analyzer.checks.kinds import Context
     from analyzer.testing import measure_script
 
     script = ("Hi Dana, this is Sam Carter with Acme Supply. Our clients typically see their energy bills "
@@ -107,7 +107,7 @@ def test_vectors_do_not_depend_on_the_cpu_kernels(core):
     import subprocess
     import sys
 
-    code = ("import json, sys; from analyzer import meaning; "
+    code = ("import json, sys; from analyzer.checks import meaning; "
             "print(json.dumps(meaning.encode(json.loads(sys.argv[1])).tolist()))")
     env = {**os.environ, "OPENBLAS_CORETYPE": core}
     out = subprocess.run([sys.executable, "-c", code, json.dumps(SENTENCES)], env=env, capture_output=True,

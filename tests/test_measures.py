@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analyzer.clip import SAMPLE_RATE_HZ, Clip
-from analyzer.measures import measure
-from analyzer.transcript import EngineInfo, Transcript, Word
+from analyzer.audio.clip import SAMPLE_RATE_HZ, Clip
+from analyzer.engines.transcript import EngineInfo, Transcript, Word
+from analyzer.measure.measurements import measure
 
 SR = SAMPLE_RATE_HZ
 
@@ -143,7 +143,7 @@ def test_long_recordings_are_cut_in_silences():
 def test_the_rules_vocabulary_is_read_from_the_measurement_fields():
     from dataclasses import fields
 
-    from analyzer.measures import LISTS, SCALARS, SPANS, Measurements
+    from analyzer.measure.measurements import LISTS, SCALARS, SPANS, Measurements
 
     names = {f.name for f in fields(Measurements)}
     assert set(SCALARS) <= names and set(LISTS) <= names and set(SPANS) <= set(SCALARS)

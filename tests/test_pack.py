@@ -2,8 +2,8 @@
 
 import pytest
 
+from analyzer.checks.pack import load_pack, shipped_packs
 from analyzer.errors import PackError
-from analyzer.pack import load_pack, shipped_packs
 from analyzer.testing import rule_by_name, run_rule
 
 

@@ -55,8 +55,8 @@ def _loop_start(words, repeats=8):
 
 
 def test_checkpoint_is_cached_and_verified(tmp_path):
+    from analyzer.engines.bundled import bundled_directory
     from analyzer.engines.ct2_to_openai import checkpoint_for
-    from analyzer.model import bundled_directory
 
     path = checkpoint_for(bundled_directory(), tmp_path)
     made = path.stat().st_mtime_ns

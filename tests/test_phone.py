@@ -2,9 +2,9 @@
 
 import pytest
 
-from analyzer.phone import find_readings, group, same_number
+from analyzer.engines.transcript import Word
+from analyzer.measure.phone import find_readings, group, same_number
 from analyzer.testing import transcript_from_script
-from analyzer.transcript import Word
 
 
 def readings(script: str, **kw):

@@ -11,7 +11,7 @@ import pytest
 import soundfile as sf
 from fastapi.testclient import TestClient
 
-from analyzer.clip import decode
+from analyzer.audio.clip import decode
 from analyzer.practice.app import create_app
 from tools import require_tool
 

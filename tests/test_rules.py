@@ -69,7 +69,7 @@ def test_finding_carries_time_span_and_measured_value(default_pack):
 
 
 def test_score_counts_each_rule_once_by_severity(default_pack):
-    from analyzer.checks import Context
+    from analyzer.checks.kinds import Context
     from analyzer.testing import measure_script
 
     transcript, measures = measure_script("Call me at [wpm 300] 8 1 6 9 1 6 6 1 4 1 [wpm 150] bye")

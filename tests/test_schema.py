@@ -10,8 +10,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from analyzer.measures import Measurements
-from analyzer.numbers import PhoneNumber
+from analyzer.measure.measurements import Measurements
+from analyzer.measure.numbers import PhoneNumber
 
 from conftest import SAMPLES
 

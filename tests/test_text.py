@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from analyzer.checks.text import TextIndex, pattern_searchable, searchable
 from analyzer.testing import rule_by_name, run_rule, transcript_from_script
-from analyzer.text import TextIndex, pattern_searchable, searchable
 
 ROOT = Path(__file__).resolve().parent.parent
 

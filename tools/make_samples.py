@@ -29,7 +29,7 @@ import soundfile as sf
 import soxr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from analyzer.expectations import expected_measures
+from analyzer.regress.expectations import expected_measures
 
 MIX_RATE = 22050
 SENTENCE_GAP_S = 0.35

@@ -21,7 +21,7 @@ def main() -> int:
     import uvicorn
     from playwright.sync_api import sync_playwright
 
-    from analyzer.pack import load_pack
+    from analyzer.checks.pack import load_pack
     from analyzer.pipeline import Analyzer
     from analyzer.practice.app import create_app
 

@@ -7,9 +7,9 @@ from typing import Protocol
 
 import numpy as np
 
-from ..clip import Clip
+from ..audio.clip import Clip
 from ..errors import UsageError
-from ..transcript import Transcript
+from .transcript import Transcript
 
 ENGINES = ("faster-whisper", "openai-whisper")
 SEED = 1234  # Whisper falls back to sampling when a decode fails; a fixed seed keeps runs identical

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError
-from ..files import sha256_file, write_text_atomic
+from ..storage import sha256_file, write_text_atomic
 
 # CTranslate2's DataType enum
 DTYPES = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16}

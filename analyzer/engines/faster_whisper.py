@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 
-from ..clip import SAMPLE_RATE_HZ, Clip
+from ..audio.clip import SAMPLE_RATE_HZ, Clip
 from ..errors import ModelError
-from ..model import resolve
-from ..transcript import EngineInfo, Transcript, Word
 from . import SEED, Decoding, level
+from .bundled import resolve
 from .pieces import transcribe_in_pieces
+from .transcript import EngineInfo, Transcript, Word
 
 
 class FasterWhisperEngine:

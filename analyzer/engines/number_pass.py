@@ -4,19 +4,19 @@ tiny.en's first pass, tuned for running speech, garbles numbers in ways that cha
 verdict: a word between two readings heard as digits, a digit pair heard as words ("set in"),
 a whole quiet reading dropped. Transcribed again on its own, levelled, without the VAD and
 with a prompt that reads a number digit by digit, the same stretch comes back with every digit
-as its own word and its own time. Both passes are kept; numbers.py reconciles their readings.
+as its own word and its own time. Both passes are kept; measure/numbers.py reconciles their readings.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from ..clip import SAMPLE_RATE_HZ, Clip
-from ..digits import digit_runs
-from ..phone import MIN_FRAGMENT_DIGITS, NUMBER_LIKE_DIGITS, find_readings, is_cue, most_repeated
-from ..signal import frame_energy, unheard, voiced_spans
-from ..transcript import Region, Transcript, Word
+from ..audio.clip import SAMPLE_RATE_HZ, Clip
+from ..audio.voice import frame_energy, unheard, voiced_spans
+from ..measure.digits import digit_runs
+from ..measure.phone import MIN_FRAGMENT_DIGITS, NUMBER_LIKE_DIGITS, find_readings, is_cue, most_repeated
 from . import WINDOW_S
+from .transcript import Region, Transcript, Word
 
 # A number read digit by digit steers the decoder to write digits one by one. Its groups cannot
 # start a North American area code or exchange (never 0 or 1), so a group of it in the second

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..clip import SAMPLE_RATE_HZ, Clip
+from ..audio.clip import SAMPLE_RATE_HZ, Clip
 from ..errors import ModelError
-from ..files import user_cache_dir
-from ..model import resolve
-from ..transcript import EngineInfo, Transcript, Word
+from ..storage import user_cache_dir
 from . import SEED, Decoding, level
+from .bundled import resolve
 from .pieces import transcribe_in_pieces
+from .transcript import EngineInfo, Transcript, Word
 
 
 def cache_dir() -> Path:

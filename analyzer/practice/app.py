@@ -15,10 +15,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from ..clip import AUDIO_SUFFIXES
+from ..audio.clip import AUDIO_SUFFIXES
 from ..pipeline import Analyzer
 from ..render.html import page, recording_data
-from ..serialize import file_to_dict
+from ..report.serialize import file_to_dict
 from .store import Attempt, Store
 
 MAX_UPLOAD_BYTES = 25 * 2**20

@@ -26,7 +26,7 @@ def serve(*, host: str, port: int, data: Path | None, pack: str | None, engine: 
           open_browser: bool, max_upload_bytes: int) -> None:
     import uvicorn
 
-    from ..pack import load_pack
+    from ..checks.pack import load_pack
     from ..pipeline import Analyzer
     from .app import create_app
 

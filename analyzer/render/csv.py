@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ..team import TeamReport
+from ..grade.team import TeamReport
 
 
 def recordings_csv(team: TeamReport) -> str:

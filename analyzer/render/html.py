@@ -8,9 +8,9 @@ import json
 from datetime import UTC, datetime
 from importlib import resources
 
-from ..pack import Pack
-from ..serialize import file_to_dict
-from ..team import TeamReport
+from ..checks.pack import Pack
+from ..grade.team import TeamReport
+from ..report.serialize import file_to_dict
 
 
 def recording_data(d: dict, *, rep: str, name: str, audio: str | None) -> dict:

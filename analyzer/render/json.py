@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ..report import SCHEMA_VERSION, Report
-from ..serialize import file_to_dict
+from ..report.results import SCHEMA_VERSION, Report
+from ..report.serialize import file_to_dict
 
 
 def report_dict(report: Report) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..regress import CorpusResult
+from ..regress.run import CorpusResult
 
 
 def render(result: CorpusResult) -> str:

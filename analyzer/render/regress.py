@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from ..expectations import Change
-from ..regress import CorpusResult
+from ..regress.expectations import Change
+from ..regress.run import CorpusResult
 
 
 def render(result: CorpusResult, console: Console) -> None:

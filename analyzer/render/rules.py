@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from ..pack import Pack
+from ..checks.pack import Pack
 from .terminal import STYLE
 
 

@@ -7,10 +7,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..findings import Finding, Severity
-from ..measures import Measurements
-from ..report import FileReport, Report
-from ..transcript import Transcript
+from ..checks.findings import Finding, Severity
+from ..engines.transcript import Transcript
+from ..measure.measurements import Measurements
+from ..report.results import FileReport, Report
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 MARK = {Severity.ERROR: "bold white on red", Severity.WARNING: "black on yellow", Severity.INFO: "black on cyan"}

@@ -8,7 +8,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from .files import user_cache_dir, write_bytes_atomic, write_text_atomic
+from ..storage import user_cache_dir, write_bytes_atomic, write_text_atomic
 
 
 def default_dir() -> Path:
@@ -17,7 +17,7 @@ def default_dir() -> Path:
 
 def code_hash() -> str:
     """The analyzer's own source and rule packs: a change to either makes old results stale."""
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parent.parent  # analyzer/, this file being in analyzer/grade/
     digest = hashlib.sha256()
     for path in sorted(list(root.rglob("*.py")) + list((root / "packs").glob("*.toml"))):
         digest.update(path.relative_to(root).as_posix().encode())

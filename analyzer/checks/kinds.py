@@ -3,7 +3,7 @@
 Each check type is a frozen dataclass whose fields are the keys a rule may set for it; the
 pack loader validates a rule's keys against those fields. A check sees only the transcript
 and the measurements, never audio or the transcriber; a rule with `like` sentences reads
-clauses with the sentence model (analyzer/meaning.py).
+clauses with the sentence model (meaning.py).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar
 
-from .measures import LISTS, SCALARS, SPANS, Measurements
-from .phone import national
+from ..engines.transcript import Transcript
+from ..measure.measurements import LISTS, SCALARS, SPANS, Measurements
+from ..measure.phone import national
 from .text import Match, TextIndex, pattern_searchable, searchable
-from .transcript import Transcript
 
 WINDOWS = ("message", "opening", "closing")
 
@@ -212,7 +212,7 @@ class MissingPhrases(_Said):
 
     `like` sentences say the thing in words the patterns do not know, `unlike` ones come close
     but do not ("we can really help your business grow" is no concrete gain). Where the patterns
-    find nothing, a clause of the window said nearer (cosine, analyzer/meaning.py) to a `like`
+    find nothing, a clause of the window said nearer (cosine, meaning.py) to a `like`
     sentence than to any `unlike` one by more than `like_margin` counts as said.
     """
 

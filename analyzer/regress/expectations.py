@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UsageError
-from .files import write_text_atomic
-from .report import FileReport
+from ..errors import UsageError
+from ..report.results import FileReport
+from ..storage import write_text_atomic
 
 SUFFIX = ".expected.json"
 # Tolerances of a new expectation (the sample generator's too): absolute seconds, or relative.

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from .findings import Evidence, Finding, Said, Severity
-from .measures import Measurements, Pause, PhoneNumber
-from .report import AudioInfo, FileReport
-from .transcript import EngineInfo, Region, Transcript, Word
+from ..checks.findings import Evidence, Finding, Said, Severity
+from ..engines.transcript import EngineInfo, Region, Transcript, Word
+from ..measure.measurements import Measurements, Pause, PhoneNumber
+from .results import AudioInfo, FileReport
 
 
 def file_to_dict(f: FileReport) -> dict:

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..engines.transcript import Word
 from .digits import Digit, digit_runs
-from .transcript import Word
 
 MIN_DIGITS = 7
 # Words that announce a number, even when none of its digits were heard.

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from ..audio.clip import SAMPLE_RATE_HZ, Clip
+from ..audio.voice import LOST_SPEECH_S, WORD_SLACK_S, frame_energy, gaps, stretches, unheard, voiced_spans
+from ..engines.transcript import Transcript, Word
 from . import numbers as phone_numbers
-from .clip import SAMPLE_RATE_HZ, Clip
 from .delivery import Delivery, delivery
 from .numbers import PhoneNumber
-from .signal import LOST_SPEECH_S, WORD_SLACK_S, frame_energy, gaps, stretches, unheard, voiced_spans
-from .transcript import Transcript, Word
 
 PAUSE_MIN_S = 0.5
 # A word heard under this confidence may be one the transcriber split off or made up ("clinics

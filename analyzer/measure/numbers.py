@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from ..engines.transcript import Region, Word
 from . import phone
 from .digits import EXTENSION_WORDS, digit_runs
-from .transcript import Region, Word
 
 # Below this span, or above this rate, word times are too coarse to time the digits.
 MIN_NUMBER_SPAN_S = 0.3

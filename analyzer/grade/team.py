@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import combinations
 
+from ..checks.text import normalise
 from .batch import Graded
-from .text import normalise
 
 # Transcripts at least this alike are the same message (the transcriber differs a little each time).
 SAME_MESSAGE_SIMILARITY = 0.9

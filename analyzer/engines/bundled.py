@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ModelError
-from .files import sha256_file, user_cache_dir, write_text_atomic
+from ..errors import ModelError
+from ..storage import sha256_file, user_cache_dir, write_text_atomic
 
 BUNDLED_NAME = "tiny.en"
 BUNDLED_SHA256 = {

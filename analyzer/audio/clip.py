@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import AudioError
+from ..errors import AudioError
 
 SAMPLE_RATE_HZ = 16_000
 # What a folder of recordings is searched for (a file named on the command line is always tried).

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .checks import CHECKS, Check, Context, Hit, MissingPhrases, Phrases
-from .errors import PackError
+from ..errors import PackError
 from .findings import SEVERITIES, Evidence, Finding, Said, Severity
+from .kinds import CHECKS, Check, Context, Hit, MissingPhrases, Phrases
 
 DEFAULT_PACK = "default"
 RULE_KEYS = {

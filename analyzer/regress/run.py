@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..audio.clip import audio_files
+from ..errors import UsageError
+from ..pipeline import Analyzer
+from ..report.results import FileReport
 from . import expectations
-from .clip import audio_files
-from .errors import UsageError
 from .expectations import Change, Check
-from .pipeline import Analyzer
-from .report import FileReport
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 An energy threshold found 98 % of inserted silences of 0.25 s or more with about 10 ms of
 boundary error, where gaps between Whisper's words found 24 %; so pauses and the speech span
-come from here, cross-checked with word times in measures.py.
+come from here, cross-checked with word times in measure/measurements.py.
 """
 
 from __future__ import annotations
