@@ -70,15 +70,21 @@ def test_update_rewrites_exactly_what_changed(corpus):
     original_good, original_fast = json.loads(good.read_text()), json.loads(fast.read_text())
     edit(fast, lambda d: d["rules"].remove("number-too-fast"))
     edit(good, lambda d: d["measures"]["spoken_length_s"].update(value=40.0))
+    edit(good, lambda d: d["measures"]["phone_numbers"][1]["digits_per_s"].update(value=9.0))
     untouched = (corpus / "no_number_espeak_gb.expected.json").read_bytes()
 
     run = voicemail("regress", corpus, "--update")
     assert run.returncode == 0
     assert "rule:number-too-fast" in run.stdout and "measure:spoken_length_s" in run.stdout
-    assert "2 change(s) written" in run.stdout
+    assert "measure:phone_numbers[1].digits_per_s" in run.stdout
+    assert "3 change(s) written" in run.stdout
 
     assert json.loads(fast.read_text()) == original_fast  # the rule is back, nothing else moved
     now = json.loads(good.read_text())
+    rate, original_rate = now["measures"]["phone_numbers"][1]["digits_per_s"], \
+        original_good["measures"]["phone_numbers"][1]["digits_per_s"]
+    assert rate["value"] == pytest.approx(original_rate["value"], rel=0.15)  # the reading's rate as measured now
+    rate.update(original_rate)  # its tolerance follows the value
     measured = now["measures"].pop("spoken_length_s")
     expected = original_good["measures"].pop("spoken_length_s")
     assert now == original_good

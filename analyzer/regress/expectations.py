@@ -34,13 +34,26 @@ class Expectation:
 
 @dataclass(frozen=True)
 class Check:
-    """One comparison: a stable name per (recording, rule) or (recording, measurement)."""
+    """One comparison: of a rule, or of a measurement, of one recording."""
 
     recording: str
-    name: str  # "rule:number-too-fast", "measure:spoken_length_s", "measure:phone_numbers[1].digits_per_s"
+    # what was compared: ("rule", NAME), ("measure", KEY), ("measure", "phone_numbers", "count"),
+    # ("measure", "phone_numbers", INDEX, FIELD), or ("analysis",) for a file that was not analysed
+    item: tuple[str | int, ...]
     passed: bool
     expected: str
     got: str
+
+    @property
+    def name(self) -> str:
+        """The item as the table and JUnit show it, stable across runs: "rule:number-too-fast",
+        "measure:spoken_length_s", "measure:phone_numbers.count", "measure:phone_numbers[1].digits_per_s"."""
+        kind, *rest = self.item
+        if not rest:
+            return str(kind)
+        if len(rest) == 3:
+            return f"{kind}:{rest[0]}[{rest[1]}].{rest[2]}"
+        return f"{kind}:" + ".".join(map(str, rest))
 
 
 def expectation_path(recording: Path) -> Path:
@@ -108,10 +121,10 @@ def verdicts(report: FileReport) -> set[str]:
 def compare(expected: Expectation, report: FileReport, rule_names: list[str]) -> list[Check]:
     name = expected.recording.name
     if report.error:
-        return [Check(name, "analysis", False, "analysed", report.error)]
+        return [Check(name, ("analysis",), False, "analysed", report.error)]
     fired = verdicts(report)
     checks = [
-        Check(name, f"rule:{rule}", (rule in fired) == (rule in expected.rules),
+        Check(name, ("rule", rule), (rule in fired) == (rule in expected.rules),
               _fires(rule in expected.rules), _fires(rule in fired))
         for rule in sorted(set(rule_names) | set(expected.rules) | fired)
     ]
@@ -122,7 +135,7 @@ def compare(expected: Expectation, report: FileReport, rule_names: list[str]) ->
         elif key == "phone_numbers":
             checks += _numbers(name, want, m.phone_numbers)
         elif key != "silences":
-            checks.append(_scalar(name, f"measure:{key}", want, getattr(m, key, None)))
+            checks.append(_scalar(name, ("measure", key), want, getattr(m, key, None)))
     return checks
 
 
@@ -134,15 +147,16 @@ def _within(want: dict, got) -> bool:
     return got is not None and abs(got - want["value"]) <= want["tolerance"] + 1e-9
 
 
-def _scalar(recording: str, name: str, want: dict, got) -> Check:
-    return Check(recording, name, _within(want, got), _show_tolerance(want), _show(got))
+def _scalar(recording: str, item: tuple[str | int, ...], want: dict, got) -> Check:
+    return Check(recording, item, _within(want, got), _show_tolerance(want), _show(got))
 
 
 def _numbers(recording: str, want: list[dict], got) -> list[Check]:
-    checks = [Check(recording, "measure:phone_numbers.count", len(want) == len(got), str(len(want)), str(len(got)))]
+    count = ("measure", "phone_numbers", "count")
+    checks = [Check(recording, count, len(want) == len(got), str(len(want)), str(len(got)))]
     for i, (w, g) in enumerate(zip(want, got)):
         for key, tolerance in w.items():
-            checks.append(_scalar(recording, f"measure:phone_numbers[{i}].{key}", tolerance, getattr(g, key)))
+            checks.append(_scalar(recording, ("measure", "phone_numbers", i, key), tolerance, getattr(g, key)))
     return checks
 
 
@@ -154,7 +168,7 @@ def _pauses(recording: str, want: list[dict], silences: list[list[float]], got) 
     ]
     spurious = [g for g in got if not any(g.start < b and g.end > a for a, b in silences)]
     found = ", ".join(f"{g.start:.2f}-{g.end:.2f}" for g in got) or "none"
-    return Check(recording, "measure:pauses", not missing and not spurious, _show_list(want), found)
+    return Check(recording, ("measure", "pauses"), not missing and not spurious, _show_list(want), found)
 
 
 @dataclass(frozen=True)
@@ -181,28 +195,28 @@ def bless(data: dict, report: FileReport, checks: list[Check]) -> tuple[dict, li
     for check in checks:
         if check.passed:
             continue
-        kind, _, item = check.name.partition(":")
+        kind, *rest = check.item
         if kind == "rule":
             fired = set(data.get("rules", []))
-            fired ^= {item}
+            fired ^= {str(rest[0])}
             data["rules"] = sorted(fired)
             changes.append(Change(recording, check.name, check.expected, check.got))
-        elif item in ("phone_numbers.count", "pauses"):
-            key = "phone_numbers" if item != "pauses" else "pauses"
+        elif kind != "measure":  # "analysis": the file could not be analysed; nothing to bless
+            continue
+        elif rest in (["phone_numbers", "count"], ["pauses"]):
+            key = str(rest[0])
             take(key, f"measure:{key}", _show_list)
             if key == "pauses":
                 measures["silences"] = current["silences"]
             else:
                 measures["phone_number_count"] = current["phone_number_count"]
-        elif item.startswith("phone_numbers["):
-            index, field = int(item[len("phone_numbers["):].split("]")[0]), item.rsplit(".", 1)[1]
+        elif len(rest) == 3:
+            index, field = int(rest[1]), str(rest[2])
             old = measures["phone_numbers"][index][field]
             measures["phone_numbers"][index][field] = current["phone_numbers"][index][field]
             changes.append(Change(recording, check.name, _show(old), _show(current["phone_numbers"][index][field])))
-        elif item in current:
-            take(item, check.name, _show)
-        else:  # "analysis": the file could not be analysed; nothing to bless
-            continue
+        elif rest[0] in current:
+            take(str(rest[0]), check.name, _show)
     return data, changes
 
 
