@@ -31,7 +31,7 @@ def _imports(path: Path) -> list[str]:
 def test_every_stage_imports_only_from_the_stages_before_it():
     against = []
     for path in sorted(PACKAGE.rglob("*.py")):
-        if "__pycache__" in path.parts or path.name == "__init__.py" and path.parent == PACKAGE:
+        if "__pycache__" in path.parts or (path.name == "__init__.py" and path.parent == PACKAGE):
             continue
         module = ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
         stage = module.split(".")[0]
