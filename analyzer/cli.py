@@ -33,6 +33,14 @@ class FailOn(str, Enum):
 PACK = typer.Option(None, "--pack", "-p", help="A rule pack: a TOML file or a shipped pack name.")
 ENGINE = typer.Option("faster-whisper", "--engine", help="faster-whisper, or openai-whisper (after make openai).")
 MODEL = typer.Option(None, "--model", help="A model directory or size name (default: bundled tiny.en).")
+SELECT = typer.Option(None, "--select", help="Only these rules: names, codes or code prefixes (VM1), "
+                      "repeated or comma-separated; replaces the pack's select.")
+IGNORE = typer.Option(None, "--ignore", help="Not these rules (VM205, filler-words); the most specific "
+                      "of --select and --ignore wins.")
+
+
+def _selectors(values: list[str] | None) -> list[str] | None:
+    return None if values is None else [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
 @app.command()
@@ -44,6 +52,8 @@ def analyze(
     model: str | None = MODEL,
     number: str | None = typer.Option(None, "--number", help="Your own callback number, to catch a wrong digit."),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Exit 1 on findings at or above this severity."),
+    select: list[str] | None = SELECT,
+    ignore: list[str] | None = IGNORE,
 ) -> None:
     """Analyse recorded voicemails: score, findings with times and hints, measurements."""
     from rich.console import Console
@@ -54,7 +64,7 @@ def analyze(
     from .report.results import Report
 
     with _usage_errors():
-        rules = load_pack(pack)
+        rules = load_pack(pack, select=_selectors(select), ignore=_selectors(ignore))
         analyzer = Analyzer(rules, engine=engine, model=model, number=number)
     report = Report(tuple(analyzer.analyze(f) for f in files), pack=rules.name)
     if format is Format.json:
@@ -83,6 +93,8 @@ def grade(
     cache_dir: Path | None = typer.Option(None, "--cache", help="Cache folder (default: the user's cache)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Analyse everything again, keep nothing."),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Exit 1 on findings at or above this severity."),
+    select: list[str] | None = SELECT,
+    ignore: list[str] | None = IGNORE,
 ) -> None:
     """A trainer and a team: grade many recordings in parallel; CSV, JSON and HTML reports per rep and rule."""
     import time
@@ -101,12 +113,14 @@ def grade(
     console = Console(stderr=True)
     started = time.perf_counter()
     with _usage_errors():
-        rules_pack = load_pack(pack)
+        chosen, dropped = _selectors(select), _selectors(ignore)
+        rules_pack = load_pack(pack, select=chosen, ignore=dropped)
         if engine == "faster-whisper":
             resolve(model)  # a bad --model is one sentence here, not a failure in every worker
         recordings = batch.find_recordings(paths, rep_pattern)
         workers = min(workers or batch.default_workers(), len(recordings))
-        settings = batch.Settings(pack, engine, model, number, threads=max(1, batch.default_workers() // workers))
+        settings = batch.Settings(pack, engine, model, number, threads=max(1, batch.default_workers() // workers),
+                                  select=chosen, ignore=dropped)
         cache = Cache(None if no_cache else (cache_dir or default_dir()), batch.fingerprint(rules_pack, settings))
         try:
             with progress.bar(console, len(recordings)) as advance:
@@ -156,6 +170,8 @@ def regress(
     model: str | None = MODEL,
     junit: Path | None = typer.Option(None, "--junit", help="Also write JUnit XML here, for CI dashboards."),
     update: bool = typer.Option(False, "--update", help="Re-bless: rewrite the expectations that drifted."),
+    select: list[str] | None = SELECT,
+    ignore: list[str] | None = IGNORE,
 ) -> None:
     """CI: re-analyse a corpus, print what drifted from its expectations, exit 1 on drift."""
     from rich.console import Console
@@ -169,10 +185,11 @@ def regress(
 
     console = Console()
     with _usage_errors():
-        rules_pack = load_pack(pack)
+        rules_pack = load_pack(pack, select=_selectors(select), ignore=_selectors(ignore))
         analyzer = Analyzer(rules_pack, engine=engine, model=model)
+        off = frozenset(r.name for r in rules_pack.rules if not r.enabled)
         with console.status("") as status:
-            result = corpus_run.run(analyzer, corpus, [r.name for r in rules_pack.active],
+            result = corpus_run.run(analyzer, corpus, [r.name for r in rules_pack.active], off=off,
                                     progress=lambda path: status.update(f"analysing {path.name}"))
     view.render(result, console)
     if junit:

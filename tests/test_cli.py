@@ -147,3 +147,13 @@ def test_a_forced_isa_the_cpu_cannot_run_gets_its_own_sentence(isa):
     assert f"CT2_FORCE_CPU_ISA={isa}" in run.stderr + run.stdout
     assert "is not on this machine" not in run.stderr + run.stdout
     assert "Traceback" not in run.stderr
+
+
+def test_select_and_ignore_choose_the_rules():
+    # the truth of once_fast: number-not-repeated and number-too-fast fire; VM103 ignored, VM102 stays
+    run = voicemail("analyze", FAST_ONCE, "--select", "VM1,VM2", "--ignore", "VM103", "--format", "json")
+    findings = json.loads(run.stdout)["files"][0]["findings"]
+    assert {f["code"] for f in findings if not f["doubt"]} == {"VM102"}
+    assert all(f["code"].startswith(("VM1", "VM2")) and f["code"] != "VM103" for f in findings)
+    run = voicemail("analyze", FAST_ONCE, "--select", "VM9")
+    assert run.returncode == 2 and "'VM9' is no rule's name, code or code prefix" in run.stderr

@@ -236,3 +236,20 @@ def test_an_internal_error_is_reported_and_never_cached(tmp_path, monkeypatch):
     assert monday.report.error_kind == "internal" and "ZeroDivisionError" in (monday.report.error or "")
     assert notes.report.error_kind == "input"
     assert len(list((tmp_path / "cache").rglob("*.json"))) == 1  # the unusable file's sentence only
+
+
+def test_the_workers_grade_with_the_selection(tmp_path):
+    for name in ("good_espeak_us.wav", "once_fast_festival.ogg"):
+        (tmp_path / "team" / "gus").mkdir(parents=True, exist_ok=True)
+        shutil.copy(SAMPLES / name, tmp_path / "team" / "gus" / name)
+    out = tmp_path / "out"
+    run = voicemail("grade", tmp_path / "team", "--out", out, "--no-cache", "--workers", "2", "--select", "VM10",
+                    "--fail-on", "never")
+    assert run.returncode == 0, run.stderr
+    header = next(csv.reader((out / "recordings.csv").open()))
+    rules = header[header.index("fastest_digits_per_s") + 1 : header.index("error")]
+    assert rules == ["no-callback-number", "number-not-repeated", "number-too-fast", "number-not-at-end",
+                     "wrong-number"]
+    files = json.loads((out / "report.json").read_text())["files"]
+    assert all(f["code"].startswith("VM10") for doc in files for f in doc["findings"])
+    assert any(f["name"] == "number-not-repeated" for doc in files for f in doc["findings"])

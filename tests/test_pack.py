@@ -1,5 +1,8 @@
 """Rule packs: a trainer extends the default; a bad pack is refused naming the file, the rule and the key."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from analyzer.checks.pack import load_pack, shipped_packs
@@ -135,6 +138,56 @@ def test_a_pack_of_its_own_gives_every_score_weight(tmp_path):
     assert load_pack(path).weights == {"error": 30, "warning": 10, "info": 1}
 
 
+def test_a_list_extends_with_plus_and_minus(tmp_path):
+    path = write(tmp_path, '[pack]\nextends = "default"\n[rules.self-focused-opener]\n'
+                           '"phrases+" = ["hope you are well", "just following up"]\n"phrases-" = ["touching base"]\n'
+                           '[rules.no-benefit-claim]\n"patterns+" = ["\\\\bfree audit\\\\b"]\n')
+    rules = {r.name: r for r in load_pack(path).rules}
+    default = {r.name: r for r in load_pack().rules}
+    opener, before = rules["self-focused-opener"].check.phrases, default["self-focused-opener"].check.phrases
+    assert opener[: len(before) - 1] == tuple(p for p in before if p != "touching base")
+    assert opener[-1] == "hope you are well" and opener.count("just following up") == 1  # added once
+    assert rules["no-benefit-claim"].check.patterns[-1] == "\\bfree audit\\b"
+    assert len(rules["no-benefit-claim"].check.patterns) == len(default["no-benefit-claim"].check.patterns) + 1
+
+
+@pytest.mark.parametrize("table, message", [
+    ('[rules.message-too-long]\n"max+" = [1]\n', "key 'max+': must be a list of strings"),
+    ('[rules.message-too-long]\n"max+" = ["x"]\n', "key 'max+': 'max' is float, not a list"),
+    ('[rules.self-focused-opener]\n"phrases-" = ["touching bass"]\n',
+     "key 'phrases-': 'touching bass' is not in the rule's 'phrases'"),
+    ('[rules.self-focused-opener]\nphrases+ = ["x"]\n', 'a key that ends in + or - needs quotes, "phrases+" = [...]'),
+])
+def test_a_bad_list_extension_names_file_rule_and_key(tmp_path, table, message):
+    path = write(tmp_path, '[pack]\nextends = "default"\n' + table)
+    with pytest.raises(PackError, match=re.escape(message)) as caught:
+        load_pack(path)
+    assert str(path) in str(caught.value) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("select, ignore, active", [
+    (["VM1"], [], ["VM101", "VM102", "VM103", "VM104", "VM105"]),
+    (["VM1"], ["VM105"], ["VM101", "VM102", "VM103", "VM104"]),  # the more specific wins
+    (["number-too-fast", "VM30"], ["VM1"], ["VM103", "VM301", "VM302", "VM303", "VM304", "VM305", "VM306"]),
+    ([], ["VM2", "VM3"], ["VM101", "VM102", "VM103", "VM104", "VM105"]),
+    (["VM401"], [], ["VM401"]),  # named exactly, a rule the pack turned off runs
+    (["VM4"], [], []),  # a prefix keeps the pack's own choice
+])
+def test_rules_are_selected_by_code_prefix_or_name(select, ignore, active):
+    assert [r.code for r in load_pack(select=select, ignore=ignore).active] == active
+
+
+def test_a_pack_selects_and_the_command_line_replaces_it(tmp_path):
+    path = write(tmp_path, '[pack]\nextends = "default"\nselect = ["VM2"]\nignore = ["VM205"]\n')
+    assert [r.code for r in load_pack(path).active] == ["VM201", "VM202", "VM203", "VM204"]
+    assert [r.code for r in load_pack(path, select=["VM30"], ignore=[]).active][:2] == ["VM301", "VM302"]
+    bad = write(tmp_path, '[pack]\nextends = "default"\nignore = ["VM9"]\n', "bad.toml")
+    with pytest.raises(PackError, match=r"bad.toml: key 'pack.ignore': 'VM9' is no rule's name, code or code prefix"):
+        load_pack(bad)
+    with pytest.raises(PackError, match=r"--select: 'nonsense' is no rule's"):
+        load_pack(select=["nonsense"])
+
+
 def test_extends_loop_is_refused(tmp_path):
     write(tmp_path, '[pack]\nextends = "b.toml"\n', "a.toml")
     write(tmp_path, '[pack]\nextends = "a.toml"\n', "b.toml")
@@ -145,3 +198,16 @@ def test_extends_loop_is_refused(tmp_path):
 def test_missing_pack_file(tmp_path):
     with pytest.raises(PackError, match="does not exist"):
         load_pack(tmp_path / "nope.toml")
+
+
+def test_the_readmes_trainer_pack_loads_and_does_what_it_says(tmp_path):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    block = readme.split("### A trainer's pack", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    pack = load_pack(write(tmp_path, block))
+    active = [r.code for r in pack.active]
+    assert active == ["VM101", "VM102", "VM103", "VM104", "VM105", "VM201", "VM202", "VM203", "VM204", "VM301",
+                      "ACME1"]
+    rules = {r.name: r for r in pack.rules}
+    opener = rules["self-focused-opener"].check.phrases
+    assert "hope this finds you well" in opener and "checking in" not in opener and "touching base" in opener
+    assert rules["message-too-long"].check.max == 25.0 and pack.weights["warning"] == 15

@@ -145,3 +145,13 @@ def test_pack_option_changes_what_is_expected(corpus, tmp_path):
     run = voicemail("regress", corpus, "--pack", pack)
     assert run.returncode == 1
     assert "good_espeak_us.wav" in run.stdout and "rule:message-too-long" in run.stdout
+
+
+def test_a_selection_checks_only_the_rules_it_keeps(corpus, tmp_path):
+    # once_fast must fire number-not-repeated and number-too-fast; with VM103 ignored, only the rest is compared
+    junit = tmp_path / "regress.xml"
+    run = voicemail("regress", corpus, "--select", "VM1", "--ignore", "number-too-fast", "--junit", junit)
+    assert run.returncode == 0, run.stdout
+    rules = {c.get("name") for c in ET.parse(junit).getroot().iter("testcase") if c.get("name").startswith("rule:")}
+    assert rules == {"rule:no-callback-number", "rule:number-not-repeated", "rule:number-not-at-end",
+                     "rule:wrong-number"}

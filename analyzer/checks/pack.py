@@ -27,7 +27,7 @@ RULE_KEYS = {
     "enabled": bool, "source": str, "description": str,
 }
 REQUIRED_RULE_KEYS = ("code", "check", "severity", "message", "hint")
-PACK_KEYS = {"name": str, "description": str, "extends": str, "number": str}
+PACK_KEYS = {"name": str, "description": str, "extends": str, "number": str, "select": list, "ignore": list}
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,10 @@ class Pack:
         return max(0, 100 - sum(self.weights[str(sev)] for sev in fired.values()))
 
 
-def load_pack(path: str | Path | None = None) -> Pack:
+def load_pack(path: str | Path | None = None, *, select: list[str] | None = None,
+              ignore: list[str] | None = None) -> Pack:
+    """The pack, with the rules `select` and `ignore` (codes, code prefixes or names) leave on;
+    given here (the command line's --select, --ignore), they replace the pack's own."""
     raw, files = _load_raw(path, seen=())
     rules = tuple(_build_rule(name, table, origin) for name, (table, origin) in raw["rules"].items())
     codes: dict[str, str] = {}
@@ -125,6 +128,19 @@ def load_pack(path: str | Path | None = None) -> Pack:
     if unweighted:  # the weights live in the packs (the default pack's [score]), nowhere else
         raise PackError(f"{files[-1]}: key 'score.{unweighted[0]}': missing; give [score] a weight for each of "
                         f"{', '.join(SEVERITIES)}, or extend a pack that does (extends = \"default\").")
+    given = {"select": select, "ignore": ignore}
+    selectors: dict[str, list[str]] = {}
+    for key, value in given.items():
+        where = f"--{key}" if value is not None else f"{files[-1]}: key 'pack.{key}'"
+        value = raw["pack"].get(key, []) if value is None else value
+        if not all(isinstance(x, str) for x in value):
+            raise PackError(f"{where}: must be a list of rule names, codes or code prefixes (strings).")
+        unknown = next((s for s in value if not any(_specificity(s, r) for r in rules)), None)
+        if unknown is not None:
+            raise PackError(f"{where}: {unknown!r} is no rule's name, code or code prefix; "
+                            "`voicemail rules --all` lists them.")
+        selectors[key] = value
+    rules = _selected(rules, selectors["select"], selectors["ignore"])
     return Pack(
         name=raw["pack"].get("name", Path(files[-1]).stem),
         files=files,
@@ -167,6 +183,10 @@ def _load_raw(ref: str | Path | None, seen: tuple[str, ...],
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        bare = re.search(r"^\s*([\w-]+[+-])\s*=", text, re.MULTILINE)
+        if bare:  # TOML's bare keys cannot end in + or -
+            raise PackError(f"{label} is not valid TOML ({exc}): a key that ends in + or - needs quotes, "
+                            f"\"{bare.group(1)}\" = [...]; add them.") from None
         raise PackError(f"{label} is not valid TOML ({exc}); fix the line it names.") from None
     _check_keys(label, "", data, {"pack": dict, "score": dict, "rules": dict})
     pack = data.get("pack", {})
@@ -183,14 +203,70 @@ def _load_raw(ref: str | Path | None, seen: tuple[str, ...],
     for name, table in data.get("rules", {}).items():
         if not isinstance(table, dict):
             raise PackError(f"{label}: rule '{name}' must be a table ([rules.{name}]); fix its definition.")
+        base: dict = {}
         if name in merged["rules"]:
             base, _ = merged["rules"][name]
             if "check" in table and table["check"] != base.get("check"):
                 base = {k: v for k, v in base.items() if k in RULE_KEYS}  # a new check type keeps no old options
-            merged["rules"][name] = ({**base, **table}, label)
-        else:
-            merged["rules"][name] = (dict(table), label)
+        merged["rules"][name] = (_extended(label, name, base, table), label)
     return merged, (*files, label)
+
+
+def _extended(label: str, rule: str, base: dict, table: dict) -> dict:
+    """The rule's table over its base; `key+ = [...]` adds to the base's list and `key- = [...]`
+    takes out of it (Vale's way: one phrase more without copying the list)."""
+    out = {**base, **{k: v for k, v in table.items() if k[-1:] not in ("+", "-")}}
+    for key, items in table.items():
+        if key[-1:] not in ("+", "-"):
+            continue
+        name = key[:-1]
+
+        def fail(problem: str, key: str = key) -> PackError:
+            return PackError(f"{label}: rule '{rule}': key '{key}': {problem}; fix it in that file.")
+
+        if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
+            raise fail(f"must be a list of strings, as '{name}' is")
+        current = out.get(name, [])
+        if not isinstance(current, list):
+            raise fail(f"'{name}' is {type(current).__name__}, not a list, so it cannot be added to or taken from")
+        if key.endswith("+"):
+            out[name] = current + [x for x in items if x not in current]
+        else:
+            missing = [x for x in items if x not in current]
+            if missing:
+                raise fail(f"{missing[0]!r} is not in the rule's '{name}' (check its spelling in `voicemail rules`)")
+            out[name] = [x for x in current if x not in items]
+    return out
+
+
+def _selected(rules: tuple[Rule, ...], select: list[str], ignore: list[str]) -> tuple[Rule, ...]:
+    """Rules left on by selectors (a code, a code prefix, or a name), as ruff selects: the most
+    specific selector that matches a rule decides (ignore, on a tie); a rule no selector matches
+    stays on only when nothing is selected. Naming a rule the pack turned off (by code or name)
+    turns it on."""
+    out = []
+    for rule in rules:
+        chosen = max((_specificity(s, rule) for s in select), default=0)
+        dropped = max((_specificity(s, rule) for s in ignore), default=0)
+        if dropped and dropped >= chosen:
+            on = False
+        elif chosen:
+            on = rule.enabled or chosen == EXACT
+        else:
+            on = rule.enabled and not select
+        out.append(dataclasses.replace(rule, enabled=on))
+    return tuple(out)
+
+
+EXACT = 1000
+
+
+def _specificity(selector: str, rule: Rule) -> int:
+    """How closely a selector names a rule: EXACT for its name or code, the prefix's length for a
+    prefix of its code ("VM1" for VM105), 0 when it does not name it."""
+    if selector in (rule.name, rule.code):
+        return EXACT
+    return len(selector) if rule.code.startswith(selector) else 0
 
 
 def _build_rule(name: str, table: dict, origin: str) -> Rule:

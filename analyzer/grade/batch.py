@@ -52,6 +52,8 @@ class Settings:
     model: str | None
     number: str | None
     threads: int
+    select: list[str] | None = None  # --select and --ignore, when given (else the pack's)
+    ignore: list[str] | None = None
 
 
 def find_recordings(paths: list[Path], rep_pattern: str | None = None) -> list[Recording]:
@@ -137,7 +139,8 @@ _ANALYZER: Analyzer | None = None
 def _init_worker(settings: Settings) -> None:
     global _ANALYZER
     if _ANALYZER is None:
-        _ANALYZER = Analyzer(load_pack(settings.pack), engine=settings.engine, model=settings.model,
+        rules = load_pack(settings.pack, select=settings.select, ignore=settings.ignore)
+        _ANALYZER = Analyzer(rules, engine=settings.engine, model=settings.model,
                              number=settings.number, threads=settings.threads)
 
 

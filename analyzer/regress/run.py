@@ -62,7 +62,10 @@ def find(corpus: Path) -> list[tuple[Path, Path | None]]:
     return sorted(pairs.items())
 
 
-def run(analyzer: Analyzer, corpus: Path, rule_names: list[str], *, progress=None) -> CorpusResult:
+def run(analyzer: Analyzer, corpus: Path, rule_names: list[str], *, off: frozenset[str] = frozenset(),
+        progress=None) -> CorpusResult:
+    """Each recording analysed and compared with its expectations; `off`: the pack's rules that are
+    switched off (--ignore, enabled = false), which are not compared."""
     results = []
     for recording, expectation_file in find(corpus):
         if progress:
@@ -73,7 +76,7 @@ def run(analyzer: Analyzer, corpus: Path, rule_names: list[str], *, progress=Non
             continue
         expected = expectations.load(expectation_file)
         report = analyzer.analyze(recording, number=expected.options.get("number"))
-        checks = expectations.compare(expected, report, rule_names)
+        checks = expectations.compare(expected, report, rule_names, off=off)
         results.append(RecordingResult(recording, expectation_file, report, tuple(checks)))
     return CorpusResult(corpus, tuple(results))
 
