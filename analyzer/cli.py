@@ -227,16 +227,41 @@ def practice(
 def rules(
     pack: str | None = typer.Option(None, "--pack", "-p", help="A rule pack to check and list."),
     all_rules: bool = typer.Option(False, "--all", help="Also list the rules the pack turns off."),
+    explain: str | None = typer.Option(None, "--explain", help="One rule, by code or name: what, why, this "
+                                       "pack's limits, examples, how to change it."),
+    test: list[Path] | None = typer.Option(None, "--test", help="Rule case files (TOML) to run against the pack; "
+                                           "exit 1 when one fails."),
 ) -> None:
     """List and explain the rules of the active pack; checks a trainer's pack on the way."""
     from rich.console import Console
 
     from .checks.pack import load_pack
-    from .render.rules import render
+    from .render import rules as view
+    from .testing import check_case, load_cases, rule_by_name, shipped_cases
 
+    console = Console()
     with _usage_errors():
         loaded = load_pack(pack)
-    render(loaded, Console(), include_off=all_rules)
+        if explain is not None:
+            found = next((r for r in loaded.rules if explain in (r.code, r.name)), None)
+            if found is None:
+                raise UsageError(f"No rule of pack {loaded.name} is called {explain!r}; `voicemail rules --all` "
+                                 "lists their codes and names.")
+            view.explain(loaded, found, shipped_cases(found.name), console)
+            raise typer.Exit(0)
+        if test:
+            results = []
+            for path in test:
+                rule_name, cases = load_cases(path)
+                try:
+                    rule = rule_by_name(loaded, rule_name)
+                except KeyError:
+                    raise UsageError(f"{path}: pack {loaded.name} has no rule {rule_name!r}; name the file for "
+                                     "its rule or set `rule = \"NAME\"` in it.") from None
+                results += [(rule_name, kind, case.get("about", ""), check_case(rule, kind, case))
+                            for kind, case in cases]
+            raise typer.Exit(1 if view.render_cases(results, console) else 0)
+    view.render(loaded, console, include_off=all_rules)
 
 
 class _usage_errors:

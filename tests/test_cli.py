@@ -157,3 +157,40 @@ def test_select_and_ignore_choose_the_rules():
     assert all(f["code"].startswith(("VM1", "VM2")) and f["code"] != "VM103" for f in findings)
     run = voicemail("analyze", FAST_ONCE, "--select", "VM9")
     assert run.returncode == 2 and "'VM9' is no rule's name, code or code prefix" in run.stderr
+
+
+def _readme_block(after: str, index: int = 0) -> str:
+    readme = (SAMPLES.parent / "README.md").read_text()
+    return readme.split(after, 1)[1].split("```toml\n")[index + 1].split("```", 1)[0]
+
+
+def test_the_readmes_trainer_passes_its_own_cases(tmp_path):
+    pack, cases = tmp_path / "team.toml", tmp_path / "opener-cases.toml"
+    pack.write_text(_readme_block("### A trainer's pack"))
+    cases.write_text(_readme_block("### A trainer's pack", 1))
+    run = voicemail("rules", "--pack", pack, "--test", cases)
+    assert run.returncode == 0 and "2 passed, 0 failed" in run.stdout, run.stdout + run.stderr
+    run = voicemail("rules", "--test", cases)  # the default pack does not know the team's opener
+    assert run.returncode == 1 and "FAIL self-focused-opener [fail]" in run.stdout and "did not fire" in run.stdout
+    # the project's own cases, shipped with the package, through the same runner
+    shipped = sorted((SAMPLES.parent / "rules" / "cases").glob("*.toml"))
+    run = voicemail("rules", *[arg for path in shipped for arg in ("--test", path)])
+    assert run.returncode == 0 and " 0 failed" in run.stdout, run.stdout[-2000:]
+    bad = tmp_path / "bad.toml"
+    bad.write_text('rule = "no-such-rule"\n[[fail]]\nabout = "x"\nscript = "Hi"\n')
+    run = voicemail("rules", "--test", bad)
+    assert run.returncode == 2 and "has no rule 'no-such-rule'" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_explain_states_this_packs_limits():
+    default = voicemail("rules", "--explain", "VM301")
+    short = voicemail("rules", "--explain", "message-too-long", "--pack", "length-15-25")
+    assert default.returncode == 0 and short.returncode == 0
+    assert "over 30 s" in default.stdout and "max = 30" in default.stdout and "under 30 seconds" in default.stdout
+    assert "over 25 s" in short.stdout and "max = 25" in short.stdout and "under 25 seconds" in short.stdout
+    for part in ("Fires on", "Keeps quiet on", "Change it in a pack", "[rules.message-too-long]",
+                 "Christine Harrington"):
+        assert part in default.stdout, part
+    assert "guidance 00" not in voicemail("rules").stdout  # sources by title, not by file number
+    run = voicemail("rules", "--explain", "VM999")
+    assert run.returncode == 2 and "No rule of pack default is called 'VM999'" in run.stderr

@@ -41,8 +41,8 @@ def test_the_installed_wheel_holds_every_module_and_runs(tmp_path):
     modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "analyzer").rglob("*.py")
                if "__pycache__" not in p.parts}
     assert modules - names == set(), "modules the wheel leaves out"
-    packs = {f"analyzer/packs/{p.name}" for p in (ROOT / "rules").glob("*.toml")}
-    assert packs - names == set(), "rule packs the wheel leaves out"
+    packs = {f"analyzer/packs/{p.relative_to(ROOT / 'rules').as_posix()}" for p in (ROOT / "rules").rglob("*.toml")}
+    assert packs - names == set(), "rule packs or their cases the wheel leaves out"
     pages = {p.relative_to(ROOT).as_posix() for p in (ROOT / "analyzer" / "render").glob("*.*") if p.suffix != ".py"}
     assert pages - names == set(), "page templates the wheel leaves out"
 
@@ -59,6 +59,8 @@ def test_the_installed_wheel_holds_every_module_and_runs(tmp_path):
         run = _run([bin_dir / "voicemail", *args], tmp_path)
         assert run.returncode == 0, (args, run.stdout, run.stderr)
     assert "practice" in _run([bin_dir / "voicemail", "--help"], tmp_path).stdout
+    explained = _run([bin_dir / "voicemail", "rules", "--explain", "VM301"], tmp_path)
+    assert explained.returncode == 0 and "Fires on" in explained.stdout  # the shipped cases are there
 
     run = _run([bin_dir / "voicemail", "analyze", SAMPLE, "--format", "json", "--fail-on", "never"], tmp_path)
     assert run.returncode == 0, run.stderr

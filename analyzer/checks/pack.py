@@ -58,6 +58,22 @@ class Rule:
         start, end = (words[span[0]].start, words[span[-1]].end) if len(span) else (None, None)
         return Evidence(self.code, self.name, fired, start, end, found)
 
+    @property
+    def explained(self) -> str:
+        """The description with this pack's limits in it ("over {max:g} s" -> "over 25 s")."""
+        return self.filled(self.description)
+
+    def filled(self, template: str) -> str:
+        """A description or hint with the check's own keys put in; what only a finding knows
+        ({value}) left as "…"."""
+        keys = {f.name: getattr(self.check, f.name) for f in dataclasses.fields(self.check)}
+
+        def put(match: re.Match) -> str:
+            value = keys.get(match.group(1))
+            return "…" if value is None else format(value, match.group(2) or "")
+
+        return re.sub(r"\{(\w+)(?::([^}]*))?\}", put, template)
+
     def _finding(self, hit: Hit) -> Finding:
         values = {k: ("-" if v is None else v) for k, v in hit.values.items()}
         message = self.message.format(**values)
@@ -70,7 +86,7 @@ class Rule:
             name=self.name,
             severity=severity,
             message=message,
-            hint=self.hint,
+            hint=self.hint.format(**values) if values else self.hint,
             start=None if hit.start is None else round(hit.start, 2),
             end=None if hit.end is None else round(hit.end, 2),
             words=hit.words,
@@ -301,10 +317,14 @@ def _build_rule(name: str, table: dict, origin: str) -> Rule:
         raise fail(key, text)
     if table["severity"] not in SEVERITIES:
         raise fail("severity", f"{table['severity']!r} is not one of {', '.join(SEVERITIES)}")
-    for field_name in _placeholders(table["message"], lambda p: fail("message", p)):
-        if field_name not in check_type.placeholders:
-            allowed = ", ".join("{" + p + "}" for p in check_type.placeholders) or "none"
-            raise fail("message", f"{{{field_name}}} is not a value this check gives (it gives {allowed})")
+    # a message and a hint may show what the check found ({value}, {max}, ...); a description, the
+    # check's own keys ({max}): "Fires when the spoken length is over {max:.0f} s."
+    for key, allowed_names in (("message", check_type.placeholders), ("hint", check_type.placeholders),
+                               ("description", tuple(options))):
+        for field_name in _placeholders(table.get(key, ""), lambda p, k=key: fail(k, p)):
+            if field_name not in allowed_names:
+                allowed = ", ".join("{" + p + "}" for p in allowed_names) or "none"
+                raise fail(key, f"{{{field_name}}} is not a value this check gives (it gives {allowed})")
     return Rule(
         name=name,
         code=table["code"],

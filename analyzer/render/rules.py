@@ -1,11 +1,16 @@
-"""`voicemail rules`: the active pack's rules, each with what fires it and the coaching hint."""
+"""`voicemail rules`: the active pack's rules, each with what fires it and the coaching hint; one
+rule explained (--explain); a trainer's rule cases checked (--test)."""
 
 from __future__ import annotations
+
+import dataclasses
+import json
 
 from rich.console import Console
 from rich.text import Text
 
-from ..checks.pack import Pack
+from ..checks.pack import Pack, Rule
+from ..testing import check_case
 from .terminal import STYLE
 
 
@@ -19,7 +24,71 @@ def render(pack: Pack, console: Console, *, include_off: bool = False) -> None:
             (rule.code, "bold"), "  ", (rule.name, "bold"), "  ", (str(rule.severity), STYLE[rule.severity]),
             ("  (off)" if not rule.enabled else "", "dim"),
         ))
-        console.print(Text(f"  {rule.description}"), soft_wrap=True)
+        console.print(Text(f"  {rule.explained}"), soft_wrap=True)
         console.print(Text(f"  hint: {rule.hint}", style="italic"), soft_wrap=True)
         if rule.source:
             console.print(Text(f"  source: {rule.source}", style="dim"), soft_wrap=True)
+
+
+def explain(pack: Pack, rule: Rule, examples: list[tuple[str, dict]], console: Console) -> None:
+    """What a rule checks, why, this pack's limits, a case that fires and one that passes (of
+    `examples`, those that hold under this pack), how to change it."""
+    console.print(Text.assemble((rule.code, "bold"), "  ", (rule.name, "bold"), "  ",
+                                (str(rule.severity), STYLE[rule.severity]), ("" if rule.enabled else "  (off)", "dim"),
+                                ("  in pack ", "dim"), pack.name))
+    console.print(Text(rule.explained), soft_wrap=True)
+    console.print(Text("\nWhy: ", style="bold") + Text(rule.filled(rule.hint)), soft_wrap=True)
+    if rule.source:
+        console.print(Text("Source: ", style="bold") + Text(rule.source), soft_wrap=True)
+    console.print(Text(f"\nThis pack's settings ({rule.check.kind} check):", style="bold"))
+    for line in _settings(rule):
+        console.print(Text(f"  {line}"), soft_wrap=True)
+    for kind, title in (("fail", "Fires on"), ("pass", "Keeps quiet on")):
+        case = next((c for k, c in examples if k == kind and not check_case(rule, k, c)), None)
+        if case is not None:
+            console.print(Text(f"\n{title} ({case['about']}):", style="bold"))
+            console.print(Text(f"  {case['script']}"), soft_wrap=True)
+    console.print(Text("\nChange it in a pack:", style="bold"))
+    console.print(Text(f"  [rules.{rule.name}]"))
+    for line in _changes(rule):
+        console.print(Text(f"  {line}"), soft_wrap=True)
+
+
+def _settings(rule: Rule) -> list[str]:
+    out = []
+    for f in dataclasses.fields(rule.check):
+        value = getattr(rule.check, f.name)
+        if isinstance(value, tuple) and f.name != "phrases":
+            if value:  # regular expressions and example sentences: how many
+                out.append(f"{f.name}: {len(value)}")
+        elif isinstance(value, tuple):
+            if value:
+                shown = ", ".join(json.dumps(v) for v in value[:3]) + (", ..." if len(value) > 3 else "")
+                out.append(f"{f.name}: {len(value)} ({shown})")
+        elif value not in (None, "") and (value != f.default or f.name == "within"):
+            out.append(f"{f.name} = {json.dumps(value)}")
+    return out
+
+
+def _changes(rule: Rule) -> list[str]:
+    out = []
+    for f in dataclasses.fields(rule.check):
+        value = getattr(rule.check, f.name)
+        if isinstance(value, float) and f.name in ("min", "max"):
+            out.append(f"{f.name} = {value:g}                # the limit")
+        elif isinstance(value, tuple) and value:
+            out.append(f'"{f.name}+" = ["..."]        # add to the {f.name}; "{f.name}-" takes out')
+    out.append(f'severity = "{rule.severity}"          # error, warning or info')
+    out.append("enabled = false             # or --ignore " + rule.code)
+    return out
+
+
+def render_cases(results: list[tuple[str, str, str, str]], console: Console) -> int:
+    """Each failing case with what is wrong, then a count; returns the number that failed.
+    `results`: (rule, kind, about, problem), problem "" for a case that holds."""
+    failed = [r for r in results if r[3]]
+    for rule, kind, about, problem in failed:
+        console.print(Text.assemble(("FAIL ", "bold red"), f"{rule} [{kind}] {about}: ", problem), soft_wrap=True)
+    passed = len(results) - len(failed)
+    console.print(f"{passed} passed, {len(failed)} failed")
+    return len(failed)
