@@ -75,13 +75,34 @@ def test_finding_carries_time_span_and_measured_value(default_pack):
     assert finding.words == ((3, 12),)
 
 
-def test_score_counts_each_rule_once_by_severity(default_pack):
+def _scored(pack, script: str, number: str | None = None) -> tuple[list[tuple[str, str]], int]:
     from analyzer.checks.kinds import Context
     from analyzer.testing import measure_script
 
-    transcript, measures = measure_script("Call me at [wpm 300] 8 1 6 9 1 6 6 1 4 1 [wpm 150] bye")
-    findings = default_pack.check(Context(transcript, measures))
-    fired = {f.name: str(f.severity) for f in findings}
-    expected = 100 - sum(default_pack.weights[s] for s in fired.values())
-    assert default_pack.score(findings) == max(0, expected)
-    assert "number-not-repeated" in fired and "no-name-or-company" in fired
+    transcript, measures = measure_script(script)
+    findings = pack.check(Context(transcript, measures, number))
+    return [(f.name, str(f.severity)) for f in findings], pack.score(findings)
+
+
+def test_score_counts_each_rule_once_at_its_worst(default_pack):
+    fired, score = _scored(default_pack, "Call me at [wpm 300] 8 1 6 9 1 6 6 1 4 1 [wpm 150] bye")
+    assert sorted(fired) == [("message-too-short", "info"), ("no-benefit-claim", "warning"),
+                             ("no-name-or-company", "warning"), ("number-not-repeated", "error"),
+                             ("number-too-fast", "warning"), ("speaking-too-fast", "warning")]
+    assert score == 32  # 100 - 25 - 4 x 10 - 3
+
+
+def test_two_different_wrong_numbers_cost_twice(default_pack):
+    script = ("Hi Dana, this is Sam Carter with Acme. We cut payroll time in half. Call me at [wpm 100] "
+              "8 1 6, 9 1 6, 6 1 4 1. [wpm 150] Or try my cell, [wpm 100] 4 0 2, 7 3 0, 5 1 0 8. [wpm 150] Thanks.")
+    fired, score = _scored(default_pack, script, number="612-555-0187")
+    assert fired.count(("wrong-number", "error")) == 2 and ("number-not-repeated", "error") in fired
+    assert score == 25  # 100 - 3 x 25: each wrong number, and neither said twice
+
+
+def test_a_far_breach_costs_more(default_pack):
+    good = ("Hi Dana, this is Sam Carter with Acme. We cut payroll time in half for teams your size. "
+            "Call me at [wpm 100] 8 1 6, 9 1 6, 6 1 4 1. [wpm 150] Again, [wpm 100] 8 1 6, 9 1 6, 6 1 4 1.")
+    for pause, severity, score in ((12.0, "warning", 84), (24.0, "error", 69)):  # 32.7 s and 44.7 s spoken
+        fired, got = _scored(default_pack, good.replace("Again,", f"[pause {pause}] Again,"))
+        assert ("message-too-long", severity) in fired and got == score, (fired, got)

@@ -46,23 +46,30 @@ class Hit:
     end: float | None = None
     words: tuple[tuple[int, int], ...] = ()
     doubt: str = ""  # why the measurement behind it could not be confirmed, if it could not
+    worse: bool = False  # past the limit by the rule's `escalate_by` or more: one severity higher
 
 
 @dataclass(frozen=True)
 class Threshold:
-    """A scalar measurement below `min` or above `max`. Skipped when the measurement is absent."""
+    """A scalar measurement below `min` or above `max`. Skipped when the measurement is absent.
+
+    With `escalate_by`, a value that far past the limit or farther is one severity worse (a
+    46 s message against a 30 s limit and escalate_by = 10 is an error, not a warning)."""
 
     kind: ClassVar[str] = "threshold"
-    placeholders: ClassVar[tuple[str, ...]] = ("value", "min", "max")
+    placeholders: ClassVar[tuple[str, ...]] = ("value", "min", "max", "escalate_by")
     measure: str
     min: float | None = None
     max: float | None = None
+    escalate_by: float | None = None
 
     def validate(self) -> str | None:
         if self.measure not in SCALARS:
             return f"measure: {self.measure!r} is not one of {', '.join(SCALARS)}"
         if self.min is None and self.max is None:
             return "min/max: set at least one of them"
+        if self.escalate_by is not None and self.escalate_by <= 0:
+            return f"escalate_by: {self.escalate_by!r} must be above 0 (how far past the limit is one severity worse)"
         return None
 
     def hits(self, ctx: Context) -> list[Hit]:
@@ -72,7 +79,9 @@ class Threshold:
         start_key, end_key = SPANS.get(self.measure, (None, None))
         start = getattr(ctx.measures, start_key) if start_key else (0.0 if end_key else None)
         end = getattr(ctx.measures, end_key) if end_key else None
-        return [Hit({"value": value, "min": self.min, "max": self.max}, start, end, doubt=self._doubt(ctx))]
+        values = {"value": value, "min": self.min, "max": self.max, "escalate_by": self.escalate_by}
+        worse = _far(value, self.min, self.max, self.escalate_by)
+        return [Hit(values, start, end, doubt=self._doubt(ctx), worse=worse)]
 
     def _doubt(self, ctx: Context) -> str:
         """Why the verdict could be the transcriber's: a doubted measurement, or a limit within
@@ -319,6 +328,13 @@ def _bad_regex(key: str, patterns: tuple[str, ...]) -> str | None:
 
 def _outside(value: float, low: float | None, high: float | None) -> bool:
     return (low is not None and value < low) or (high is not None and value > high)
+
+
+def _far(value: float, low: float | None, high: float | None, by: float | None) -> bool:
+    """At least `by` past the limit it breaks."""
+    if by is None:
+        return False
+    return (low is not None and value <= low - by) or (high is not None and value >= high + by)
 
 
 def _matches_own(spoken: str, expected: str) -> bool:

@@ -24,7 +24,7 @@ from .kinds import CHECKS, Check, Context, Hit, MissingPhrases, Phrases
 DEFAULT_PACK = "default"
 RULE_KEYS = {
     "code": str, "check": str, "severity": str, "message": str, "hint": str,
-    "enabled": bool, "source": str, "description": str,
+    "enabled": bool, "source": str, "description": str, "count_each": bool,
 }
 REQUIRED_RULE_KEYS = ("code", "check", "severity", "message", "hint")
 PACK_KEYS = {"name": str, "description": str, "extends": str, "number": str, "select": list, "ignore": list}
@@ -41,6 +41,7 @@ class Rule:
     enabled: bool = True
     description: str = ""
     source: str = ""
+    count_each: bool = False  # the score counts each finding (two different wrong numbers), not the rule once
 
     def findings(self, ctx: Context) -> list[Finding]:
         return [self._finding(hit) for hit in self.check.hits(ctx)]
@@ -78,9 +79,12 @@ class Rule:
         values = {k: ("-" if v is None else v) for k, v in hit.values.items()}
         message = self.message.format(**values)
         severity = self.severity
+        if hit.worse and severity < Severity.ERROR:
+            severity = Severity(severity + 1)
+        doubt = ""
         if hit.doubt and severity > Severity.INFO:
             # No error (nor warning) on a guess: say what could not be confirmed, at the lowest severity.
-            severity, message = Severity.INFO, f"Could not confirm: {message} ({hit.doubt})"
+            severity, message, doubt = Severity.INFO, f"Could not confirm: {message} ({hit.doubt})", hit.doubt
         return Finding(
             code=self.code,
             name=self.name,
@@ -90,7 +94,7 @@ class Rule:
             start=None if hit.start is None else round(hit.start, 2),
             end=None if hit.end is None else round(hit.end, 2),
             words=hit.words,
-            doubt=hit.doubt if severity != self.severity else "",
+            doubt=doubt,
         )
 
 
@@ -117,9 +121,18 @@ class Pack:
         return tuple(e for e in out if e is not None)
 
     def score(self, findings: list[Finding]) -> int:
-        """100 less each fired rule's weight by severity (a rule counts once, however often it fires)."""
-        fired = {f.name: f.severity for f in findings}
-        return max(0, 100 - sum(self.weights[str(sev)] for sev in fired.values()))
+        """100 less the weight of each rule that fired, at its worst finding's severity, once however
+        often it fired; a rule with `count_each` costs once per finding."""
+        each = {r.name for r in self.rules if r.count_each}
+        worst: dict[str, Severity] = {}
+        cost = 0
+        for f in findings:
+            if f.name in each:
+                cost += self.weights[str(f.severity)]
+            else:
+                worst[f.name] = max(worst.get(f.name, f.severity), f.severity)
+        cost += sum(self.weights[str(sev)] for sev in worst.values())
+        return max(0, 100 - cost)
 
 
 def load_pack(path: str | Path | None = None, *, select: list[str] | None = None,
@@ -335,6 +348,7 @@ def _build_rule(name: str, table: dict, origin: str) -> Rule:
         enabled=table.get("enabled", True),
         description=table.get("description", ""),
         source=table.get("source", ""),
+        count_each=table.get("count_each", False),
     )
 
 
