@@ -111,7 +111,7 @@ BAD = [
     ('this is = not toml\n', "is not valid TOML"),
     ('[pack]\nextends = "default"\nnumber = "12-34"\n', "key 'pack.number': '12-34' is not a phone number"),
     ('[rules.wrong-number]\nexpected = "816-916-6141"\n', "rule 'wrong-number': key 'expected': unknown"),
-    ('[rules.message-too-long]\nescalate_by = -1.0\n', "rule 'message-too-long': key 'escalate_by': -1.0 must be above 0"),
+    ('[rules.message-too-long]\nescalate_by = -1.0\n', "key 'escalate_by': -1.0 must be above 0"),
     ('[rules.wrong-number]\ncount_each = "yes"\n', "rule 'wrong-number': key 'count_each': must be bool"),
     ('[rules.message-too-long]\nhint = "Under {limit} s."\n', "key 'hint': {limit} is not a value this check gives"),
     ('[rules.message-too-long]\ndescription = "Over {value} s."\n', "key 'description': {value} is not a value"),
