@@ -107,7 +107,7 @@ def grade(
     from .grade import batch
     from .grade.cache import Cache, default_dir
     from .grade.team import summarize
-    from .render import progress
+    from .render import progress, summary
     from .report.results import Report
 
     console = Console(stderr=True)
@@ -138,9 +138,14 @@ def grade(
                   f"mean score {team.mean_score if team.mean_score is not None else '-'}")
     for g in team.errors:
         console.print(f"[red]could not be analysed[/]: {g.report.error}")
+    console.print(summary.reps_table(team))
     console.print(f"reports: {', '.join(str(p) for p in written)}")
     threshold = None if fail_on is FailOn.never else Severity.parse(fail_on.value)
-    raise typer.Exit(Report(tuple(g.report for g in graded), pack=rules_pack.name).exit_code(threshold))
+    report = Report(tuple(g.report for g in graded), pack=rules_pack.name)
+    reason = summary.exit_reason(report, threshold)
+    if reason:
+        console.print(reason)
+    raise typer.Exit(report.exit_code(threshold))
 
 
 def _write_team_reports(out: Path, team, pack) -> list[Path]:

@@ -138,7 +138,8 @@ def test_bad_files_are_listed_and_the_good_one_graded(tmp_path):
     out = tmp_path / "out"
     run = voicemail("grade", tmp_path / "team", "--out", out, "--no-cache")
     assert run.returncode == 2  # some input could not be used
-    assert run.stderr.count("could not be analysed") == 2 and "Traceback" not in run.stderr
+    assert run.stderr.count("could not be analysed") == 3 and "Traceback" not in run.stderr
+    assert "exit 2: 2 recording(s) could not be analysed" in run.stderr  # and it says why
     rows = {r["file"].rsplit("/", 1)[1]: r for r in csv.DictReader((out / "recordings.csv").open())}
     assert rows["monday.wav"]["score"] == "100" and rows["monday.wav"]["error"] == ""
     assert rows["empty.wav"]["error"].endswith("is empty (0 bytes); record or copy the message again.")
@@ -253,3 +254,12 @@ def test_the_workers_grade_with_the_selection(tmp_path):
     files = json.loads((out / "report.json").read_text())["files"]
     assert all(f["code"].startswith("VM10") for doc in files for f in doc["findings"])
     assert any(f["name"] == "number-not-repeated" for doc in files for f in doc["findings"])
+
+
+def test_grade_ends_with_who_needs_help_and_why_it_exits_1(graded, tmp_path):
+    shown = graded["run"].stderr
+    assert all(rep in shown for rep in TEAM) and "most frequent flags" in shown
+    assert "number-not-repeated" in shown  # bob's once_fast
+    run = voicemail("grade", graded["root"] / "bob", "--out", tmp_path / "out", "--cache", graded["cache"])
+    assert run.returncode == 1
+    assert "exit 1:" in run.stderr and "at error or above" in run.stderr and "number-not-repeated" in run.stderr

@@ -108,3 +108,14 @@ def test_reading_times_come_from_the_digit_words():
     words = (Word("at", 0.0, 0.3), Word("816", 0.4, 1.0), Word("-916", 1.0, 1.6), Word("-6141.", 1.6, 2.8))
     [r] = find_readings(words)
     assert (r.start, r.end, r.first_word, r.last_word) == (0.4, 2.8, 1, 3)
+
+
+def test_numbers_are_shown_grouped_and_their_differences_in_words():
+    from analyzer.measure.phone import differences, grouped
+
+    assert [grouped(d) for d in ("8169166141", "18169166141", "9166141", "12345")] == [
+        "816-916-6141", "1-816-916-6141", "916-6141", "12345"]
+    assert differences("8169166147", "8169166141") == "the 10th digit, 7 for 1"
+    assert differences("18129166141", "8169166141") == "the 3rd digit, 2 for 6"
+    assert differences("816916614", "8169166141") == "9 digits for 10"
+    assert differences("6125550187", "8169166141") == "8 digits differ"

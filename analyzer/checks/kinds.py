@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from ..engines.transcript import Transcript
 from ..measure.measurements import LISTS, SCALARS, SPANS, Measurements
-from ..measure.phone import national
+from ..measure.phone import differences, grouped, national
 from .text import Match, TextIndex, pattern_searchable, searchable
 
 WINDOWS = ("message", "opening", "closing")
@@ -294,7 +294,7 @@ class NumberMismatch:
     """
 
     kind: ClassVar[str] = "number-mismatch"
-    placeholders: ClassVar[tuple[str, ...]] = ("digits", "expected", "text", "start", "end")
+    placeholders: ClassVar[tuple[str, ...]] = ("digits", "expected", "differs", "text", "start", "end")
 
     def validate(self) -> str | None:
         return None
@@ -307,7 +307,8 @@ class NumberMismatch:
         for n in ctx.measures.phone_numbers:
             if n.loop or _matches_own(n.digits, expected):
                 continue
-            values = {"digits": n.digits, "expected": expected, "text": n.text, "start": n.start, "end": n.end}
+            values = {"digits": grouped(n.digits), "expected": grouped(expected),
+                      "differs": differences(n.digits, expected), "text": n.text, "start": n.start, "end": n.end}
             out.append(Hit(values, n.start, n.end, ((n.first_word, n.last_word),)))
         return out
 

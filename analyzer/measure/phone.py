@@ -173,6 +173,32 @@ def consensus(readings: list[str]) -> str:
                                         LENGTH_COST.get(len(r), 9.0), -len(r)))
 
 
+def grouped(digits: str) -> str:
+    """A number as people write it: 816-916-6141, 1-816-916-6141, 916-6141."""
+    if len(digits) == 10:
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    if len(digits) == 11 and digits.startswith("1"):
+        return f"{digits[0]}-{digits[1:4]}-{digits[4:7]}-{digits[7:]}"
+    if len(digits) == 7:
+        return f"{digits[:3]}-{digits[3:]}"
+    return digits
+
+
+def differences(said: str, own: str) -> str:
+    """Where a spoken number departs from the rep's own, in words: "the 10th digit, 7 for 1"."""
+    said, own = national(said), national(own)
+    if len(said) != len(own):
+        return f"{len(said)} digits for {len(own)}"
+    apart = [(i, a, b) for i, (a, b) in enumerate(zip(said, own)) if a != b]
+    if len(apart) > 2:
+        return f"{len(apart)} digits differ"
+    return " and ".join(f"the {_ordinal(i + 1)} digit, {a} for {b}" for i, a, b in apart)
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
 def national(digits: str) -> str:
     """Digits without the North American country code."""
     return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits

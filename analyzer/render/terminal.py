@@ -10,6 +10,7 @@ from rich.text import Text
 from ..checks.findings import Finding, Severity
 from ..engines.transcript import Transcript
 from ..measure.measurements import Measurements
+from ..measure.phone import grouped
 from ..report.results import FileReport, Report
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -79,7 +80,7 @@ def _measures(m: Measurements) -> Table:
     for n in m.phone_numbers or ():
         rate = f"{n.digits_per_s:.1f} digits/s" if n.digits_per_s is not None else n.note
         ext = f" ext. {n.extension}" if n.extension else ""
-        table.add_row(f"number at {_clock(n.start)}", f"{_grouped(n.digits)}{ext}  {rate}")
+        table.add_row(f"number at {_clock(n.start)}", f"{grouped(n.digits)}{ext}  {rate}")
     if not m.phone_numbers:
         table.add_row("numbers", "none said")
     return table
@@ -93,13 +94,3 @@ def _when(x: Finding) -> str:
 
 def _clock(seconds: float) -> str:
     return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
-
-
-def _grouped(digits: str) -> str:
-    if len(digits) == 10:
-        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
-    if len(digits) == 11 and digits.startswith("1"):
-        return f"{digits[0]}-{digits[1:4]}-{digits[4:7]}-{digits[7:]}"
-    if len(digits) == 7:
-        return f"{digits[:3]}-{digits[3:]}"
-    return digits
