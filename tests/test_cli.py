@@ -77,6 +77,10 @@ def test_terminal_report_shows_score_marked_findings_hints_and_measures():
     shown = [float(m) for m in re.findall(r"number at 0:(\d+\.\d)", out)]
     assert shown and abs(shown[0] - truth["start"]) <= 0.5, (shown, truth["start"])
     assert "speaking rate" in out and "digits/s" in out
+    # the number as people write it, once, in the transcript too (not " 816" "-916" "-614" "-1"):
+    # the good message says 816-916-6141 twice, so four times with the measurements
+    good = voicemail("analyze", GOOD).stdout
+    assert "-916 -" not in good and good.count("816-916-6141") == 4, good
 
 
 def test_fail_on_levels():

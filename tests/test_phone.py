@@ -119,3 +119,12 @@ def test_numbers_are_shown_grouped_and_their_differences_in_words():
     assert differences("18129166141", "8169166141") == "the 3rd digit, 2 for 6"
     assert differences("816916614", "8169166141") == "9 digits for 10"
     assert differences("6125550187", "8169166141") == "8 digits differ"
+
+
+def test_a_number_is_shown_once_grouped_in_the_transcript():
+    from analyzer.render.words import shown
+
+    texts = ["Call", "me", "at", "816", "-916", "-614", "-1.", "Thanks."]
+    assert shown(texts, [(3, 6, "8169166141", "")]) == ["Call", "me", "at", "816-916-6141.", "", "", "", "Thanks."]
+    assert shown(["at", "5,", "5,", "9", "ext", "2"], [(1, 5, "559", "2")])[1] == "559 ext. 2"
+    assert shown(texts, [(3, 99, "8169166141", "")]) == texts  # a reading out of range is left alone

@@ -10,12 +10,16 @@ from importlib import resources
 
 from ..checks.pack import Pack
 from ..grade.team import TeamReport
+from ..measure.phone import grouped
 from ..report.serialize import file_to_dict
+from .words import shown
 
 
 def recording_data(d: dict, *, rep: str, name: str, audio: str | None) -> dict:
     """What recording.js shows of one analysed recording, from its JSON (serialize.file_to_dict)."""
     m = d["measures"]
+    texts = shown([w["text"] for w in d["transcript"]["words"]],
+                  [(n["first_word"], n["last_word"], n["digits"], n["extension"]) for n in m["phone_numbers"]])
     return {
         "rep": rep,
         "file": name,
@@ -23,7 +27,8 @@ def recording_data(d: dict, *, rep: str, name: str, audio: str | None) -> dict:
         "duration": d["audio"]["duration_s"],
         "speech": [m["speech_start_s"], m["speech_end_s"]],
         "audio": audio,
-        "words": [[w["text"], w["start"], w["end"]] for w in d["transcript"]["words"]],
+        "words": [[text, w["start"], w["end"]] for text, w in zip(texts, d["transcript"]["words"])],
+        "numbers": [grouped(n["digits"]) for n in m["phone_numbers"]],
         "findings": d["findings"],
         "measures": m,
     }

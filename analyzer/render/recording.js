@@ -42,12 +42,13 @@ function recordingView(r, index) {
     if (!worst[i] || rank[f.severity] > rank[worst[i]]) worst[i] = f.severity;
   const words = el("p", {class: "transcript"});
   r.words.forEach((w, i) => {
+    if (!w[0]) return;  // a phone number's other words: the number is shown once, grouped
     const span = el("span", {class: worst[i] ? `w-${worst[i]}` : "", "data-start": w[1]}, w[0]);
     span.addEventListener("click", () => seek(w[1]));
     words.append(span, " ");
   });
   const m = r.measures;
-  const numbers = m.phone_numbers.map(n => `${n.digits} at ${clock(n.start)} (${n.digits_per_s ?? "–"} digits/s)`).join("; ") || "no number said";
+  const numbers = m.phone_numbers.map((n, k) => `${r.numbers[k]} at ${clock(n.start)} (${n.digits_per_s ?? "–"} digits/s)`).join("; ") || "no number said";
   return el("section", {class: "recording", id: `rec-${index}`},
     el("h3", {}, `${r.rep ? r.rep + " / " : ""}${r.file} · `, el("span", {class: "score " + grade(r.score)}, `score ${r.score}`)),
     audio, wave, timeline, list.childElementCount ? list : el("p", {class: "good"}, "No findings: this message keeps every habit."),

@@ -12,6 +12,7 @@ from ..engines.transcript import Transcript
 from ..measure.measurements import Measurements
 from ..measure.phone import grouped
 from ..report.results import FileReport, Report
+from .words import shown
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 MARK = {Severity.ERROR: "bold white on red", Severity.WARNING: "black on yellow", Severity.INFO: "black on cyan"}
@@ -33,24 +34,28 @@ def _file(f: FileReport):
         f"   {m.spoken_length_s:.1f} s spoken of {m.duration_s:.1f} s   ",
         f"{len(f.findings)} finding(s)",
     )
-    parts: list[Text | Table] = [headline, Text(""), _transcript(f, done.transcript), Text("")]
+    parts: list[Text | Table] = [headline, Text(""), _transcript(f, done.transcript, m), Text("")]
     kept = Text("No findings: this message keeps every habit.", style="green")
     parts.append(_findings(f.findings) if f.findings else kept)
     parts += [Text(""), _measures(m)]
     return Panel(Group(*parts), title=f"[bold]{f.file}[/]", title_align="left", border_style=colour)
 
 
-def _transcript(f: FileReport, transcript: Transcript) -> Text:
+def _transcript(f: FileReport, transcript: Transcript, m: Measurements) -> Text:
     worst: dict[int, Severity] = {}
     for x in f.findings:
         for first, last in x.words:
             for i in range(first, last + 1):
                 worst[i] = max(worst.get(i, x.severity), x.severity)
+    texts = shown([w.text for w in transcript.words],
+                  [(n.first_word, n.last_word, n.digits, n.extension) for n in m.phone_numbers])
     text = Text()
-    for i, w in enumerate(transcript.words):
-        if i:
+    for i, word in enumerate(texts):
+        if not word:
+            continue  # a phone number's other words: the number is shown once
+        if text:
             text.append(" ")
-        text.append(w.text, style=MARK[worst[i]] if i in worst else "")
+        text.append(word, style=MARK[worst[i]] if i in worst else "")
     return text
 
 
