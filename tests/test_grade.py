@@ -191,7 +191,23 @@ def test_report_opens_in_chromium_and_a_finding_seeks_the_player(graded):
                 else problems.append(f"network: {r.url}"))
         page.goto((graded["out"] / "report.html").as_uri())
         assert page.locator("#reps tbody tr").count() == 3
-        assert page.locator("#chart svg rect").count() == 16
+        doc = json.loads((graded["out"] / "report.json").read_text())
+        fired = [r["name"] for r in doc["rules"] if r["recordings"]]
+        assert page.locator("#chart .bar").count() == len(fired) < 16  # rules that never fired are folded away
+        assert page.locator("#grid thead th.rule").all_inner_texts() == sorted(
+            fired, key=lambda n: -next(r["recordings"] for r in doc["rules"] if r["name"] == n))
+        # a grid cell leads to that rep's recordings with that rule
+        cell = page.locator("#grid tbody tr", has_text="bob").locator("button.cell").first
+        rule = cell.get_attribute("aria-label").split(": ", 1)[1].split(" (", 1)[0]  # "bob: RULE (error) in ..."
+        cell.click()
+        visible = page.locator("section.recording:visible")
+        expected = [f for f in doc["files"] if f["rep"] == "bob" and any(
+            x["name"] == rule and not x["doubt"] for x in f.get("findings", []))]
+        assert visible.count() == len(expected) == int(cell.inner_text()) > 0
+        assert all("bob / " in t for t in visible.locator("h3").all_inner_texts())
+        page.select_option("#rule-filter", "")
+        page.select_option("#rep-filter", "")
+        assert page.locator("section.recording:visible").count() == len(doc["files"])
         # the number-too-fast finding of bob's once_fast_festival.ogg
         section = page.locator("section.recording", has_text="bob / once_fast_festival.ogg")
         finding = section.locator("button.finding", has_text="number-too-fast")
@@ -201,11 +217,22 @@ def test_report_opens_in_chromium_and_a_finding_seeks_the_player(graded):
         page.wait_for_function("a => a.readyState >= 1", arg=audio.element_handle())
         finding.click()
         page.wait_for_function(f"a => a.currentTime >= {start - 0.05}", arg=audio.element_handle(), timeout=5000)
-        # sorting the reps table by mean score puts the lowest first
-        page.locator("#reps th[data-key=mean_score]").click()
+        # sorting the reps table by mean score puts the lowest first; the headers are reached by keyboard
+        page.locator("#reps th[data-key=mean_score] button").focus()
+        page.keyboard.press("Enter")
+        assert page.locator("#reps th[data-key=mean_score]").get_attribute("aria-sort") == "ascending"
         first = page.locator("#reps tbody tr").first.locator("td").nth(2).inner_text()
         scores = [float(t) for t in page.locator("#reps tbody tr td:nth-child(3)").all_inner_texts()]
         assert float(first) == min(scores)
+        # every button has a name a screen reader says; tab reaches the timeline marks too
+        unnamed = page.evaluate("[...document.querySelectorAll('button')].filter(b => "
+                                "!(b.textContent.trim() || b.getAttribute('aria-label'))).length")
+        assert unnamed == 0
+        page.locator("section.recording button.mark").first.focus()
+        assert page.evaluate("document.activeElement.classList.contains('mark')")
+        for width in (390, 1280):  # no sideways scrolling on a phone or a desktop
+            page.set_viewport_size({"width": width, "height": 900})
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), width
         browser.close()
     assert problems == []
 

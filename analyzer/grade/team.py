@@ -15,6 +15,7 @@ from .batch import Graded
 SAME_MESSAGE_SIMILARITY = 0.9
 
 
+
 @dataclass(frozen=True)
 class RepSummary:
     rep: str
@@ -65,14 +66,14 @@ def summarize(graded: list[Graded], *, pack: str, rules: list[str]) -> TeamRepor
     for rep in sorted({g.recording.rep for g in ordered}):
         mine = [g for g in ordered if g.recording.rep == rep]
         reps.append(_rep_summary(rep, mine))
-    counts = Counter(name for g in ordered for name in {f.name for f in g.report.findings})
+    counts = Counter(name for g in ordered for name in g.report.verdicts)
     return TeamReport(pack, tuple(rules), tuple(ordered), tuple(reps), {r: counts.get(r, 0) for r in rules})
 
 
 def _rep_summary(rep: str, mine: list[Graded]) -> RepSummary:
     ok = [g for g in mine if not g.report.error]
     scores = [g.report.analysed().score for g in ok]
-    flags = Counter(name for g in ok for name in {f.name for f in g.report.findings})
+    flags = Counter(name for g in ok for name in g.report.verdicts)
     return RepSummary(
         rep=rep,
         recordings=len(mine),

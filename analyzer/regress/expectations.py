@@ -113,17 +113,12 @@ def expected_measures(*, spoken_length_s: float, speech_start_s: float, speaking
     }
 
 
-def verdicts(report: FileReport) -> set[str]:
-    """The rules that fired: each finding but the notes that say what could not be confirmed."""
-    return {f.name for f in report.findings if not f.doubt}
-
-
 def compare(expected: Expectation, report: FileReport, rule_names: list[str], *,
             off: frozenset[str] = frozenset()) -> list[Check]:
     name = expected.recording.name
     if report.error:
         return [Check(name, ("analysis",), False, "analysed", report.error)]
-    fired = verdicts(report)
+    fired = report.verdicts
     checks = [
         Check(name, ("rule", rule), (rule in fired) == (rule in expected.rules),
               _fires(rule in expected.rules), _fires(rule in fired))
@@ -223,7 +218,7 @@ def bless(data: dict, report: FileReport, checks: list[Check]) -> tuple[dict, li
 
 def new_expectation(recording: Path, report: FileReport) -> dict:
     """An expectation for a recording that has none: every rule and measurement as found now."""
-    data = {"recording": recording.name, "rules": sorted(verdicts(report)),
+    data = {"recording": recording.name, "rules": sorted(report.verdicts),
             "measures": measured(report)}
     return data
 

@@ -21,7 +21,7 @@ def recordings_csv(team: TeamReport) -> str:
         done = r.analysed()
         m = done.measures
         rates = [n.digits_per_s for n in m.phone_numbers if n.digits_per_s is not None]
-        fired = {f.name for f in r.findings}
+        fired = r.verdicts
         writer.writerow([
             g.recording.rep, r.file, done.score, done.audio.duration_s, m.spoken_length_s, m.speaking_rate_wpm,
             m.phone_number_count, min(rates, default=""), max(rates, default=""),

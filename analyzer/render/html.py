@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections import Counter
 from datetime import UTC, datetime
 from importlib import resources
 
@@ -30,6 +31,7 @@ def recording_data(d: dict, *, rep: str, name: str, audio: str | None) -> dict:
         "words": [[text, w["start"], w["end"]] for text, w in zip(texts, d["transcript"]["words"])],
         "numbers": [grouped(n["digits"]) for n in m["phone_numbers"]],
         "findings": d["findings"],
+        "fired": sorted({f["name"] for f in d["findings"] if not f["doubt"]}),
         "measures": m,
     }
 
@@ -53,11 +55,19 @@ def team_data(team: TeamReport, pack: Pack) -> dict:
         for g in team.recordings
         if not g.report.error
     ]
+    fired = sorted((r for r in team.rules if team.rule_counts[r]), key=lambda r: -team.rule_counts[r])
+    per_rep: dict[str, Counter] = {s.rep: Counter() for s in team.reps}
+    for g in team.recordings:
+        if not g.report.error:
+            per_rep[g.recording.rep].update(g.report.verdicts)
     return {
+        # who needs help with what: recordings each rule fired in, per rep, the rules that fired at all
+        "grid": {"rules": fired, "reps": [{"rep": rep, "counts": dict(c)} for rep, c in per_rep.items()]},
+        "quiet_rules": [r for r in team.rules if not team.rule_counts[r]],
         "pack": team.pack,
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "mean_score": team.mean_score,
-        "rules": [{"name": r, "count": team.rule_counts[r], "severity": severity[r]} for r in team.rules],
+        "rules": [{"name": r, "count": team.rule_counts[r], "severity": severity[r]} for r in fired],
         "reps": [s.as_dict() for s in team.reps],
         "errors": [{"rep": g.recording.rep, "file": g.recording.path.name, "error": g.report.error}
                    for g in team.errors],

@@ -30,6 +30,7 @@ function recordingView(r, index) {
     const at = f.start ?? 0;
     if (f.start !== null) {
       timeline.append(el("button", {class: `mark sev-${f.severity}`, title: `${f.name}: ${f.message}`,
+        "aria-label": `${f.severity} ${f.name} at ${clock(f.start)}: play from there`,
         style: `left:${pct(f.start)};width:${pct(Math.max(f.end - f.start, 0))}`, "data-start": at,
         onclick: () => seek(at)}));
     }

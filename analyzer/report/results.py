@@ -51,6 +51,12 @@ class FileReport:
     evidence: tuple[Evidence, ...] = ()  # why each phrase rule fired or kept quiet
     error_kind: str | None = None  # with an error: INPUT_ERROR or INTERNAL_ERROR
 
+    @property
+    def verdicts(self) -> set[str]:
+        """The rules that fired: each finding but the notes that say what could not be confirmed
+        (no verdict: regress lets them pass where a rule must stay quiet, a team counts no flag)."""
+        return {f.name for f in self.findings if not f.doubt}
+
     def analysed(self) -> Analysed:
         """Its parts, where `error` is None: a reader's one check that they are all there."""
         if self.audio is None or self.transcript is None or self.measures is None or self.score is None:
