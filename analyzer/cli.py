@@ -91,6 +91,8 @@ def grade(
     model: str | None = MODEL,
     number: str | None = typer.Option(None, "--number", help="The team's callback number."),
     cache_dir: Path | None = typer.Option(None, "--cache", help="Cache folder (default: the user's cache)."),
+    audio: str = typer.Option("embed", "--audio", help="The report's players: embed a small copy (the page is "
+                              "self-contained), link the recordings beside it, or none (the smallest page)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Analyse everything again, keep nothing."),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Exit 1 on findings at or above this severity."),
     select: list[str] | None = SELECT,
@@ -108,11 +110,14 @@ def grade(
     from .grade.cache import Cache, default_dir
     from .grade.team import summarize
     from .render import progress, summary
+    from .render.html import AUDIO
     from .report.results import Report
 
     console = Console(stderr=True)
     started = time.perf_counter()
     with _usage_errors():
+        if audio not in AUDIO:
+            raise UsageError(f"--audio {audio!r} is not one of {', '.join(AUDIO)}; choose one.")
         chosen, dropped = _selectors(select), _selectors(ignore)
         rules_pack = load_pack(pack, select=chosen, ignore=dropped)
         if engine == "faster-whisper":
@@ -131,7 +136,7 @@ def grade(
         except batch.WorkerError as exc:
             raise UsageError(str(exc)) from None
         team = summarize(graded, pack=rules_pack.name, rules=[r.name for r in rules_pack.active])
-        written = _write_team_reports(out, team, rules_pack)
+        written = _write_team_reports(out, team, rules_pack, audio)
     cached = sum(g.from_cache for g in graded)
     console.print(f"graded {len(graded)} recordings of {len(team.reps)} reps "
                   f"({cached} from the cache) in {time.perf_counter() - started:.1f} s; "
@@ -140,6 +145,10 @@ def grade(
         console.print(f"[red]could not be analysed[/]: {g.report.error}")
     console.print(summary.reps_table(team))
     console.print(f"reports: {', '.join(str(p) for p in written)}")
+    page_kb = (out / "report.html").stat().st_size / 1024
+    players = {"embed": "audio embedded (--audio link or none for a smaller page)",
+               "link": "players linked to the recordings", "none": "no audio"}[audio]
+    console.print(f"report.html: {page_kb:,.0f} KB, {players}")
     threshold = None if fail_on is FailOn.never else Severity.parse(fail_on.value)
     report = Report(tuple(g.report for g in graded), pack=rules_pack.name)
     reason = summary.exit_reason(report, threshold)
@@ -148,7 +157,7 @@ def grade(
     raise typer.Exit(report.exit_code(threshold))
 
 
-def _write_team_reports(out: Path, team, pack) -> list[Path]:
+def _write_team_reports(out: Path, team, pack, audio: str) -> list[Path]:
     from .render import csv, html, json
     from .storage import write_text_atomic
 
@@ -156,7 +165,7 @@ def _write_team_reports(out: Path, team, pack) -> list[Path]:
         "recordings.csv": csv.recordings_csv(team),
         "reps.csv": csv.reps_csv(team),
         "report.json": json.render_team(team, pack.name),
-        "report.html": html.render(team, pack),
+        "report.html": html.render(team, pack, audio=audio, out=out),
     }
     try:
         out.mkdir(parents=True, exist_ok=True)

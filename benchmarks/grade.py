@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Grading throughput with 1 and with 2 workers on the same files, and the cached re-run,
-measured in one run so the ratios hold on a busy machine. Printed, never asserted.
+measured in one run so the ratios hold on a busy machine, and the size of the team report with
+its audio embedded, linked and left out. Printed, never asserted.
 
     .venv/bin/python benchmarks/grade.py [N_FILES]
 """
@@ -43,11 +44,17 @@ def main() -> int:
         two = grade(team, tmp / "o2", "--no-cache", "--workers", "2")
         first = grade(team, tmp / "o3", "--cache", str(tmp / "cache"), "--workers", "2")
         again = grade(team, tmp / "o4", "--cache", str(tmp / "cache"), "--workers", "2")
+        sizes = {"embed": (tmp / "o4" / "report.html").stat().st_size}
+        for audio in ("link", "none"):  # from the cache: only the page is written again
+            grade(team, tmp / f"o-{audio}", "--cache", str(tmp / "cache"), "--audio", audio)
+            sizes[audio] = (tmp / f"o-{audio}" / "report.html").stat().st_size
     per_min = lambda s: len(recordings) * 60 / s  # noqa: E731
     print(f"{audio_s:.0f} s of audio")
     print(f"1 worker : {one:6.1f} s  {per_min(one):5.1f} recordings/min")
     print(f"2 workers: {two:6.1f} s  {per_min(two):5.1f} recordings/min  ({one / two:.2f}x the 1-worker rate)")
     print(f"cached re-run: {again:.2f} s after a first run of {first:.1f} s ({first / again:.0f}x faster)")
+    print(f"report.html for {len(recordings)} recordings of 3 reps: " + ", ".join(
+        f"{kb / 1024:.0f} KB with --audio {audio}" for audio, kb in sizes.items()))
     return 0
 
 

@@ -290,3 +290,24 @@ def test_grade_ends_with_who_needs_help_and_why_it_exits_1(graded, tmp_path):
     run = voicemail("grade", graded["root"] / "bob", "--out", tmp_path / "out", "--cache", graded["cache"])
     assert run.returncode == 1
     assert "exit 1:" in run.stderr and "at error or above" in run.stderr and "number-not-repeated" in run.stderr
+
+
+def test_the_report_embeds_links_or_leaves_out_the_audio_and_says_its_size(graded, tmp_path):
+    embedded = (graded["out"] / "report.html").read_text()
+    assert embedded.count("data:audio/webm;base64,") == 6
+    sizes = {}
+    for audio in ("link", "none"):
+        out = tmp_path / audio
+        run = voicemail("grade", graded["root"], "--out", out, "--cache", graded["cache"], "--audio", audio,
+                        "--fail-on", "never")
+        assert run.returncode == 0 and "report.html:" in run.stderr and " KB" in run.stderr, run.stderr
+        page = (out / "report.html").read_text()
+        assert "data:audio" not in page
+        sizes[audio] = len(page)
+    assert max(sizes.values()) * 3 < len(embedded)  # the audio is most of an embedded report
+    data = json.loads((tmp_path / "link" / "report.html").read_text().split('id="data">', 1)[1].split("</script>")[0]
+                      .replace("<\\/", "</"))
+    for r in data["recordings"]:  # each player's source is the recording, relative to the report
+        assert (tmp_path / "link" / r["audio"]).resolve() == (graded["root"] / r["rep"] / r["file"]).resolve()
+    run = voicemail("grade", graded["root"], "--out", tmp_path / "x", "--audio", "mp3")
+    assert run.returncode == 2 and "--audio 'mp3' is not one of embed, link, none" in run.stderr

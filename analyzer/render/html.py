@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from collections import Counter
 from datetime import UTC, datetime
 from importlib import resources
+from pathlib import Path
 
 from ..checks.pack import Pack
 from ..grade.team import TeamReport
@@ -47,11 +49,24 @@ def page(name: str, data: dict) -> str:
                 .replace("/*DATA*/", payload))
 
 
-def team_data(team: TeamReport, pack: Pack) -> dict:
+AUDIO = ("embed", "link", "none")
+
+
+def _player(g, audio: str, out: Path | None) -> str | None:
+    """What a recording's player plays: its small Opus copy inside the page ("embed"), the
+    recording itself beside the report ("link", a path relative to the report), or nothing."""
+    if audio == "embed":
+        return "data:audio/webm;base64," + base64.b64encode(g.audio).decode() if g.audio else None
+    if audio == "link":
+        return Path(os.path.relpath(g.recording.path.resolve(), (out or Path.cwd()).resolve())).as_posix()
+    return None
+
+
+def team_data(team: TeamReport, pack: Pack, *, audio: str = "embed", out: Path | None = None) -> dict:
     severity = {r.name: str(r.severity) for r in pack.rules}
     recordings = [
         recording_data(file_to_dict(g.report), rep=g.recording.rep, name=g.recording.path.name,
-                       audio="data:audio/webm;base64," + base64.b64encode(g.audio).decode() if g.audio else None)
+                       audio=_player(g, audio, out))
         for g in team.recordings
         if not g.report.error
     ]
@@ -75,5 +90,5 @@ def team_data(team: TeamReport, pack: Pack) -> dict:
     }
 
 
-def render(team: TeamReport, pack: Pack) -> str:
-    return page("grade.html", team_data(team, pack))
+def render(team: TeamReport, pack: Pack, *, audio: str = "embed", out: Path | None = None) -> str:
+    return page("grade.html", team_data(team, pack, audio=audio, out=out))
