@@ -135,20 +135,26 @@ def test_rep_records_with_the_microphone_then_tries_again(analyzer, tmp_path):
     args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--use-fake-ui-for-media-stream",
             "--use-fake-device-for-media-stream", f"--use-file-for-fake-audio-capture={mic}"]
-    problems = []
+    problems, expected = [], []  # expected: the browser's own line for the bad file's 422
     try:
         with playwright.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=args, headless=True)
             page = browser.new_page()
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("console", lambda m: problems.append(m.text)
+                    if m.type == "error" and "status of 422" not in m.text else None)
             page.on("pageerror", lambda e: problems.append(str(e)))
             page.goto(url)
+            # a first visit says what to do; the upload control has a label a screen reader says
+            assert page.locator("#no-history").is_visible() and page.locator("#first-hint").is_visible()
+            assert page.get_by_label("Upload a recording").count() == 1
             page.click("#record")
             page.wait_for_selector("#record.recording")
             page.wait_for_timeout(int(clip.duration_s * 1000) - 300)
             page.click("#record")  # stop
             page.wait_for_selector("#status.busy")  # the analysis is shown as under way
+            assert page.locator("#upload").is_disabled()  # and nothing else can be sent meanwhile
             page.wait_for_selector("#score", timeout=60_000)
+            assert page.locator("#upload").is_enabled() and not page.locator("#no-history").is_visible()
             result = page.locator("#result").inner_text()
             for name in ("message-too-short", "no-name-or-company", "no-benefit-claim"):
                 assert name in result, result
@@ -159,13 +165,30 @@ def test_rep_records_with_the_microphone_then_tries_again(analyzer, tmp_path):
             page.set_input_files("#upload", str(second))
             scored = "document.querySelector('#score') && document.querySelector('#score').textContent == '100'"
             page.wait_for_function(scored, timeout=60_000)
-            assert "Fixed:" in page.locator("#since-last").inner_text()
+            since = page.locator("#since-last").inner_text()
+            assert "Fixed:" in since and "Message too short" in since and "message-too-short" not in since
             page.wait_for_function("document.querySelectorAll('#history li').length == 2")
             history = page.locator("#history").inner_text()
             assert re.search(rf"attempt 1 · {first_score}\b", history) and re.search(r"attempt 2 · 100\b", history)
             assert page.locator("#trend circle").count() == 2
+            assert "score by attempt" in page.locator("#trend").inner_text()  # the trend has its axis
+            # a bad file: its sentence, in plain words, and the last attempt's result is gone
+            notes = tmp_path / "notes.wav"
+            notes.write_text("call Dana back")
+            page.on("console", lambda m: expected.append(m.text) if "status of 422" in m.text else None)
+            page.set_input_files("#upload", str(notes))
+            page.wait_for_selector("#status.error", timeout=30_000)
+            said = page.locator("#status").inner_text()
+            assert "could not be read as audio" in said and "Invalid data" not in said
+            assert page.locator("#result").inner_html() == ""
+            unnamed = page.evaluate("[...document.querySelectorAll('button, input, select')].filter(b => !("
+                                    "b.textContent.trim() || b.getAttribute('aria-label') || b.labels?.length)).length")
+            assert unnamed == 0
+            for width in (390, 1280):  # no sideways scrolling on a phone or a desktop
+                page.set_viewport_size({"width": width, "height": 900})
+                assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), width
             browser.close()
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-    assert problems == []
+    assert problems == [] and len(expected) == 1

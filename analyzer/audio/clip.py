@@ -51,9 +51,9 @@ def decode(path: str | os.PathLike) -> Clip:
     _check_file(path)
     try:
         container = av.open(str(path), mode="r")
-    except (av.error.InvalidDataError, ValueError) as exc:
-        raise AudioError(
-            f"{path} could not be read as audio ({_reason(exc)}): it is damaged, incomplete or not a recording; "
+    except (av.error.InvalidDataError, ValueError):
+        raise AudioError(  # FFmpeg's own words ("Invalid data found when processing input") say no more
+            f"{path} could not be read as audio: it is damaged, incomplete or not a recording; "
             "export it again as WAV, MP3, M4A, OGG, FLAC or WebM."
         ) from None
     except av.error.FFmpegError as exc:
