@@ -311,3 +311,19 @@ def test_the_report_embeds_links_or_leaves_out_the_audio_and_says_its_size(grade
         assert (tmp_path / "link" / r["audio"]).resolve() == (graded["root"] / r["rep"] / r["file"]).resolve()
     run = voicemail("grade", graded["root"], "--out", tmp_path / "x", "--audio", "mp3")
     assert run.returncode == 2 and "--audio 'mp3' is not one of embed, link, none" in run.stderr
+
+
+def test_trend_follows_the_recordings_own_dates_not_the_copy_order(tmp_path):
+    ffmpeg = require_tool("ffmpeg")
+    rep = tmp_path / "team" / "dana"
+    rep.mkdir(parents=True)
+    # recorded first: the weak message (65); recorded a day later: the good one (100); copied the other way round
+    for name, source, stamp in (("b.m4a", "good_espeak_us.wav", "2026-03-02T10:00:00Z"),
+                                ("a.m4a", "once_fast_festival.ogg", "2026-03-01T10:00:00Z")):
+        subprocess.run([ffmpeg, "-loglevel", "error", "-i", str(SAMPLES / source), "-metadata",
+                        f"creation_time={stamp}", "-c:a", "aac", str(rep / name)], check=True)
+        time.sleep(0.05)
+    run = voicemail("grade", tmp_path / "team", "--out", tmp_path / "out", "--no-cache", "--fail-on", "never")
+    assert run.returncode == 0, run.stderr
+    [row] = list(csv.DictReader((tmp_path / "out" / "reps.csv").open()))
+    assert row["trend"] == "35" and row["latest_score"] == "100"

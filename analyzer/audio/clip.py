@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -151,6 +152,25 @@ def _wav_declared_s(path: Path) -> float | None:
             return size / byte_rate if byte_rate and 0 < size < 0xFFFFFFFF else None
         pos += 8 + size + (size & 1)
     return None
+
+
+def recorded_at(path: Path) -> float | None:
+    """When the recording was made, as its container says (`creation_time`, which phones and
+    recorders write into M4A and MP4), in seconds since 1970; None when it does not say."""
+    import av
+
+    try:
+        with av.open(str(path), mode="r") as container:
+            stamp = container.metadata.get("creation_time") or next(
+                (s.metadata.get("creation_time") for s in container.streams if s.metadata.get("creation_time")), None)
+    except (av.error.FFmpegError, ValueError, OSError):
+        return None
+    if not stamp:
+        return None
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
 
 
 def _reason(exc: Exception) -> str:

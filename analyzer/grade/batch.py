@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
-from ..audio.clip import AUDIO_SUFFIXES, audio_files
+from ..audio.clip import AUDIO_SUFFIXES, audio_files, recorded_at
 from ..audio.opus import webm_opus
 from ..checks.pack import Pack, load_pack
 from ..errors import UsageError
@@ -32,7 +32,9 @@ class WorkerError(Exception):
 class Recording:
     path: Path
     rep: str
-    mtime: float  # orders a rep's recordings: the latest is the last
+    # orders a rep's recordings, the latest last: when it was recorded, as the container says, else
+    # the file's time (which a plain copy changes)
+    recorded: float
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def find_recordings(paths: list[Path], rep_pattern: str | None = None) -> list[R
     if not found:
         raise UsageError(f"No recordings in {', '.join(map(str, paths))}; "
                          f"recordings end in {', '.join(AUDIO_SUFFIXES)}.")
-    return [Recording(p, _rep(p, pattern), p.stat().st_mtime) for p in found]
+    return [Recording(p, _rep(p, pattern), recorded_at(p) or p.stat().st_mtime) for p in found]
 
 
 def fingerprint(pack: Pack, settings: Settings) -> str:

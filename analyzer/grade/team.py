@@ -61,7 +61,7 @@ class TeamReport:
 
 
 def summarize(graded: list[Graded], *, pack: str, rules: list[str]) -> TeamReport:
-    ordered = sorted(graded, key=lambda g: (g.recording.rep, g.recording.mtime, g.recording.path.name))
+    ordered = sorted(graded, key=lambda g: (g.recording.rep, g.recording.recorded, g.recording.path.name))
     reps = []
     for rep in sorted({g.recording.rep for g in ordered}):
         mine = [g for g in ordered if g.recording.rep == rep]
