@@ -194,22 +194,27 @@ def test_report_opens_in_chromium_and_a_finding_seeks_the_player(graded):
         doc = json.loads((graded["out"] / "report.json").read_text())
         fired = [r["name"] for r in doc["rules"] if r["recordings"]]
         assert page.locator("#chart .bar").count() == len(fired) < 16  # rules that never fired are folded away
-        assert page.locator("#grid thead th.rule").all_inner_texts() == sorted(
+        headers = [t.split("\n") for t in page.locator("#grid thead th.rule").all_inner_texts()]
+        assert [name for name, _ in headers] == sorted(
             fired, key=lambda n: -next(r["recordings"] for r in doc["rules"] if r["name"] == n))
+        assert all(severity in ("error", "warning", "info") for _, severity in headers)  # not by colour alone
         # a grid cell leads to that rep's recordings with that rule
         cell = page.locator("#grid tbody tr", has_text="bob").locator("button.cell").first
         rule = cell.get_attribute("aria-label").split(": ", 1)[1].split(" (", 1)[0]  # "bob: RULE (error) in ..."
         cell.click()
-        visible = page.locator("section.recording:visible")
+        visible = page.locator("details.rec:visible")
         expected = [f for f in doc["files"] if f["rep"] == "bob" and any(
             x["name"] == rule and not x["doubt"] for x in f.get("findings", []))]
         assert visible.count() == len(expected) == int(cell.inner_text()) > 0
-        assert all("bob / " in t for t in visible.locator("h3").all_inner_texts())
+        assert all("bob / " in t for t in visible.locator("summary").all_inner_texts())
+        assert page.locator("details.rec[open]").count() == len(expected)  # and opened
         page.select_option("#rule-filter", "")
         page.select_option("#rep-filter", "")
-        assert page.locator("section.recording:visible").count() == len(doc["files"])
+        assert page.locator("details.rec:visible").count() == len(doc["files"])
         # the number-too-fast finding of bob's once_fast_festival.ogg
-        section = page.locator("section.recording", has_text="bob / once_fast_festival.ogg")
+        section = page.locator("details.rec", has_text="bob / once_fast_festival.ogg")
+        if section.get_attribute("open") is None:
+            section.locator("summary").click()
         finding = section.locator("button.finding", has_text="number-too-fast")
         start = float(finding.get_attribute("data-start"))
         assert start > 10
@@ -228,7 +233,7 @@ def test_report_opens_in_chromium_and_a_finding_seeks_the_player(graded):
         unnamed = page.evaluate("[...document.querySelectorAll('button')].filter(b => "
                                 "!(b.textContent.trim() || b.getAttribute('aria-label'))).length")
         assert unnamed == 0
-        page.locator("section.recording button.mark").first.focus()
+        page.locator("details.rec[open] button.mark").first.focus()
         assert page.evaluate("document.activeElement.classList.contains('mark')")
         for width in (390, 1280):  # no sideways scrolling on a phone or a desktop
             page.set_viewport_size({"width": width, "height": 900})
