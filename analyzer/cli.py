@@ -112,12 +112,18 @@ def grade(
     from .render import progress, summary
     from .render.html import AUDIO
     from .report.results import Report
+    from .storage import check_writable_folder
 
     console = Console(stderr=True)
     started = time.perf_counter()
     with _usage_errors():
         if audio not in AUDIO:
             raise UsageError(f"--audio {audio!r} is not one of {', '.join(AUDIO)}; choose one.")
+        try:  # refused now, not after the whole team is graded
+            check_writable_folder(out)
+        except OSError as exc:
+            raise UsageError(f"Cannot write the reports to {out} ({exc.strerror}); "
+                             "pass another --out folder.") from None
         chosen, dropped = _selectors(select), _selectors(ignore)
         rules_pack = load_pack(pack, select=chosen, ignore=dropped)
         if engine == "faster-whisper":

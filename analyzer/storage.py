@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -34,3 +35,13 @@ def user_cache_dir() -> Path:
     """~/.cache/voicemail-analyzer, or under $XDG_CACHE_HOME."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "voicemail-analyzer"
+
+
+def check_writable_folder(path: Path) -> None:
+    """Make the folder if it is missing and prove a file can be written there, before any work
+    whose results would go there; OSError (with its strerror) when not."""
+    if path.exists() and not path.is_dir():
+        raise NotADirectoryError(20, "it is a file, not a folder", str(path))
+    path.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-"):
+        pass

@@ -1,6 +1,7 @@
 """The `voicemail` program as a user runs it: JSON contract, terminal report, exit codes, rules."""
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -198,3 +199,14 @@ def test_explain_states_this_packs_limits():
     assert "guidance 00" not in voicemail("rules").stdout  # sources by title, not by file number
     run = voicemail("rules", "--explain", "VM999")
     assert run.returncode == 2 and "No rule of pack default is called 'VM999'" in run.stderr
+
+
+def test_a_pipe_gets_its_sentence_at_once(tmp_path):
+    fifo = tmp_path / "message.wav"
+    os.mkfifo(fifo)  # nobody ever writes to it: opening it to read would wait for ever
+    run = subprocess.run([sys.executable, "-m", "analyzer", "analyze", str(fifo), "--format", "json"],
+                         capture_output=True, text=True, timeout=60)
+    [report] = json.loads(run.stdout)["files"]
+    assert run.returncode == 2 and report["error_kind"] == "input"
+    assert report["error"] == (f"{fifo} is not a regular file (a pipe, socket or device); save the recording to a "
+                               "file and pass that.")

@@ -2,11 +2,13 @@
 
 import csv
 import json
+import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -332,3 +334,27 @@ def test_trend_follows_the_recordings_own_dates_not_the_copy_order(tmp_path):
     assert run.returncode == 0, run.stderr
     [row] = list(csv.DictReader((tmp_path / "out" / "reps.csv").open()))
     assert row["trend"] == "35" and row["latest_score"] == "100"
+
+
+def test_inputs_are_checked_before_any_grading(tmp_path):
+    out = tmp_path / "a file"
+    out.write_text("not a folder")
+    start = time.perf_counter()
+    run = voicemail("grade", SAMPLES, "--out", out)
+    assert run.returncode == 2 and time.perf_counter() - start < 20  # refused at once, nothing graded
+    assert "Cannot write the reports to" in run.stderr and "it is a file, not a folder" in run.stderr
+    assert out.read_text() == "not a folder"  # and left as it was
+    # one recording named twice (relative and absolute) and a pipe beside it: graded once, no hang
+    team = tmp_path / "team" / "dana"
+    team.mkdir(parents=True)
+    shutil.copy(SAMPLES / "good_espeak_us.wav", team / "monday.wav")
+    os.mkfifo(team / "pipe.wav")
+    run = voicemail("grade", tmp_path / "team", team / "monday.wav", "--out", tmp_path / "out", "--no-cache",
+                    timeout=120, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr  # a folder's pipe is no recording
+    rows = list(csv.DictReader((tmp_path / "out" / "recordings.csv").open()))
+    assert [Path(r["file"]).name for r in rows] == ["monday.wav"]
+    # a pipe named on its own gets its sentence at once, and the batch goes on
+    run = voicemail("grade", team / "pipe.wav", team / "monday.wav", "--out", tmp_path / "out2", "--no-cache",
+                    timeout=120)
+    assert run.returncode == 2 and "is not a regular file (a pipe, socket or device)" in run.stderr

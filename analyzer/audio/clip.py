@@ -7,6 +7,7 @@ M4A/AAC and WebM/Opus as MediaRecorder writes it (no duration header) all take t
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -111,6 +112,13 @@ def _check_file(path: Path) -> None:
     if path.is_dir():
         raise AudioError(f"{path} is a folder, not a recording; pass the audio files inside it.")
     try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise AudioError(f"{path} cannot be read ({exc.strerror}); check its permissions.") from None
+    if not stat.S_ISREG(mode):  # opening a pipe waits for a writer that may never come
+        raise AudioError(f"{path} is not a regular file (a pipe, socket or device); save the recording to a "
+                         "file and pass that.")
+    try:
         size = path.stat().st_size
         with path.open("rb"):
             pass
@@ -160,6 +168,8 @@ def recorded_at(path: Path) -> float | None:
     import av
 
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None  # a pipe or a device: opening it could wait for ever
         with av.open(str(path), mode="r") as container:
             stamp = container.metadata.get("creation_time") or next(
                 (s.metadata.get("creation_time") for s in container.streams if s.metadata.get("creation_time")), None)

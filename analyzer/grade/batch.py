@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import stat
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -60,18 +61,19 @@ class Settings:
 
 def find_recordings(paths: list[Path], rep_pattern: str | None = None) -> list[Recording]:
     pattern = _compile(rep_pattern)
-    found: dict[Path, None] = {}
+    found: dict[Path, Path] = {}  # by real path: one file named twice (relative, absolute, a link) counts once
     for path in paths:
         if path.is_dir():
-            found.update(dict.fromkeys(audio_files(path)))
+            for file in audio_files(path):
+                found.setdefault(file.resolve(), file)
         elif path.exists():
-            found[path] = None
+            found.setdefault(path.resolve(), path)
         else:
             raise UsageError(f"{path} does not exist; pass folders or recordings that do.")
     if not found:
         raise UsageError(f"No recordings in {', '.join(map(str, paths))}; "
                          f"recordings end in {', '.join(AUDIO_SUFFIXES)}.")
-    return [Recording(p, _rep(p, pattern), recorded_at(p) or p.stat().st_mtime) for p in found]
+    return [Recording(p, _rep(p, pattern), recorded_at(p) or p.stat().st_mtime) for p in found.values()]
 
 
 def fingerprint(pack: Pack, settings: Settings) -> str:
@@ -86,8 +88,8 @@ def grade(recordings: list[Recording], pack: Pack, settings: Settings, *, worker
     done: dict[Path, Graded] = {}
     pending: list[tuple[Recording, str]] = []
     for recording in recordings:
-        try:
-            content = sha256_file(recording.path)
+        try:  # a pipe or device is never read here (it could block): its analysis says what it is
+            content = sha256_file(recording.path) if stat.S_ISREG(recording.path.stat().st_mode) else ""
         except OSError:
             content = ""  # unreadable: the analysis says so in its own words
         hit = cache.get(content) if content else None
