@@ -190,6 +190,8 @@ def regress(
     model: str | None = MODEL,
     junit: Path | None = typer.Option(None, "--junit", help="Also write JUnit XML here, for CI dashboards."),
     update: bool = typer.Option(False, "--update", help="Re-bless: rewrite the expectations that drifted."),
+    drop_missing: bool = typer.Option(False, "--drop-missing", help="With --update: delete the expectations of "
+                                      "recordings that are gone (else they keep exit 1)."),
     select: list[str] | None = SELECT,
     ignore: list[str] | None = IGNORE,
 ) -> None:
@@ -219,8 +221,14 @@ def regress(
             except OSError as exc:
                 raise UsageError(f"Cannot write the JUnit file {junit} ({exc.strerror}); check the path.") from None
     if update:
-        view.render_changes(corpus_run.update(result), console)
-        raise typer.Exit(0)
+        changes, failed = corpus_run.update(result, drop_missing=drop_missing)
+        view.render_changes(changes, console)
+        if failed:
+            console.print(f"[red]{len(failed)} recording(s) could not be analysed[/], so their expectations stay "
+                          f"and the run fails: {', '.join(r.recording.name for r in failed)}"
+                          + ("; pass --drop-missing to delete the expectations of recordings that are gone."
+                             if any(not r.recording.exists() for r in failed) else "."))
+        raise typer.Exit(1 if failed else 0)
     raise typer.Exit(result.exit_code)
 
 

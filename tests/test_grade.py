@@ -358,3 +358,18 @@ def test_inputs_are_checked_before_any_grading(tmp_path):
     run = voicemail("grade", team / "pipe.wav", team / "monday.wav", "--out", tmp_path / "out2", "--no-cache",
                     timeout=120)
     assert run.returncode == 2 and "is not a regular file (a pipe, socket or device)" in run.stderr
+
+
+def test_a_damaged_cache_entry_is_graded_again_and_rewritten(tmp_path):
+    rep = tmp_path / "team" / "dana"
+    rep.mkdir(parents=True)
+    shutil.copy(SAMPLES / "good_espeak_us.wav", rep / "monday.wav")
+    cache = tmp_path / "cache"
+    args = ("grade", tmp_path / "team", "--out", tmp_path / "out", "--cache", cache, "--workers", "1")
+    assert voicemail(*args).returncode == 0
+    [entry] = list(cache.rglob("*.json"))
+    for damage in ("{}", '{"file": "x", "audio": 3}'):  # it parses, but it is no report
+        entry.write_text(damage)
+        run = voicemail(*args)
+        assert run.returncode == 0 and "Traceback" not in run.stderr and "(0 from the cache)" in run.stderr
+        assert json.loads(entry.read_text())["score"] == 100  # rewritten whole

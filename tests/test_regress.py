@@ -155,3 +155,16 @@ def test_a_selection_checks_only_the_rules_it_keeps(corpus, tmp_path):
     rules = {c.get("name") for c in ET.parse(junit).getroot().iter("testcase") if c.get("name").startswith("rule:")}
     assert rules == {"rule:no-callback-number", "rule:number-not-repeated", "rule:number-not-at-end",
                      "rule:wrong-number"}
+
+
+def test_update_never_passes_a_corpus_that_lost_a_recording(corpus):
+    (corpus / "good_espeak_us.wav").unlink()  # its expectation stays
+    run = voicemail("regress", corpus, "--update")
+    assert run.returncode == 1, run.stdout
+    assert "could not be analysed" in run.stdout and "--drop-missing" in run.stdout
+    assert (corpus / "good_espeak_us.expected.json").exists()
+    run = voicemail("regress", corpus, "--update", "--drop-missing")  # told to drop it: it goes, and says so
+    assert run.returncode == 0, run.stdout
+    assert "deleted good_espeak_us.expected.json" in run.stdout
+    assert not (corpus / "good_espeak_us.expected.json").exists()
+    assert voicemail("regress", corpus).returncode == 0

@@ -93,12 +93,12 @@ def grade(recordings: list[Recording], pack: Pack, settings: Settings, *, worker
         except OSError:
             content = ""  # unreadable: the analysis says so in its own words
         hit = cache.get(content) if content else None
-        if hit:
-            report, audio = hit
-            graded = Graded(recording, file_from_dict({**report, "file": str(recording.path)}), audio, True)
+        kept = _readable(hit[0], recording.path) if hit else None
+        if hit and kept:
+            graded = Graded(recording, kept, hit[1], True)
             done[recording.path] = graded
             on_done(graded)
-        else:
+        else:  # not cached, or an entry that parses but is no report: graded again, and rewritten
             pending.append((recording, content))
 
     def finish(recording: Recording, content: str, report: dict, audio: bytes | None) -> None:
@@ -131,6 +131,14 @@ def grade(recordings: list[Recording], pack: Pack, settings: Settings, *, worker
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
     return [done[r.path] for r in recordings]
+
+
+def _readable(entry: dict, path: Path) -> FileReport | None:
+    """A cached report, or None when the entry has the wrong shape (edited, or from a bug)."""
+    try:
+        return file_from_dict({**entry, "file": str(path)})
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 def default_workers() -> int:

@@ -81,11 +81,20 @@ def run(analyzer: Analyzer, corpus: Path, rule_names: list[str], *, off: frozens
     return CorpusResult(corpus, tuple(results))
 
 
-def update(result: CorpusResult) -> list[Change]:
-    """Re-bless: rewrite exactly what drifted, create what is missing; analysis errors stay errors."""
+def update(result: CorpusResult, *, drop_missing: bool = False) -> tuple[list[Change], list[RecordingResult]]:
+    """Re-bless: rewrite exactly what drifted, create what is missing. Returns the changes and the
+    recordings that could not be analysed: those stay errors (a corpus that lost a file must not
+    pass), except a recording that is gone when `drop_missing` says to delete its expectations."""
     changes: list[Change] = []
+    failed: list[RecordingResult] = []
     for r in result.results:
         if r.report.error:
+            if drop_missing and r.expectation is not None and not r.recording.exists():
+                r.expectation.unlink()
+                changes.append(Change(r.recording.name, "expectations", "the recording is gone",
+                                      f"deleted {r.expectation.name}"))
+            else:
+                failed.append(r)
             continue
         if r.expectation is None:
             path = expectations.expectation_path(r.recording)
@@ -95,4 +104,4 @@ def update(result: CorpusResult) -> list[Change]:
             data, changed = expectations.bless(expectations.read(r.expectation), r.report, list(r.drifted))
             expectations.write(r.expectation, data)
             changes += changed
-    return changes
+    return changes, failed

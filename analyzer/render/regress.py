@@ -33,7 +33,7 @@ def render(result: CorpusResult, console: Console) -> None:
 
 def render_changes(changes: list[Change], console: Console) -> None:
     if not changes:
-        console.print("nothing to update: every expectation matches")
+        console.print("nothing to update: every expectation that could be checked matches")
         return
     table = Table(title="updated expectations", title_justify="left")
     for column in ("recording", "rule or measurement", "was", "now"):
