@@ -89,6 +89,13 @@ def test_nothing_outside_the_data_folder_is_served(client, path):
     assert b"SQLite format" not in response.content and b"root:" not in response.content
 
 
+@pytest.mark.parametrize("attempt", ["9223372036854775808", "99999999999999999999999", "-1", "0"])
+def test_an_id_no_attempt_can_have_is_not_found(client, attempt):
+    for path in (f"/api/attempts/{attempt}", f"/api/attempts/{attempt}/audio"):
+        response = client.get(path)
+        assert response.status_code == 404, (path, response.status_code)  # never a 500 from an overflow
+
+
 def test_only_this_machine_may_connect(client):
     assert client.get("/", headers={"host": "practice.example.com"}).status_code == 400
     assert client.get("/", headers={"host": "127.0.0.1:8000"}).status_code == 200

@@ -27,6 +27,10 @@ CREATE TABLE IF NOT EXISTS script (
 SCRIPT_FIELDS = ("name", "company", "benefit", "number")
 
 
+# The largest id SQLite gives (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
 @dataclass(frozen=True)
 class Attempt:
     id: int
@@ -65,6 +69,8 @@ class Store:
         return Attempt(cursor.lastrowid, created, source, audio_file, score, report)
 
     def get(self, attempt_id: int) -> Attempt | None:
+        if not 0 < attempt_id <= MAX_ID:  # SQLite's ids are 64-bit: a larger one is no attempt, not an overflow
+            return None
         with self._lock:
             row = self._db.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
         return _attempt(row) if row else None
