@@ -96,6 +96,25 @@ def test_an_id_no_attempt_can_have_is_not_found(client, attempt):
         assert response.status_code == 404, (path, response.status_code)  # never a 500 from an overflow
 
 
+@pytest.mark.parametrize("headers", [
+    {"Origin": "http://evil.example"},
+    {"Origin": "http://127.0.0.1:1"},  # this machine, another port: another site all the same
+    {"Sec-Fetch-Site": "cross-site"},
+    {"Origin": "http://testserver", "Sec-Fetch-Site": "same-site"},
+])
+def test_a_write_from_another_site_is_refused_before_its_body_is_read(client, headers):
+    with open(SAMPLES / "filler_flite_kal.ogg", "rb") as fh:
+        response = client.post("/api/attempts", headers=headers, files={"audio": ("x.ogg", fh, "audio/ogg")})
+    assert response.status_code == 403 and "Only the practice page itself" in response.json()["error"]
+    assert client.put("/api/script", headers=headers, json={"number": "555-0100"}).status_code == 403
+    assert client.get("/api/attempts").json()["attempts"] == []  # nothing was added
+    assert list((client.app.state.store.audio_dir).iterdir()) == []  # nor stored
+    # the page's own requests (same origin) and local tools (no Origin) still work
+    same = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
+    assert client.put("/api/script", headers=same, json={"number": "816-916-6141"}).status_code == 200
+    assert client.put("/api/script", json={"number": "816-916-6141"}).status_code == 200
+
+
 def test_only_this_machine_may_connect(client):
     assert client.get("/", headers={"host": "practice.example.com"}).status_code == 400
     assert client.get("/", headers={"host": "127.0.0.1:8000"}).status_code == 200
@@ -199,3 +218,25 @@ def test_rep_records_with_the_microphone_then_tries_again(analyzer, tmp_path):
         server.should_exit = True
         thread.join(timeout=10)
     assert problems == [] and len(expected) == 1
+
+
+def test_a_200_mb_upload_is_refused_before_its_body_is_read(analyzer, tmp_path):
+    import http.client
+
+    app = create_app(analyzer, tmp_path / "data")
+    server, thread, url = _serve(app)
+    try:
+        port = int(url.rsplit(":", 1)[1].strip("/"))
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.putrequest("POST", "/api/attempts")
+        conn.putheader("Content-Type", "multipart/form-data; boundary=xyz")
+        conn.putheader("Content-Length", str(200 * 2**20))
+        conn.endheaders()
+        conn.send(b"--xyz\r\n")  # a few bytes of the 200 MB promised: the answer must not wait for the rest
+        response = conn.getresponse()
+        assert response.status == 413 and b"larger than 25 MiB" in response.read()
+        conn.close()
+        assert list(app.state.store.audio_dir.iterdir()) == []  # nothing of it stored
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

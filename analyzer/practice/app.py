@@ -1,7 +1,9 @@
 """The practice web app: record or upload, get scored, see what changed since the last attempt.
 
 Only this machine may connect (bound to 127.0.0.1, and requests naming another host are
-refused); nothing is served from a path a request names: audio is found by attempt number.
+refused); only the page itself may change anything (a write from another site, which a browser
+marks with its Origin and Sec-Fetch-Site headers, is refused before its body is read); nothing is
+served from a path a request names: audio is found by attempt number.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from .store import Attempt, Store
 MAX_UPLOAD_BYTES = 25 * 2**20
 CHUNK = 1 << 16
 LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def create_app(analyzer: Analyzer, data_dir: Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> FastAPI:
@@ -32,6 +35,22 @@ def create_app(analyzer: Analyzer, data_dir: Path, *, max_upload_bytes: int = MA
     app = FastAPI(title="voicemail practice", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=LOCAL_HOSTS)
     app.state.store = store
+
+    @app.middleware("http")
+    async def same_origin_writes(request: Request, call_next):
+        # any web page the rep opens could POST here: a write must come from this app's own page
+        if request.method not in SAFE_METHODS and _cross_site(request):
+            return JSONResponse({"error": "Only the practice page itself may send recordings or change the "
+                                          "script card; open it from `voicemail practice`."}, status_code=403)
+        # refused on its declared length before a byte of the body is read (the form parser would
+        # otherwise store all of it first); the handler still counts what it stores
+        try:
+            declared = int(request.headers.get("content-length") or 0)
+        except ValueError:
+            declared = 0
+        if request.method == "POST" and declared > max_upload_bytes + CHUNK:
+            return JSONResponse({"error": _too_big(max_upload_bytes)}, status_code=413)
+        return await call_next(request)
 
     @app.exception_handler(HTTPException)
     async def plain_errors(request: Request, exc: HTTPException):
@@ -71,9 +90,6 @@ def create_app(analyzer: Analyzer, data_dir: Path, *, max_upload_bytes: int = MA
 
     @app.post("/api/attempts", status_code=201)
     async def new_attempt(request: Request, audio: UploadFile) -> dict:
-        declared = int(request.headers.get("content-length") or 0)
-        if declared > max_upload_bytes + CHUNK:
-            raise HTTPException(413, _too_big(max_upload_bytes))
         source = Path(audio.filename or "recording").name
         suffix = Path(source).suffix.lower()
         stored = f"{uuid.uuid4().hex}{suffix if suffix in AUDIO_SUFFIXES else '.bin'}"
@@ -122,6 +138,16 @@ def _view(a: Attempt, previous: Attempt | None) -> dict:
             "came": sorted(set(a.flags) - set(previous.flags)),
         }
     return view
+
+
+def _cross_site(request: Request) -> bool:
+    """A browser's request from another site: its Origin is not this app's, or it says so itself.
+    Tools that send neither header (curl, scripts on this machine) are let through."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        return True
+    origin = request.headers.get("origin")
+    return origin is not None and origin != f"{request.url.scheme}://{request.headers.get('host', '')}"
 
 
 def _missing():
