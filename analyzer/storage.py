@@ -38,10 +38,15 @@ def user_cache_dir() -> Path:
 
 
 def check_writable_folder(path: Path) -> None:
-    """Make the folder if it is missing and prove a file can be written there, before any work
-    whose results would go there; OSError (with its strerror) when not."""
+    """Prove that the folder can be written to, or made where it is missing, before any work whose
+    results would go there, without making it (an interrupted run leaves nothing behind); OSError
+    (with its strerror) when not."""
     if path.exists() and not path.is_dir():
         raise NotADirectoryError(20, "it is a file, not a folder", str(path))
-    path.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-"):
+    existing = path
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise NotADirectoryError(20, f"{existing} is a file, not a folder", str(existing))
+    with tempfile.NamedTemporaryFile(dir=existing, prefix=".write-test-"):
         pass

@@ -344,6 +344,8 @@ def test_inputs_are_checked_before_any_grading(tmp_path):
     assert run.returncode == 2 and time.perf_counter() - start < 20  # refused at once, nothing graded
     assert "Cannot write the reports to" in run.stderr and "it is a file, not a folder" in run.stderr
     assert out.read_text() == "not a folder"  # and left as it was
+    run = voicemail("grade", SAMPLES, "--out", out / "reports")  # a folder to make under a file
+    assert run.returncode == 2 and "is a file, not a folder" in run.stderr
     # one recording named twice (relative and absolute) and a pipe beside it: graded once, no hang
     team = tmp_path / "team" / "dana"
     team.mkdir(parents=True)
