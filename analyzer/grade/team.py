@@ -24,8 +24,12 @@ class RepSummary:
     mean_score: float | None
     first_score: int | None
     latest_score: int | None
-    top_flags: tuple[tuple[str, int], ...]  # (rule, recordings it fired in), most frequent first
+    flags: tuple[tuple[str, int], ...]  # (rule, recordings it fired in), every rule that fired, most frequent first
     same_message: tuple[tuple[str, str, float], ...]  # (file, file, similarity)
+
+    @property
+    def top_flags(self) -> tuple[tuple[str, int], ...]:
+        return self.flags[:3]
 
     def as_dict(self) -> dict:
         """The rep's summary as report.json and report.html both carry it."""
@@ -81,7 +85,7 @@ def _rep_summary(rep: str, mine: list[Graded]) -> RepSummary:
         mean_score=round(sum(scores) / len(scores), 1) if scores else None,
         first_score=scores[0] if scores else None,
         latest_score=scores[-1] if scores else None,
-        top_flags=tuple(flags.most_common(3)),
+        flags=tuple(flags.most_common()),
         same_message=tuple(_same_messages(ok)),
     )
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-from collections import Counter
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -72,19 +71,16 @@ def team_data(team: TeamReport, pack: Pack, *, audio: str = "embed", out: Path |
         if not g.report.error
     ]
     fired = sorted((r for r in team.rules if team.rule_counts[r]), key=lambda r: -team.rule_counts[r])
-    per_rep: dict[str, Counter] = {s.rep: Counter() for s in team.reps}
     worst: dict[tuple[str, str], Severity] = {}  # (rep, rule): its worst verdict (a far breach is worse)
     for g in team.recordings:
-        if not g.report.error:
-            per_rep[g.recording.rep].update(g.report.verdicts)
-            for f in g.report.findings:
-                if not f.doubt:
-                    key = (g.recording.rep, f.name)
-                    worst[key] = max(worst.get(key, f.severity), f.severity)
+        for f in g.report.findings:
+            if not f.doubt:
+                key = (g.recording.rep, f.name)
+                worst[key] = max(worst.get(key, f.severity), f.severity)
     return {
         # who needs help with what: recordings each rule fired in, per rep, the rules that fired at all
-        "grid": {"rules": fired, "reps": [{"rep": rep, "counts": dict(c),
-                                           "worst": {r: str(worst[rep, r]) for r in c}} for rep, c in per_rep.items()]},
+        "grid": {"rules": fired, "reps": [{"rep": s.rep, "counts": dict(s.flags),
+                                           "worst": {r: str(worst[s.rep, r]) for r, _ in s.flags}} for s in team.reps]},
         "quiet_rules": [r for r in team.rules if not team.rule_counts[r]],
         "pack": team.pack,
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
