@@ -51,13 +51,17 @@ class Decoding:
 PARITY = Decoding(beam_size=1, compute_type="float32", vad=False, fallback=False, cap_tokens=True)
 
 
-def level(samples: np.ndarray) -> np.ndarray:
-    """Samples scaled so that speech peaks near LEVEL_TARGET, whatever the recording's gain."""
+def level(samples: np.ndarray, gain: float | None = None) -> np.ndarray:
+    """Samples scaled so that speech peaks near LEVEL_TARGET, whatever the recording's gain
+    (`gain`: the one level_gain found for the whole clip that these samples are a piece of)."""
     if len(samples) == 0:
         return samples
-    top = float(np.percentile(np.abs(samples), 99.9))
-    gain = min(LEVEL_MAX_GAIN, LEVEL_TARGET / max(top, 1e-6))
-    return (samples * gain).astype(np.float32)
+    return np.multiply(samples, level_gain(samples) if gain is None else gain, dtype=np.float32)
+
+
+def level_gain(samples: np.ndarray) -> float:
+    top = float(np.percentile(np.abs(samples), 99.9, overwrite_input=True))  # abs is a copy already
+    return min(LEVEL_MAX_GAIN, LEVEL_TARGET / max(top, 1e-6))
 
 
 class Engine(Protocol):

@@ -48,7 +48,7 @@ class FasterWhisperEngine:
         import ctranslate2
 
         ctranslate2.set_random_seed(SEED)
-        return transcribe_in_pieces(level(clip.samples), self._piece, self.info)
+        return transcribe_in_pieces(clip.samples, self._piece, self.info)
 
     def _piece(self, samples, offset: float) -> tuple[list[Word], str | None]:
         segments, info = self._model.transcribe(

@@ -50,7 +50,7 @@ class OpenAIWhisperEngine:
 
     def transcribe(self, clip: Clip) -> Transcript:
         self._torch.manual_seed(SEED)
-        return transcribe_in_pieces(level(clip.samples), self._piece, self.info)
+        return transcribe_in_pieces(clip.samples, self._piece, self.info)
 
     def _piece(self, samples, offset: float) -> tuple[list[Word], str | None]:
         result = self._decode(samples, self.decoding.temperatures)

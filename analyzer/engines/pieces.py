@@ -1,5 +1,7 @@
-"""Long recordings are transcribed in pieces of a few minutes, cut in silences, so that memory
-stays flat however long the file is (a 12-minute file in one go took about 750 MiB more)."""
+"""Long recordings are transcribed in pieces of two minutes, cut in silences, so that memory
+stays flat however long the file is (a 12-minute file in one go took about 750 MiB more; the
+features faster-whisper computes for a piece take about 1 MB a second of it, so 3-minute pieces
+took a 20-minute file to 632 MB at its peak, 2-minute pieces to 569 MB)."""
 
 from __future__ import annotations
 
@@ -9,12 +11,13 @@ import numpy as np
 
 from ..audio.clip import SAMPLE_RATE_HZ
 from ..audio.voice import frame_energy
+from . import level, level_gain
 from .transcript import EngineInfo, Transcript, Word
 
 # One piece decoded by an engine: (its samples, where it starts in seconds) -> (words, language heard).
 Decode = Callable[[np.ndarray, float], tuple[list[Word], str | None]]
 
-PIECE_S = 180.0
+PIECE_S = 120.0
 # Where to look for a silence before each cut, and how long a silence to find.
 SEARCH_S = 20.0
 QUIET_S = 0.3
@@ -42,12 +45,14 @@ def cut_points(samples: np.ndarray) -> list[tuple[int, int]]:
 
 
 def transcribe_in_pieces(samples: np.ndarray, decode: Decode, info: EngineInfo) -> Transcript:
-    """The levelled samples transcribed piece by piece (cut_points), words timed in the whole clip:
-    the loop every engine shares."""
+    """The samples transcribed piece by piece (cut_points), each levelled as the whole clip is
+    (a levelled copy of the whole clip would be one more copy in memory), words timed in the
+    whole clip: the loop every engine shares."""
     words: list[Word] = []
     language = "en"
+    gain = level_gain(samples) if len(samples) else 1.0
     for start, end in cut_points(samples):
-        heard, said_in = decode(samples[start:end], start / SAMPLE_RATE_HZ)
+        heard, said_in = decode(level(samples[start:end], gain), start / SAMPLE_RATE_HZ)
         words += heard
         language = said_in or language
     return Transcript(words=tuple(words), language=language, engine=info)

@@ -18,8 +18,8 @@ FMAX_HZ = 400.0
 FRAME = 1024  # at 16 kHz, 64 ms: more than two periods of the lowest pitch
 HOP = 160  # 10 ms, the same hop as audio/voice.py
 THRESHOLD = 0.1  # YIN's absolute threshold on the normalised difference
-CHUNK_FRAMES = 2048
-PITCH_STRIDE = 4  # frames per FFT batch, so long recordings stay within memory
+CHUNK_FRAMES = 512  # frames per FFT batch (about 40 MB of working arrays), so long recordings stay within memory
+PITCH_STRIDE = 4
 
 
 @dataclass(frozen=True)
@@ -57,13 +57,14 @@ def yin(samples: np.ndarray, rate_hz: int, *, fmin: float = FMIN_HZ, fmax: float
     window = frame - tau_max  # the difference function integrates over this many samples
     if len(samples) < frame:
         return np.zeros(0)
-    frames = np.lib.stride_tricks.sliding_window_view(samples.astype(np.float64), frame)[::hop]
-    if only is not None:
-        frames = frames[only[only < len(frames)]]
-    out = np.empty(len(frames))
-    for k in range(0, len(frames), CHUNK_FRAMES):
-        out[k : k + CHUNK_FRAMES] = _yin_frames(frames[k : k + CHUNK_FRAMES], rate_hz, window, tau_min, tau_max,
-                                                threshold)
+    # a view: frames are copied (and widened to float64) one batch at a time; a 20-minute clip's
+    # voiced frames copied at once took 250 MB
+    frames = np.lib.stride_tricks.sliding_window_view(samples, frame)[::hop]
+    chosen = np.arange(len(frames)) if only is None else only[only < len(frames)]
+    out = np.empty(len(chosen))
+    for k in range(0, len(chosen), CHUNK_FRAMES):
+        batch = frames[chosen[k : k + CHUNK_FRAMES]].astype(np.float64)
+        out[k : k + CHUNK_FRAMES] = _yin_frames(batch, rate_hz, window, tau_min, tau_max, threshold)
     return out
 
 
