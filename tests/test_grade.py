@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.report.serialize import file_from_dict, file_to_dict
-from tools import require_tool
+from tools import descendants, require_tool, running
 
 from conftest import SAMPLES
 
@@ -375,3 +375,93 @@ def test_a_damaged_cache_entry_is_graded_again_and_rewritten(tmp_path):
         run = voicemail(*args)
         assert run.returncode == 0 and "Traceback" not in run.stderr and "(0 from the cache)" in run.stderr
         assert json.loads(entry.read_text())["score"] == 100  # rewritten whole
+
+
+@pytest.fixture
+def busy_team(tmp_path):
+    """A short recording and a three-minute one: with two workers, one is done while the other is busy."""
+    ffmpeg = require_tool("ffmpeg")
+    (tmp_path / "team" / "ann").mkdir(parents=True)
+    (tmp_path / "team" / "ben").mkdir(parents=True)
+    shutil.copy(SAMPLES / "good_espeak_us.wav", tmp_path / "team" / "ann" / "short.wav")
+    subprocess.run([ffmpeg, "-loglevel", "error", "-stream_loop", "-1", "-i", str(SAMPLES / "good_espeak_us.wav"),
+                    "-t", "180", str(tmp_path / "team" / "ben" / "long.wav")], check=True)
+    return tmp_path / "team"
+
+
+def _grading_in_its_own_group(team, out, cache):
+    """`voicemail grade` with two workers, as a terminal starts it: a process group of its own
+    (so a Ctrl-C reaches the workers too), returned once the short recording is cached."""
+    child = subprocess.Popen([sys.executable, "-m", "analyzer", "grade", str(team), "--out", str(out),
+                              "--cache", str(cache), "--workers", "2"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.time() + 120
+    while not list(cache.rglob("*.json")) and time.time() < deadline and child.poll() is None:
+        time.sleep(0.05)
+    assert child.poll() is None, child.communicate()[1]
+    return child
+
+
+def test_after_kill_9_of_grade_no_worker_survives_5_s(busy_team, tmp_path):
+    child = _grading_in_its_own_group(busy_team, tmp_path / "out", tmp_path / "cache")
+    workers = descendants(child.pid)
+    assert len(workers) >= 2  # two workers (and Python's resource tracker)
+    child.kill()  # kill -9: the grading process can clean nothing up
+    child.communicate(timeout=10)
+    assert _still_running_after(workers, 5.0) == []
+
+
+def _still_running_after(pids: list[int], seconds: float) -> list[int]:
+    deadline = time.time() + seconds
+    while any(running(p) for p in pids) and time.time() < deadline:
+        time.sleep(0.1)
+    return [p for p in pids if running(p)]
+
+
+def test_ctrl_c_stops_within_seconds_keeps_what_finished_and_prints_no_worker_traceback(busy_team, tmp_path):
+    cache = tmp_path / "cache"
+    child = _grading_in_its_own_group(busy_team, tmp_path / "out", cache)
+    workers = descendants(child.pid)
+    time.sleep(1.0)  # one worker idle, one busy with the long recording
+    pressed = time.perf_counter()
+    os.killpg(child.pid, signal.SIGINT)  # Ctrl-C at a terminal: the whole foreground group gets it
+    _, err = child.communicate(timeout=60)
+    stopped_s = time.perf_counter() - pressed
+    assert child.returncode == 130, err
+    assert stopped_s < 5, stopped_s  # it did not wait for the three-minute recording
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err and "leaked" not in err, err
+    assert "run the same command again to resume" in err
+    assert _still_running_after(workers, 2.0) == []
+    assert len(list(cache.rglob("*.json"))) == 1  # the short recording's result is kept
+
+
+def test_the_cache_removes_old_versions_and_keeps_under_its_size(tmp_path):
+    from analyzer.grade.cache import STALE_S, Cache
+
+    root = tmp_path / "cache"
+    old_layout = root / "ab"  # entries from before versions had folders
+    old_layout.mkdir(parents=True)
+    (old_layout / ("ab" + "0" * 62 + ".json")).write_text("{}")
+    gone_version, recent_version = root / ("0" * 16), root / ("1" * 16)
+    for folder in (gone_version, recent_version):
+        (folder / "cd").mkdir(parents=True)
+        (folder / "cd" / "entry.json").write_text("{}")
+    day_ago = time.time() - STALE_S - 60
+    os.utime(gone_version, (day_ago, day_ago))
+    (root / "notes.txt").write_text("not the cache's")  # not ours: left alone
+
+    cache = Cache(root, "test", max_bytes=2500)
+    for n in range(3):
+        cache.put(f"content {n}", {"n": n, "pad": "x" * 1000}, b"a" * 100)
+    past = time.time() - 3600
+    for n in range(3):  # last used an hour ago, half an hour ago, now
+        path = next(p for p in cache.directory.rglob("*.json") if json.loads(p.read_text())["n"] == n)
+        os.utime(path, (past + n * 1800, past + n * 1800))
+    assert cache.get("content 0") is not None  # used now: the newest
+    cache.prune()
+
+    assert not old_layout.exists() and not gone_version.exists()
+    assert recent_version.exists() and (root / "notes.txt").exists()  # another version in use: kept a day
+    assert cache.get("content 1") is None  # used longest ago: removed with its audio
+    assert len(list(cache.directory.rglob("*.webm"))) == 2
+    assert cache.get("content 0") is not None and cache.get("content 2") is not None

@@ -3,13 +3,19 @@
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import re
+import signal
 import stat
+import sys
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +29,10 @@ from ..report.results import INTERNAL_ERROR, FileReport
 from ..report.serialize import file_from_dict, file_to_dict
 from ..storage import sha256_file
 from .cache import Cache, code_hash
+
+# prctl(2): the signal a process gets when its parent dies (Linux)
+PR_SET_PDEATHSIG = 1
+PARENT_POLL_S = 0.5
 
 
 class WorkerError(Exception):
@@ -115,9 +125,12 @@ def grade(recordings: list[Recording], pack: Pack, settings: Settings, *, worker
             finish(recording, content, *_grade_one(str(recording.path)))
     elif pending:
         context = multiprocessing.get_context("spawn")  # no model state or threads inherited
+        others = set(multiprocessing.active_children())
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                 initargs=(settings,)) as pool:
-            futures = {pool.submit(_grade_one, str(r.path)): (r, c) for r, c in pending}
+                                 initargs=(settings, os.getpid())) as pool:
+            with _ctrl_c_ignored():  # the workers start here, and must never see a Ctrl-C of their own
+                futures = {pool.submit(_grade_one, str(r.path)): (r, c) for r, c in pending}
+            spawned = [p for p in multiprocessing.active_children() if p not in others]
             try:
                 while futures:
                     ready, _ = wait(futures, return_when=FIRST_COMPLETED)
@@ -125,12 +138,31 @@ def grade(recordings: list[Recording], pack: Pack, settings: Settings, *, worker
                         recording, content = futures.pop(future)
                         finish(recording, content, *future.result())
             except BrokenProcessPool:
-                raise WorkerError("The grading workers could not start (the model would not load); "
-                                  "run with --workers 1 to see why.") from None
-            except BaseException:
+                raise WorkerError("A grading worker stopped before its recording was done (its model would not "
+                                  "load, or it ran out of memory); what was graded is kept: run again with "
+                                  "--workers 1 to see why.") from None
+            except BaseException:  # Ctrl-C: stop now; what finished is cached already, a half-done file is not
+                for process in spawned:
+                    process.kill()
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
+    cache.prune()
     return [done[r.path] for r in recordings]
+
+
+@contextmanager
+def _ctrl_c_ignored():
+    """SIGINT ignored while worker processes start: they inherit it ignored (an ignored signal
+    stays ignored across exec) before their own code could ignore it, so a Ctrl-C at that moment
+    prints no traceback from them. Only the main thread can change it; elsewhere, nothing to do."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _readable(entry: dict, path: Path) -> FileReport | None:
@@ -148,12 +180,39 @@ def default_workers() -> int:
 _ANALYZER: Analyzer | None = None
 
 
-def _init_worker(settings: Settings) -> None:
+def _init_worker(settings: Settings, parent: int | None = None) -> None:
     global _ANALYZER
+    if parent is not None:
+        _end_with(parent)
     if _ANALYZER is None:
         rules = load_pack(settings.pack, select=settings.select, ignore=settings.ignore)
         _ANALYZER = Analyzer(rules, engine=settings.engine, model=settings.model,
                              number=settings.number, threads=settings.threads)
+
+
+def _end_with(parent: int) -> None:
+    """A worker ends with the grading process, however that ends (kill -9 included): it must not
+    run on holding a model. Ctrl-C is the grading process's to handle (it stops the workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):  # the kernel kills the worker the moment its parent dies
+        with suppress(OSError, AttributeError):  # else the watch below still ends it
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    with suppress(ImportError):
+        # faster-whisper's progress bars (even disabled ones) make tqdm create a multiprocessing lock,
+        # which a worker stopped by Ctrl-C leaves behind: Python's resource tracker then warns of it
+        from tqdm import tqdm  # type: ignore[import-untyped]
+
+        tqdm.set_lock(threading.RLock())
+    if os.getppid() != parent:  # the parent died before the worker got here
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="watch-parent").start()
+
+
+def _watch_parent(parent: int) -> None:
+    """Where the kernel cannot be asked to (not Linux): an orphan is given to another parent."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)
 
 
 def _grade_one(path: str) -> tuple[dict, bytes | None]:
