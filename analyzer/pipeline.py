@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import ctypes
 import sys
-from contextlib import suppress
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext, suppress
 
 import numpy as np
 
-from .audio.clip import Clip, decode
+from .audio.clip import MAX_DURATION_S, Clip, decode
 from .checks.kinds import Context
 from .checks.pack import Pack
 from .engines import Decoding, load_engine, number_pass
@@ -46,16 +47,22 @@ class Analyzer:
         self.number = number or pack.number or None
         self.engine = load_engine(engine, model, threads=threads, decoding=decoding)
 
-    def analyze(self, path, *, number: str | None = None) -> FileReport:
-        """Analyse one recording; `number` (the rep's own) overrides the one given at start."""
-        return self.analyze_keeping_clip(path, number=number)[0]
+    def analyze(self, path, *, number: str | None = None, max_s: int = MAX_DURATION_S,
+                turn: Callable[[Clip], AbstractContextManager] = lambda clip: nullcontext()) -> FileReport:
+        """Analyse one recording; `number` (the rep's own) overrides the one given at start; one
+        longer than `max_s` is an input error; `turn(clip)` is entered between decoding and
+        transcribing (the practice app queues there for the model)."""
+        return self.analyze_keeping_clip(path, number=number, max_s=max_s, turn=turn)[0]
 
-    def analyze_keeping_clip(self, path, *, number: str | None = None) -> tuple[FileReport, Clip | None]:
+    def analyze_keeping_clip(self, path, *, number: str | None = None, max_s: int = MAX_DURATION_S,
+                             turn: Callable[[Clip], AbstractContextManager] = lambda clip: nullcontext(),
+                             ) -> tuple[FileReport, Clip | None]:
         """The report, and the decoded Clip for callers that need the audio too (None if it did not decode)."""
         clip = None
         try:
-            clip = decode(path)
-            return self._analyze(path, clip, number or self.number), clip
+            clip = decode(path, max_s=max_s)
+            with turn(clip):
+                return self._analyze(path, clip, number or self.number), clip
         except AudioError as exc:
             return FileReport(file=str(path), error=str(exc), error_kind=INPUT_ERROR), clip
         except Exception as exc:  # a bug must not cost the rest of a batch, nor show a traceback

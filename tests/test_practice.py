@@ -1,10 +1,19 @@
 """`voicemail practice`: the API's limits and safety, and a rep's loop in real Chromium with a fake microphone."""
 
+import contextlib
+import json
+import os
 import re
+import select
 import shutil
 import socket
+import stat
+import subprocess
+import sys
 import threading
 import time
+import urllib.request
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -240,3 +249,178 @@ def test_a_200_mb_upload_is_refused_before_its_body_is_read(analyzer, tmp_path):
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def test_the_model_goes_to_the_shortest_recording_waiting():
+    from analyzer.practice.turns import Turns
+
+    turns, order = Turns(), []
+    running, release = threading.Event(), threading.Event()
+
+    def analyse(name, seconds, hold=None):
+        with turns.turn(seconds):
+            order.append(name)
+            if hold:
+                running.set()
+                release.wait(10)
+
+    first = threading.Thread(target=analyse, args=("first", 30.0, True))
+    first.start()
+    running.wait(10)
+    waiting = [threading.Thread(target=analyse, args=(n, s)) for n, s in (("long", 290.0), ("rep's own", 25.0))]
+    for t in waiting:
+        t.start()
+        time.sleep(0.2)  # the long one arrives first
+    release.set()
+    for t in [first, *waiting]:
+        t.join(10)
+    assert order == ["first", "rep's own", "long"]
+
+
+def test_a_recording_over_the_length_limit_is_refused_once_that_much_is_decoded(client, tmp_path):
+    ffmpeg = require_tool("ffmpeg")
+    long = tmp_path / "twenty_minutes.opus"
+    subprocess.run([ffmpeg, "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=220:duration=1200",
+                    "-c:a", "libopus", "-b:a", "8k", str(long)], check=True)
+    start = time.perf_counter()
+    response = upload(client, long)
+    took = time.perf_counter() - start
+    assert response.status_code == 422
+    assert response.json()["error"].startswith("twenty_minutes.opus is longer than 5 minutes")
+    assert took < 10, took  # 5 minutes decoded, nothing transcribed (the whole file took 60 s and more)
+    assert client.get("/api/attempts").json()["attempts"] == []
+
+
+@pytest.fixture
+def practice_server(tmp_path):
+    """`voicemail practice` as a rep starts it, in its own process, with its own temporary folder."""
+    servers = []
+
+    def start(data=None, port=0):
+        temp = tmp_path / f"tmp{len(servers)}"
+        temp.mkdir()
+        child = subprocess.Popen([sys.executable, "-m", "analyzer", "practice", "--no-browser", "--port", str(port),
+                                  "--data", str(data or tmp_path / "data")],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 env={**os.environ, "TMPDIR": str(temp)})
+        servers.append(child)
+        line = child.stdout.readline()
+        match = re.search(r"http://localhost:(\d+)/", line)
+        assert match, line + child.stderr.read()
+        return child, int(match.group(1)), temp
+
+    yield start
+    for child in servers:
+        child.kill()
+        child.communicate()
+
+
+def _resident_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
+
+
+def _open_files_mb(pid: int) -> float:
+    """What the files the process holds open hold: its temporary files too, which have no name."""
+    total = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            info = os.stat(fd)
+            total += info.st_size if stat.S_ISREG(info.st_mode) else 0
+    return total / 2**20
+
+
+def _folder_mb(folder: Path) -> float:
+    total = 0
+    for f in folder.rglob("*"):
+        with contextlib.suppress(OSError):
+            total += f.stat().st_size
+    return total / 2**20
+
+
+def test_a_200_mb_upload_without_a_declared_length_is_cut_off_at_the_limit(practice_server):
+    child, port, temp = practice_server()
+    assert urllib.request.urlopen(f"http://127.0.0.1:{port}/api/attempts").status == 200
+    time.sleep(0.5)
+    idle, idle_files = _resident_mb(child.pid), _open_files_mb(child.pid)
+    peaks = {"memory": 0.0, "temp": 0.0}
+    done = threading.Event()
+
+    def watch():
+        while not done.is_set():
+            peaks["memory"] = max(peaks["memory"], _resident_mb(child.pid) - idle)
+            peaks["temp"] = max(peaks["temp"], _folder_mb(temp), _open_files_mb(child.pid) - idle_files)
+            time.sleep(0.01)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    sock.sendall(f"POST /api/attempts HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nTransfer-Encoding: chunked\r\n"
+                 "Content-Type: multipart/form-data; boundary=xyz\r\n\r\n".encode())
+    part = (b'--xyz\r\nContent-Disposition: form-data; name="audio"; filename="big.wav"\r\n'
+            b"Content-Type: application/octet-stream\r\n\r\n")
+    sent, block = 0, bytes(2**20)
+    try:
+        sock.sendall(b"%x\r\n%s\r\n" % (len(part), part))
+        while sent < 200 * 2**20 and not select.select([sock], [], [], 0)[0]:  # until the server answers
+            sock.sendall(b"%x\r\n%s\r\n" % (len(block), block))
+            sent += len(block)
+    except OSError:
+        pass  # the server stopped reading and closed: the answer is waiting
+    answer = b""
+    with contextlib.suppress(OSError):
+        while chunk := sock.recv(65536):
+            answer += chunk
+    sock.close()
+    time.sleep(0.3)
+    done.set()
+    watcher.join()
+    assert answer.startswith(b"HTTP/1.1 413") and b"larger than 25 MiB" in answer, answer[:300]
+    assert sent < 100 * 2**20  # cut off, not read to the end
+    print(f"cut off after {sent / 2**20:.0f} MiB sent; above idle: {peaks}")
+    assert peaks["memory"] < 30 and peaks["temp"] < 30, peaks
+    assert _folder_mb(temp) == 0 and not list((temp.parent / "data" / "audio").iterdir())
+
+
+def test_a_busy_port_is_one_sentence(practice_server, tmp_path):
+    _, port, _ = practice_server()
+    start = time.perf_counter()
+    run = subprocess.run([sys.executable, "-m", "analyzer", "practice", "--no-browser", "--port", str(port),
+                          "--data", str(tmp_path / "other")], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and time.perf_counter() - start < 10
+    assert f"Port {port} on 127.0.0.1 is already in use" in run.stderr and "Traceback" not in run.stderr
+    assert "practice page" not in run.stdout  # no URL of the other server printed as if it were this one
+
+
+def test_a_server_killed_mid_analysis_leaves_no_recording_behind(practice_server, tmp_path):
+    ffmpeg = require_tool("ffmpeg")
+    long = tmp_path / "three_minutes.wav"
+    subprocess.run([ffmpeg, "-loglevel", "error", "-stream_loop", "-1", "-i", str(SAMPLES / "good_espeak_us.wav"),
+                    "-t", "180", str(long)], check=True)
+    data = tmp_path / "data"
+    child, port, _ = practice_server(data)
+
+    def send():
+        with contextlib.suppress(OSError):
+            body, kind = _multipart("audio", long)
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/api/attempts", data=body,
+                                             headers={"Content-Type": kind})
+            urllib.request.urlopen(request, timeout=60)
+
+    threading.Thread(target=send, daemon=True).start()
+    deadline = time.time() + 30
+    while not list((data / "incoming").rglob("*.wav")) and time.time() < deadline:
+        time.sleep(0.05)
+    assert list((data / "incoming").rglob("*.wav"))  # stored, now being analysed
+    time.sleep(1.0)
+    child.kill()  # the server dies mid-analysis
+    child.communicate()
+    _, port, _ = practice_server(data)  # the next start clears what it left
+    assert list((data / "incoming").rglob("*.wav")) == [] and list((data / "audio").iterdir()) == []
+    assert json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/api/attempts").read()) == {"attempts": []}
+
+
+def _multipart(field: str, path: Path) -> tuple[bytes, str]:
+    head = (f'--xyz\r\nContent-Disposition: form-data; name="{field}"; filename="{path.name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n").encode()
+    return head + path.read_bytes() + b"\r\n--xyz--\r\n", "multipart/form-data; boundary=xyz"

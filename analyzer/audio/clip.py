@@ -45,8 +45,9 @@ class Clip:
         return len(self.samples) / SAMPLE_RATE_HZ
 
 
-def decode(path: str | os.PathLike) -> Clip:
-    """Read a recording without modifying it. Raises AudioError with a plain sentence."""
+def decode(path: str | os.PathLike, *, max_s: int = MAX_DURATION_S) -> Clip:
+    """Read a recording without modifying it. Raises AudioError with a plain sentence; one
+    longer than `max_s` is refused as soon as that much is decoded."""
     import av  # heavy; keep `voicemail --help` instant
 
     path = Path(path)
@@ -75,9 +76,9 @@ def decode(path: str | os.PathLike) -> Clip:
                 for piece in resampler.resample(frame):
                     chunks.append(piece.to_ndarray().reshape(-1))
                     decoded += len(chunks[-1])
-                if decoded > MAX_DURATION_S * SAMPLE_RATE_HZ:
+                if decoded > max_s * SAMPLE_RATE_HZ:
                     raise AudioError(
-                        f"{path} is longer than {MAX_DURATION_S // 60} minutes; "
+                        f"{path} is longer than {_minutes(max_s)}; "
                         "a voicemail is under a minute, so trim the recording and try again."
                     )
             chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(None))
@@ -181,6 +182,10 @@ def recorded_at(path: Path) -> float | None:
         return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
     except ValueError:
         return None
+
+
+def _minutes(seconds: int) -> str:
+    return f"{seconds // 60} minutes" if seconds % 60 == 0 and seconds > 60 else f"{seconds} s"
 
 
 def _reason(exc: Exception) -> str:

@@ -2,13 +2,15 @@
 
 Only this machine may connect (bound to 127.0.0.1, and requests naming another host are
 refused); only the page itself may change anything (a write from another site, which a browser
-marks with its Origin and Sec-Fetch-Site headers, is refused before its body is read); nothing is
-served from a path a request names: audio is found by attempt number.
+marks with its Origin and Sec-Fetch-Site headers, is refused before its body is read); an upload
+is cut off at the size limit as it streams in (limits.py) and at the length limit as it is
+decoded; the model analyses one recording at a time, the shortest waiting first (turns.py); an
+upload is kept only as an attempt's recording (store.py); nothing is served from a path a
+request names: audio is found by attempt number.
 """
 
 from __future__ import annotations
 
-import threading
 import uuid
 from pathlib import Path
 
@@ -21,18 +23,27 @@ from ..audio.clip import AUDIO_SUFFIXES
 from ..pipeline import Analyzer
 from ..render.html import page, recording_data
 from ..report.serialize import file_to_dict
+from .limits import BodyLimit
 from .store import Attempt, Store
+from .turns import Turns
 
 MAX_UPLOAD_BYTES = 25 * 2**20
+# A practice message is under a minute; a longer upload is refused once this much is decoded, so
+# no upload holds the model for long (turns.py).
+MAX_SECONDS = 5 * 60
+# A form's boundaries and headers around the recording.
+FORM_OVERHEAD = 1 << 16
 CHUNK = 1 << 16
 LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-def create_app(analyzer: Analyzer, data_dir: Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> FastAPI:
+def create_app(analyzer: Analyzer, data_dir: Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
+               max_seconds: int = MAX_SECONDS) -> FastAPI:
     store = Store(data_dir)
-    analysing = threading.Lock()  # one analysis at a time: the model is shared
+    turns = Turns()
     app = FastAPI(title="voicemail practice", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(BodyLimit, max_bytes=max_upload_bytes + FORM_OVERHEAD, refusal=_too_big(max_upload_bytes))
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=LOCAL_HOSTS)
     app.state.store = store
 
@@ -42,14 +53,6 @@ def create_app(analyzer: Analyzer, data_dir: Path, *, max_upload_bytes: int = MA
         if request.method not in SAFE_METHODS and _cross_site(request):
             return JSONResponse({"error": "Only the practice page itself may send recordings or change the "
                                           "script card; open it from `voicemail practice`."}, status_code=403)
-        # refused on its declared length before a byte of the body is read (the form parser would
-        # otherwise store all of it first); the handler still counts what it stores
-        try:
-            declared = int(request.headers.get("content-length") or 0)
-        except ValueError:
-            declared = 0
-        if request.method == "POST" and declared > max_upload_bytes + CHUNK:
-            return JSONResponse({"error": _too_big(max_upload_bytes)}, status_code=413)
         return await call_next(request)
 
     @app.exception_handler(HTTPException)
@@ -92,30 +95,25 @@ def create_app(analyzer: Analyzer, data_dir: Path, *, max_upload_bytes: int = MA
     async def new_attempt(request: Request, audio: UploadFile) -> dict:
         source = Path(audio.filename or "recording").name
         suffix = Path(source).suffix.lower()
-        stored = f"{uuid.uuid4().hex}{suffix if suffix in AUDIO_SUFFIXES else '.bin'}"
-        path = store.audio_dir / stored
-        size = 0
-        with path.open("wb") as fh:
-            while chunk := await audio.read(CHUNK):
-                size += len(chunk)
-                if size > max_upload_bytes:
-                    fh.close()
-                    path.unlink(missing_ok=True)
-                    raise HTTPException(413, _too_big(max_upload_bytes))
-                fh.write(chunk)
-        number = store.script()["number"] or None
-
-        def analyse():
-            with analysing:
-                return analyzer.analyze(path, number=number)
-
-        report = await run_in_threadpool(analyse)
-        if report.error:
-            path.unlink(missing_ok=True)
-            # the sentence names our stored copy; the rep knows the file by its own name
-            raise HTTPException(422, report.error.replace(str(path), source))
-        saved = store.add(source=source, audio_file=stored, score=report.score,
-                          report={**file_to_dict(report), "file": source})
+        path = store.incoming_dir / f"{uuid.uuid4().hex}{suffix if suffix in AUDIO_SUFFIXES else '.bin'}"
+        try:
+            size = 0
+            with path.open("wb") as fh:
+                while chunk := await audio.read(CHUNK):
+                    size += len(chunk)
+                    if size > max_upload_bytes:
+                        raise HTTPException(413, _too_big(max_upload_bytes))
+                    fh.write(chunk)
+            number = store.script()["number"] or None
+            report = await run_in_threadpool(
+                analyzer.analyze, path, number=number, max_s=max_seconds, turn=lambda clip: turns.turn(clip.duration_s))
+            if report.error:
+                # the sentence names our stored copy; the rep knows the file by its own name
+                raise HTTPException(422, report.error.replace(str(path), source))
+            saved = store.add(source=source, staged=path, score=report.analysed().score,
+                              report={**file_to_dict(report), "file": source})
+        finally:
+            path.unlink(missing_ok=True)  # kept only as an attempt's recording (moved into audio/)
         return _view(saved, store.previous(saved.id))
 
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import threading
@@ -11,15 +12,28 @@ from pathlib import Path
 from ..errors import UsageError
 
 
+BACKLOG = 128
+
+
 def default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "voicemail-analyzer" / "practice"
 
 
-def free_port(host: str) -> int:
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
+def listening_socket(host: str, port: int) -> socket.socket:
+    """The app's socket, bound here (port 0: a free one) so that a busy port is one sentence and
+    the URL printed is the app's own, never another server's on a port found free a moment before."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(f"Port {port} on {host} is already in use (another practice page, or another "
+                             "program); pass another --port, or leave it out to take a free one.") from None
+        raise UsageError(f"Cannot listen on {host} port {port} ({exc.strerror}); check --host and --port.") from None
+    sock.listen(BACKLOG)  # from now on a browser that opens the URL waits for the app, never refused
+    return sock
 
 
 def serve(*, host: str, port: int, data: Path | None, pack: str | None, engine: str, model: str | None,
@@ -30,16 +44,24 @@ def serve(*, host: str, port: int, data: Path | None, pack: str | None, engine: 
     from ..pipeline import Analyzer
     from .app import create_app
 
-    analyzer = Analyzer(load_pack(pack), engine=engine, model=model)
     data = data or default_data_dir()
     try:
         data.mkdir(parents=True, exist_ok=True)
-        port = port or free_port(host)
     except OSError as exc:
-        raise UsageError(f"Cannot start the practice app ({exc.strerror}); check --data and --port.") from None
+        raise UsageError(f"Cannot keep attempts in {data} ({exc.strerror}); pass another --data folder.") from None
+    sock = listening_socket(host, port)  # before the model loads: a busy port is told at once
+    port = sock.getsockname()[1]
+    try:
+        analyzer = Analyzer(load_pack(pack), engine=engine, model=model)
+    except BaseException:
+        sock.close()
+        raise
     app = create_app(analyzer, data, max_upload_bytes=max_upload_bytes)
     url = f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}/"
     print(f"practice page: {url}  (attempts kept in {data}; Ctrl-C to stop)", flush=True)
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    try:
+        uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+    finally:
+        app.state.store.close()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
 import threading
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,10 +49,18 @@ class Attempt:
 
 
 class Store:
+    """Uploads are staged in incoming/<this process's id>/ while they are analysed and moved into
+    audio/ with their row; what a server that died left in incoming/ is removed at the next start
+    (a folder whose process is gone), so no recording is kept without its attempt."""
+
     def __init__(self, data_dir: Path):
         self.data_dir = Path(data_dir)
         self.audio_dir = self.data_dir / "audio"
         self.audio_dir.mkdir(parents=True, exist_ok=True)
+        self.incoming_dir = self.data_dir / "incoming" / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        _sweep(self.incoming_dir.parent)
+        self.incoming_dir.mkdir(parents=True, exist_ok=True)
+        _OPEN.add(self.incoming_dir)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.data_dir / "practice.sqlite3", check_same_thread=False)
         self._db.executescript(SCHEMA)
@@ -57,8 +68,13 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+        _OPEN.discard(self.incoming_dir)
+        shutil.rmtree(self.incoming_dir, ignore_errors=True)
 
-    def add(self, *, source: str, audio_file: str, score: int, report: dict) -> Attempt:
+    def add(self, *, source: str, staged: Path, score: int, report: dict) -> Attempt:
+        """The attempt, its recording (`staged`, in incoming_dir) moved into audio/ first."""
+        audio_file = staged.name
+        staged.replace(self.audio_dir / audio_file)
         created = datetime.now(UTC).isoformat(timespec="seconds")
         with self._lock, self._db:
             cursor = self._db.execute(
@@ -100,6 +116,32 @@ class Store:
                 values,
             )
         return dict(zip(SCRIPT_FIELDS, values))
+
+
+# The staging folders of this process's open stores (a test may open two on one folder).
+_OPEN: set[Path] = set()
+
+
+def _sweep(incoming: Path) -> None:
+    """Remove the staging folders of servers no longer running (one killed mid-analysis)."""
+    if not incoming.is_dir():
+        return
+    for folder in incoming.iterdir():
+        pid = folder.name.split("-", 1)[0]
+        if pid.isdigit() and folder not in _OPEN and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # not one of this process's open stores: an earlier process's, with the same id
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
 
 
 def _attempt(row) -> Attempt:
