@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -204,9 +205,12 @@ def test_explain_states_this_packs_limits():
 def test_a_pipe_gets_its_sentence_at_once(tmp_path):
     fifo = tmp_path / "message.wav"
     os.mkfifo(fifo)  # nobody ever writes to it: opening it to read would wait for ever
+    start = time.perf_counter()
     run = subprocess.run([sys.executable, "-m", "analyzer", "analyze", str(fifo), "--format", "json"],
                          capture_output=True, text=True, timeout=60)
+    took = time.perf_counter() - start
     [report] = json.loads(run.stdout)["files"]
     assert run.returncode == 2 and report["error_kind"] == "input"
+    assert took < 5, took  # no waiting for a writer (it hung for ever; 0.65 s here, start-up included)
     assert report["error"] == (f"{fifo} is not a regular file (a pipe, socket or device); save the recording to a "
                                "file and pass that.")

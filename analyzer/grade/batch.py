@@ -3,19 +3,13 @@
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
 import re
-import signal
 import stat
-import sys
-import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,15 +22,12 @@ from ..pipeline import Analyzer
 from ..report.results import INTERNAL_ERROR, FileReport
 from ..report.serialize import file_from_dict, file_to_dict
 from ..storage import sha256_file
+from . import lifecycle
 from .cache import Cache, code_hash
-
-# prctl(2): the signal a process gets when its parent dies (Linux)
-PR_SET_PDEATHSIG = 1
-PARENT_POLL_S = 0.5
 
 
 class WorkerError(Exception):
-    """A worker could not start (its model would not load)."""
+    """A worker stopped before its recording was done (its model would not load, or it was killed)."""
 
 
 @dataclass(frozen=True)
@@ -128,7 +119,7 @@ def grade(recordings: list[Recording], pack: Pack, settings: Settings, *, worker
         others = set(multiprocessing.active_children())
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                                  initargs=(settings, os.getpid())) as pool:
-            with _ctrl_c_ignored():  # the workers start here, and must never see a Ctrl-C of their own
+            with lifecycle.ctrl_c_ignored():  # the workers start here, and must never see a Ctrl-C of their own
                 futures = {pool.submit(_grade_one, str(r.path)): (r, c) for r, c in pending}
             spawned = [p for p in multiprocessing.active_children() if p not in others]
             try:
@@ -150,21 +141,6 @@ def grade(recordings: list[Recording], pack: Pack, settings: Settings, *, worker
     return [done[r.path] for r in recordings]
 
 
-@contextmanager
-def _ctrl_c_ignored():
-    """SIGINT ignored while worker processes start: they inherit it ignored (an ignored signal
-    stays ignored across exec) before their own code could ignore it, so a Ctrl-C at that moment
-    prints no traceback from them. Only the main thread can change it; elsewhere, nothing to do."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
 def _readable(entry: dict, path: Path) -> FileReport | None:
     """A cached report, or None when the entry has the wrong shape (edited, or from a bug)."""
     try:
@@ -183,36 +159,11 @@ _ANALYZER: Analyzer | None = None
 def _init_worker(settings: Settings, parent: int | None = None) -> None:
     global _ANALYZER
     if parent is not None:
-        _end_with(parent)
+        lifecycle.end_with(parent)
     if _ANALYZER is None:
         rules = load_pack(settings.pack, select=settings.select, ignore=settings.ignore)
         _ANALYZER = Analyzer(rules, engine=settings.engine, model=settings.model,
                              number=settings.number, threads=settings.threads)
-
-
-def _end_with(parent: int) -> None:
-    """A worker ends with the grading process, however that ends (kill -9 included): it must not
-    run on holding a model. Ctrl-C is the grading process's to handle (it stops the workers)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):  # the kernel kills the worker the moment its parent dies
-        with suppress(OSError, AttributeError):  # else the watch below still ends it
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    with suppress(ImportError):
-        # faster-whisper's progress bars (even disabled ones) make tqdm create a multiprocessing lock,
-        # which a worker stopped by Ctrl-C leaves behind: Python's resource tracker then warns of it
-        from tqdm import tqdm  # type: ignore[import-untyped]
-
-        tqdm.set_lock(threading.RLock())
-    if os.getppid() != parent:  # the parent died before the worker got here
-        os._exit(1)
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="watch-parent").start()
-
-
-def _watch_parent(parent: int) -> None:
-    """Where the kernel cannot be asked to (not Linux): an orphan is given to another parent."""
-    while os.getppid() == parent:
-        time.sleep(PARENT_POLL_S)
-    os._exit(1)
 
 
 def _grade_one(path: str) -> tuple[dict, bytes | None]:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from ..errors import UsageError
 
-
 BACKLOG = 128
 
 
