@@ -49,7 +49,7 @@ class Attempt:
 
 
 class Store:
-    """Uploads are staged in incoming/<this process's id>/ while they are analysed and moved into
+    """Uploads are staged in incoming/<process id>-<random>/ while they are analysed and moved into
     audio/ with their row; what a server that died left in incoming/ is removed at the next start
     (a folder whose process is gone), so no recording is kept without its attempt."""
 
