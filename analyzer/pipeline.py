@@ -36,6 +36,13 @@ MIN_MEAN_PROBABILITY = 0.55  # English TTS and speech: 0.73 and up; German 0.45,
 M_MMAP_THRESHOLD = -3  # mallopt(3)
 BIG_BLOCK_BYTES = 4 << 20
 
+# Entered with the decoded clip before it is transcribed, left after: how a caller shares the model.
+Turn = Callable[[Clip], AbstractContextManager]
+
+
+def _no_wait(clip: Clip) -> AbstractContextManager:
+    return nullcontext()
+
 
 class Analyzer:
     """The rep's own number, which `wrong-number` checks every spoken number against, is the
@@ -50,15 +57,14 @@ class Analyzer:
         self.engine = load_engine(engine, model, threads=threads, decoding=decoding)
 
     def analyze(self, path, *, number: str | None = None, max_s: int = MAX_DURATION_S,
-                turn: Callable[[Clip], AbstractContextManager] = lambda clip: nullcontext()) -> FileReport:
+                turn: Turn = _no_wait) -> FileReport:
         """Analyse one recording; `number` (the rep's own) overrides the one given at start; one
         longer than `max_s` is an input error; `turn(clip)` is entered between decoding and
         transcribing (the practice app queues there for the model)."""
         return self.analyze_keeping_clip(path, number=number, max_s=max_s, turn=turn)[0]
 
     def analyze_keeping_clip(self, path, *, number: str | None = None, max_s: int = MAX_DURATION_S,
-                             turn: Callable[[Clip], AbstractContextManager] = lambda clip: nullcontext(),
-                             ) -> tuple[FileReport, Clip | None]:
+                             turn: Turn = _no_wait) -> tuple[FileReport, Clip | None]:
         """The report, and the decoded Clip for callers that need the audio too (None if it did not decode)."""
         clip = None
         try:
