@@ -55,6 +55,8 @@ class Analyzer:
         self.pack = pack
         self.number = number or pack.number or None
         self.engine = load_engine(engine, model, threads=threads, decoding=decoding)
+        self.labeller = pack.labeller
+        self.labeller.fit()  # the content rules' examples, fitted once (their vectors cached by content)
 
     def analyze(self, path, *, number: str | None = None, max_s: int = MAX_DURATION_S,
                 turn: Turn = _no_wait) -> FileReport:
@@ -90,7 +92,7 @@ class Analyzer:
 
     def assess(self, path, clip: Clip, transcript: Transcript, number: str | None = None) -> FileReport:
         """Measure and check a transcript already made (the benchmarks re-check stored transcripts)."""
-        measures = measure(transcript, clip)
+        measures = measure(transcript, clip, labeller=self.labeller)
         context = Context(transcript, measures, number or self.number)
         findings = self.pack.check(context)
         return FileReport(

@@ -26,9 +26,10 @@ from pathlib import Path
 
 from .checks.findings import Finding
 from .checks.kinds import Context
-from .checks.pack import Pack, Rule
+from .checks.pack import Pack, Rule, labeller_of
 from .engines.transcript import EngineInfo, Transcript, Word
 from .errors import UsageError
+from .measure.clauses import Labeller
 from .measure.measurements import Measurements, measure
 
 _DIRECTIVE = re.compile(r"\[(start|pause|wpm|probability)\s+([\d.]+)\]")
@@ -58,16 +59,16 @@ def transcript_from_script(script: str, *, wpm: float = 150.0) -> Transcript:
     return Transcript(tuple(words), "en", EngineInfo("script", "none"))
 
 
-def measure_script(script: str, *, wpm: float = 150.0,
-                   duration_s: float | None = None) -> tuple[Transcript, Measurements]:
+def measure_script(script: str, *, wpm: float = 150.0, duration_s: float | None = None,
+                   labeller: Labeller = Labeller()) -> tuple[Transcript, Measurements]:
     transcript = transcript_from_script(script, wpm=wpm)
-    return transcript, measure(transcript, duration_s=duration_s)
+    return transcript, measure(transcript, duration_s=duration_s, labeller=labeller)
 
 
 def run_rule(rule: Rule, script: str, *, wpm: float = 150.0, number: str | None = None,
              duration_s: float | None = None, measures: dict | None = None) -> list[Finding]:
     """The findings of one rule on a script; `measures` overrides measurements text cannot give (pitch)."""
-    transcript, measured = measure_script(script, wpm=wpm, duration_s=duration_s)
+    transcript, measured = measure_script(script, wpm=wpm, duration_s=duration_s, labeller=labeller_of((rule,)))
     if measures:
         measured = dataclasses.replace(measured, **measures)
     return rule.findings(Context(transcript, measured, number))

@@ -214,3 +214,26 @@ def test_a_pipe_gets_its_sentence_at_once(tmp_path):
     assert took < 5, took  # no waiting for a writer (it hung for ever; 0.65 s here, start-up included)
     assert report["error"] == (f"{fifo} is not a regular file (a pipe, socket or device); save the recording to a "
                                "file and pass that.")
+
+
+def test_a_trainers_like_sentence_changes_a_verdict_on_a_real_recording(tmp_path):
+    """A team that points prospects to email counts the promise of one as the ask: the trainer adds
+    the sentence, as the generator spoke it, with "like+", and `analyze` on the recording agrees."""
+    recording = SAMPLES / "no_number_espeak_gb.flac"
+    script = json.loads(recording.with_name("no_number_espeak_gb.expected.json").read_text())["generator"]["script"]
+    promise = next(line for line in script if "email" in line)
+    pack = tmp_path / "email-team.toml"
+    pack.write_text(f'[pack]\nextends = "default"\n[rules.no-call-to-action]\n"like+" = [{json.dumps(promise)}]\n')
+
+    def findings_and_evidence(*extra):
+        run = voicemail("analyze", recording, "--format", "json", "--fail-on", "never", *extra)
+        assert run.returncode == 0, run.stderr
+        report = json.loads(run.stdout)["files"][0]
+        return ({f["name"] for f in report["findings"] if not f["doubt"]},
+                {e["name"]: e for e in report["evidence"]}["no-call-to-action"])
+
+    before, _ = findings_and_evidence()
+    after, evidence = findings_and_evidence("--pack", pack)
+    assert "no-call-to-action" in before and "no-call-to-action" not in after
+    # the clause that decided, and how surely
+    assert any(said["score"] is not None and "email" in said["text"].lower() for said in evidence["found"])

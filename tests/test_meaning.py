@@ -1,4 +1,4 @@
-"""The sentence model (analyzer/checks/meaning.py) against transformers' BertModel, and the rules that
+"""The sentence model (analyzer/measure/sentences.py) against transformers' BertModel, and the rules that
 use it: a gain said in words no pattern knows counts; a vague claim still does not."""
 
 import numpy as np
@@ -7,8 +7,8 @@ import torch
 from safetensors.torch import load_file
 from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
 
-from analyzer.checks import meaning
 from analyzer.errors import ModelError
+from analyzer.measure import sentences as meaning
 from analyzer.testing import rule_by_name, run_rule
 
 SENTENCES = [
@@ -81,12 +81,13 @@ def test_the_clause_that_said_it_is_the_evidence(default_pack):
     script = ("Hi Dana, this is Sam Carter with Acme Supply. Our clients typically see their energy bills "
               "drop by a big chunk within a month. Call me at 402-730-5108.")
     rule = rule_by_name(default_pack, "no-benefit-claim")
-    transcript, measured = measure_script(script)
+    transcript, measured = measure_script(script, labeller=default_pack.labeller)
     context = Context(transcript, measured)
     evidence = rule.evidence(context, bool(rule.findings(context)))
     assert not evidence.fired
     said = "Our clients typically see their energy bills drop by a big chunk within a month."
     assert [s.text for s in evidence.found] == [said]
+    assert evidence.found[0].score >= rule.check.like_min  # found by its meaning, and how surely
 
 
 def test_example_sentences_are_encoded_once(tmp_path, monkeypatch):
@@ -107,7 +108,7 @@ def test_vectors_do_not_depend_on_the_cpu_kernels(core):
     import subprocess
     import sys
 
-    code = ("import json, sys; from analyzer.checks import meaning; "
+    code = ("import json, sys; from analyzer.measure import sentences as meaning; "
             "print(json.dumps(meaning.encode(json.loads(sys.argv[1])).tolist()))")
     env = {**os.environ, "OPENBLAS_CORETYPE": core}
     out = subprocess.run([sys.executable, "-c", code, json.dumps(SENTENCES)], env=env, capture_output=True,

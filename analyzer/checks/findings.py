@@ -43,6 +43,7 @@ class Said:
     start: float
     end: float
     words: tuple[int, int]
+    score: float | None = None  # a clause found by its meaning: how sure (0-1); None for words found
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 Each check type is a frozen dataclass whose fields are the keys a rule may set for it; the
 pack loader validates a rule's keys against those fields. A check sees only the transcript
-and the measurements, never audio or the transcriber; a rule with `like` sentences reads
-clauses with the sentence model (meaning.py).
+and the measurements, never audio, the transcriber or a model: a rule with `like` and `unlike`
+sentences reads how the measure stage scored each clause for it (Measurements.clauses).
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from functools import cached_property
 from typing import ClassVar
 
 from ..engines.transcript import Transcript
+from ..measure.clauses import Clause, Score
 from ..measure.measurements import LISTS, SCALARS, SPANS, Measurements
 from ..measure.phone import differences, grouped, national
 from .text import Match, TextIndex, pattern_searchable, searchable
 
-WINDOWS = ("message", "opening", "closing")
+WINDOWS = ("message", "opening", "opener", "closing")
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,14 @@ class Each:
 
 @dataclass(frozen=True)
 class _Said:
-    """Options shared by the phrase checks: what to look for, and where in the message."""
+    """Options shared by the phrase checks: what to look for, and where in the message.
+
+    Phrases (plain words) and patterns (regular expressions) are cheap, sure evidence. `like`
+    sentences say the thing in other words and `unlike` ones come close but do not ("we can really
+    help your business grow" is no concrete gain): the measure stage fits them and scores every
+    clause (measure/clauses.py); a clause of the window scored `like_min` or more says it, and one
+    within `unsure_band` below that may say it, which a check says it could not confirm.
+    """
 
     phrases: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
@@ -141,6 +149,14 @@ class _Said:
     opening_sentences: int = 2
     opening_s: float = 8.0
     closing_s: float = 10.0
+    like: tuple[str, ...] = ()
+    unlike: tuple[str, ...] = ()
+    like_min: float = 0.5
+    unsure_band: float = 0.15
+    # Set by the pack, never pack keys: whose clause scores to read (the rule's name), and the other
+    # content rules' `like` sentences, which this rule learns from as ones that do not say its thing.
+    meaning: str = ""
+    others_like: tuple[str, ...] = ()
 
     @cached_property
     def compiled(self) -> re.Pattern:
@@ -149,33 +165,71 @@ class _Said:
         return re.compile("|".join(f"(?:{a})" for a in alternatives) or r"(?!)", re.IGNORECASE)
 
     def validate(self) -> str | None:
-        if not self.phrases and not self.patterns:
-            return "phrases/patterns: give at least one"
+        if not self.phrases and not self.patterns and not self.like:
+            return "phrases/patterns: give at least one (or `like` and `unlike` sentences)"
         if self.within not in WINDOWS:
             return f"within: {self.within!r} is not one of {', '.join(WINDOWS)}"
+        if bool(self.like) != bool(self.unlike):
+            return f"{'like' if self.unlike else 'unlike'}: give both `like` and `unlike` sentences, or neither"
+        if self.like and (len(self.like) < 2 or len(self.unlike) < 2):
+            return f"{'like' if len(self.like) < 2 else 'unlike'}: give at least 2 sentences (a rule learns from them)"
+        if not 0 < self.like_min < 1:
+            return f"like_min: {self.like_min!r} is not between 0 and 1"
+        if not 0 <= self.unsure_band < self.like_min:
+            return f"unsure_band: {self.unsure_band!r} must be at least 0 and below like_min"
         return _bad_regex("patterns", self.patterns)
 
     def window(self, ctx: Context) -> range | None:
-        """The words this check reads (None: the whole message)."""
+        """The words this check reads (None: the whole message). For the opener, the phrases are
+        searched from the start up to the end of the opening line (a trainer's "hope you're well"
+        is found in the greeting), and the opening line alone is read for its meaning."""
         if self.within == "opening":
             return ctx.index.opening(sentences=self.opening_sentences, seconds=self.opening_s)
+        if self.within == "opener":
+            return range(0, self._opener(ctx).stop)
         if self.within == "closing":
             return ctx.index.closing(seconds=self.closing_s)
         return None
+
+    def _opener(self, ctx: Context) -> range:
+        clauses = [(c.first_word, c.last_word) for c in ctx.measures.clauses]
+        return ctx.index.opener(clauses, seconds=self.opening_s)
 
     def matches(self, ctx: Context) -> list[Match]:
         if self not in ctx.said:
             ctx.said[self] = self._find(ctx)
         return ctx.said[self]
 
+    def scored(self, ctx: Context) -> list[tuple[Clause, Score]]:
+        """The window's clauses with this rule's score, as the measure stage gave them."""
+        if not self.like:
+            return []
+        window = self._opener(ctx) if self.within == "opener" else self.window(ctx)
+        out = []
+        for clause in ctx.measures.clauses:
+            score = clause.score(self.meaning)
+            if score is not None and (window is None or (clause.first_word in window and clause.last_word in window)):
+                out.append((clause, score))
+        return out
+
+    def maybe(self, ctx: Context) -> tuple[Clause, Score] | None:
+        """The clause likeliest to say it among those that only may (within the band under like_min)."""
+        near = [(c, s) for c, s in self.scored(ctx) if self.like_min - self.unsure_band <= s.score < self.like_min]
+        return max(near, key=lambda cs: cs[1].score, default=None)
+
     def _find(self, ctx: Context) -> list[Match]:
         index = ctx.index
         window = self.window(ctx)
-        found = index.search(self.compiled, window)
+        found = index.search(self.compiled, window) if (self.phrases or self.patterns) else []
         for phrase in self.phrases:  # said with a word split, merged or misheard by a letter or two
-            found += [m for m in index.near(phrase, window)
-                      if not any(m.first_word <= f.last_word and f.first_word <= m.last_word for f in found)]
+            found += [m for m in index.near(phrase, window) if not _overlaps(m, found)]
+        found += [Match(c.first_word, c.last_word, c.text, s.score) for c, s in self.scored(ctx)
+                  if s.score >= self.like_min and not _overlaps(c, found)]
         return sorted(found, key=lambda m: m.first_word)
+
+
+def _overlaps(m, found: list[Match]) -> bool:
+    return any(m.first_word <= f.last_word and f.first_word <= m.last_word for f in found)
 
 
 @dataclass(frozen=True)
@@ -191,6 +245,11 @@ class Phrases(_Said):
 
     def hits(self, ctx: Context) -> list[Hit]:
         matches = self.matches(ctx)
+        if not matches and self.min_count == 1 and (maybe := self.maybe(ctx)):
+            clause, score = maybe
+            why = f"\"{clause.text}\" scored {score.score:.2f}, under the {self.like_min:g} that decides"
+            values = {"phrase": clause.text, "count": 1, "start": clause.start, "end": clause.end}
+            return [Hit(values, clause.start, clause.end, ((clause.first_word, clause.last_word),), doubt=why)]
         if len(matches) < self.min_count:
             return []
         words = ctx.transcript.words
@@ -219,10 +278,8 @@ class MissingPhrases(_Said):
     `unsure` when the pattern has one), absence is a guess: the finding says what could not be
     confirmed, at info.
 
-    `like` sentences say the thing in words the patterns do not know, `unlike` ones come close
-    but do not ("we can really help your business grow" is no concrete gain). Where the patterns
-    find nothing, a clause of the window said nearer (cosine, meaning.py) to a `like`
-    sentence than to any `unlike` one by more than `like_margin` counts as said.
+    A clause that only may say it (scored within `unsure_band` under `like_min`) makes absence
+    a guess too.
     """
 
     kind: ClassVar[str] = "missing-phrases"
@@ -230,17 +287,10 @@ class MissingPhrases(_Said):
     unless: str = ""
     unsure: tuple[str, ...] = ()
     unsure_below: float = 0.65
-    like: tuple[str, ...] = ()
-    unlike: tuple[str, ...] = ()
-    like_margin: float = 0.1
 
     def validate(self) -> str | None:
         if self.unless and self.unless not in SCALARS:
             return f"unless: {self.unless!r} is not one of {', '.join(SCALARS)}"
-        if bool(self.like) != bool(self.unlike):
-            return f"{'like' if self.unlike else 'unlike'}: give both `like` and `unlike` sentences, or neither"
-        if not 0 <= self.like_margin < 1:
-            return f"like_margin: {self.like_margin!r} is not between 0 and 1"
         if not 0 < self.unsure_below <= 1:
             return f"unsure_below: {self.unsure_below!r} is not a probability between 0 and 1"
         return _bad_regex("unsure", self.unsure) or super().validate()
@@ -249,26 +299,6 @@ class MissingPhrases(_Said):
     def unsure_compiled(self) -> tuple[re.Pattern, ...]:
         # apart: each may name a group `unsure`
         return tuple(re.compile(pattern_searchable(p), re.IGNORECASE) for p in self.unsure)
-
-    @cached_property
-    def examples(self) -> tuple:
-        from . import meaning
-
-        return meaning.encode_kept(self.like), meaning.encode_kept(self.unlike)
-
-    def _find(self, ctx: Context) -> list[Match]:
-        found = super()._find(ctx)
-        if found or not self.like:
-            return found
-        clauses = ctx.index.clauses(self.window(ctx))
-        if not clauses:
-            return []
-        from . import meaning
-
-        said = meaning.encode([c.text for c in clauses])
-        like, unlike = self.examples
-        margin = (said @ like.T).max(axis=1) - (said @ unlike.T).max(axis=1)
-        return [c for c, m in zip(clauses, margin) if m > self.like_margin]
 
     def hits(self, ctx: Context) -> list[Hit]:
         if self.unless and (getattr(ctx.measures, self.unless) or 0) > 0:
@@ -283,6 +313,11 @@ class MissingPhrases(_Said):
             first, last = match.first_word, match.last_word
             why = f"heard \"{ctx.index.heard(first, last)}\" at {words[first].start:.1f} s, not clearly"
             return [Hit({}, words[first].start, words[last].end, ((first, last),), doubt=why)]
+        maybe = self.maybe(ctx)
+        if maybe:
+            clause, score = maybe
+            why = f"\"{clause.text}\" may say it (scored {score.score:.2f}, under the {self.like_min:g} that decides)"
+            return [Hit({}, clause.start, clause.end, ((clause.first_word, clause.last_word),), doubt=why)]
         return [Hit({})]
 
 
@@ -318,12 +353,20 @@ CHECKS: dict[str, type[Check]] = {c.kind: c for c in (Threshold, Each, Phrases, 
 
 
 def _bad_regex(key: str, patterns: tuple[str, ...]) -> str | None:
-    """Why the first pattern that is no regular expression is not one, for the pack's sentence."""
+    """Why the first pattern that is no regular expression is not one, for the pack's sentence; each
+    is checked as it will be searched (its number words as digits, text.pattern_searchable), so a
+    pack that loads never fails on a recording."""
     for p in patterns:
         try:
             re.compile(p)
         except re.error as exc:
             return f"{key}: {p!r} is not a valid regular expression ({exc})"
+        searched = pattern_searchable(p)
+        try:
+            re.compile(searched)
+        except re.error as exc:
+            return (f"{key}: {p!r} is searched with its number words as digits, as {searched!r}, which is not a "
+                    f"valid regular expression ({exc}); rename the group or escape the word")
     return None
 
 

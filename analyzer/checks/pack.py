@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import PackError
+from ..measure.clauses import Labeller, Meaning
 from .findings import SEVERITIES, Evidence, Finding, Said, Severity
 from .kinds import CHECKS, Check, Context, Hit, MissingPhrases, Phrases
 
@@ -27,6 +28,7 @@ RULE_KEYS = {
     "enabled": bool, "source": str, "description": str, "count_each": bool,
 }
 REQUIRED_RULE_KEYS = ("code", "check", "severity", "message", "hint")
+SET_BY_PACK = {"meaning", "others_like"}  # check fields the pack fills in, never a rule's key
 PACK_KEYS = {"name": str, "description": str, "extends": str, "number": str, "select": list, "ignore": list}
 
 
@@ -54,7 +56,7 @@ class Rule:
         window = self.check.window(ctx)
         span = window if window is not None else range(len(words))
         found = tuple(Said(ctx.index.heard(m.first_word, m.last_word),
-                           words[m.first_word].start, words[m.last_word].end, (m.first_word, m.last_word))
+                           words[m.first_word].start, words[m.last_word].end, (m.first_word, m.last_word), m.score)
                       for m in self.check.matches(ctx))
         start, end = (words[span[0]].start, words[span[-1]].end) if len(span) else (None, None)
         return Evidence(self.code, self.name, fired, start, end, found)
@@ -110,6 +112,11 @@ class Pack:
     def active(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.enabled)
 
+    @property
+    def labeller(self) -> Labeller:
+        """What the measure stage scores each clause for: the active rules' example sentences."""
+        return labeller_of(self.active)
+
     def check(self, ctx: Context) -> list[Finding]:
         findings = [f for rule in self.active for f in rule.findings(ctx)]
         return sorted(findings, key=lambda f: (f.start if f.start is not None else -1.0, -f.severity))
@@ -135,12 +142,35 @@ class Pack:
         return max(0, 100 - cost)
 
 
+def labeller_of(rules: tuple[Rule, ...]) -> Labeller:
+    """The meanings of the rules that give example sentences, for the measure stage to score."""
+    return Labeller(tuple(Meaning(r.name, r.check.like, r.check.unlike + r.check.others_like) for r in rules
+                          if isinstance(r.check, Phrases | MissingPhrases) and r.check.like))
+
+
+def _with_others(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    """What one content rule looks for is not what another does (a gain is no ask, an ask no
+    opener): each rule that learns from sentences also learns from the others' `like` ones, as
+    sentences that do not say its thing."""
+    said = [r for r in rules if isinstance(r.check, Phrases | MissingPhrases) and r.check.like]
+    out = []
+    for rule in rules:
+        if rule in said:
+            assert isinstance(rule.check, Phrases | MissingPhrases)
+            own = set(rule.check.like) | set(rule.check.unlike)
+            others = (s for o in said if o.name != rule.name for s in o.check.like if s not in own)  # type: ignore[union-attr]
+            check = dataclasses.replace(rule.check, others_like=tuple(dict.fromkeys(others)))
+            rule = dataclasses.replace(rule, check=check)
+        out.append(rule)
+    return tuple(out)
+
+
 def load_pack(path: str | Path | None = None, *, select: list[str] | None = None,
               ignore: list[str] | None = None) -> Pack:
     """The pack, with the rules `select` and `ignore` (codes, code prefixes or names) leave on;
     given here (the command line's --select, --ignore), they replace the pack's own."""
     raw, files = _load_raw(path, seen=())
-    rules = tuple(_build_rule(name, table, origin) for name, (table, origin) in raw["rules"].items())
+    rules = _with_others(tuple(_build_rule(name, table, origin) for name, (table, origin) in raw["rules"].items()))
     codes: dict[str, str] = {}
     for rule in rules:
         if rule.code in codes:
@@ -308,7 +338,7 @@ def _build_rule(name: str, table: dict, origin: str) -> Rule:
     check_type = CHECKS.get(table["check"])
     if check_type is None:
         raise fail("check", f"{table['check']!r} is not a check type (known: {', '.join(CHECKS)})")
-    options = {f.name: f for f in dataclasses.fields(check_type) if f.init}
+    options = {f.name: f for f in dataclasses.fields(check_type) if f.init and f.name not in SET_BY_PACK}
     hints = typing.get_type_hints(check_type)
     kwargs = {}
     for key, value in table.items():
@@ -323,6 +353,8 @@ def _build_rule(name: str, table: dict, origin: str) -> Rule:
     missing = [k for k, f in options.items() if f.default is dataclasses.MISSING and k not in kwargs]
     if missing:
         raise fail(missing[0], f"missing (a '{check_type.kind}' rule needs it)")
+    if "like" in kwargs and issubclass(check_type, Phrases | MissingPhrases):
+        kwargs["meaning"] = name  # the measure stage scores clauses under the rule's name
     check = check_type(**kwargs)
     problem = check.validate()
     if problem:

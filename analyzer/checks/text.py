@@ -81,6 +81,7 @@ class Match:
     first_word: int
     last_word: int
     text: str
+    score: float | None = None  # for a clause found by its meaning, its score; None for words found
 
 
 @dataclass(frozen=True)
@@ -167,19 +168,6 @@ class TextIndex:
             if words is None or (first in words and last in words):
                 yield m, first, last
 
-    def clauses(self, words: range | None = None) -> list[Match]:
-        """The stretches between punctuation (, ; . ? ! -) of three words or more, in their own
-        words: what a sentence model reads (tiny.en runs sentences together with commas)."""
-        span = words if words is not None else range(len(self.words))
-        out, current = [], []
-        for i in span:
-            current.append(i)
-            if _ends_with(self.words[i], (",", ";", "-", *_SENTENCE_END)) or i == span[-1]:
-                if len(current) >= 3:
-                    out.append(Match(current[0], current[-1], self.heard(current[0], current[-1])))
-                current = []
-        return out
-
     def heard(self, first: int, last: int) -> str:
         """Words first to last as the transcriber wrote them."""
         return " ".join(w.text.strip() for w in self.words[first : last + 1])
@@ -201,9 +189,61 @@ class TextIndex:
         by_time = sum(1 for w in self.words if w.start < limit)
         return range(0, max(by_sentence, by_time))
 
+    def opener(self, clauses: list[tuple[int, int]], *, seconds: float) -> range:
+        """The opening line, of the message's clauses (first word, last word): the first clause that
+        is neither a greeting nor the caller's introduction (and the clause after it when it is under
+        five words: "I was just wondering, if you got..."), when it starts within the first `seconds`
+        of speech. What comes after it (the benefit, the ask, "just reply to the email I sent") is no
+        opener, and neither is the introduction before it."""
+        if not self.words:
+            return range(0)
+        limit = self.words[0].start + seconds
+        for k, (first, last) in enumerate(clauses):
+            if self.words[first].start >= limit:
+                break
+            if _is_greeting_or_introduction(self.heard(first, last)):
+                continue
+            if last - first + 1 < 5 and k + 1 < len(clauses):
+                last = clauses[k + 1][1]
+            return range(first, last + 1)
+        reached = sum(1 for w in self.words if w.start < limit)
+        return range(reached, reached)  # greetings and introductions only: no opening line
+
     def closing(self, *, seconds: float) -> range:
         if not self.words:
             return range(0)
         limit = self.words[-1].end - seconds
         first = next((i for i, w in enumerate(self.words) if w.end > limit), 0)
         return range(first, len(self.words))
+
+
+_GREETING = re.compile(r"^\W*([\w'-]+,?\s+)?(hi|hey|hello|good (morning|afternoon|evening|day)|morning|afternoon|"
+                       r"evening|dear)\b", re.I)
+# What is said to be polite before the message begins: "good to catch you", "hope your week is going well".
+_PLEASANTRY = re.compile(r"\b(good to (catch|reach|hear)|hope\b|how are you|how's your|"
+                         r"happy (monday|tuesday|wednesday|thursday|friday|new year)|sorry (i|to have) missed|"
+                         r"thanks for (taking|picking|listening)|hope you're|trust you're|nice to (catch|talk))", re.I)
+PLEASANTRY_MAX_WORDS = 10
+# Who is calling: "this is Sam", "my name's Sam Carter", "it's me", "Sam here", "I'm Sam, with Acme",
+# "Sam Carter calling from Acme", "you've got Sam over at Acme".
+_INTRODUCTION = re.compile(
+    r"\b(this is|my name is|my name's|it's|it is|its|you've got|you have)\s+\w"
+    r"|\b(i'm|i am)\s+(?-i:[A-Z])"
+    r"|\b(here|hear|calling)\s+(from|with|at|over at)\b"
+    r"|\b(with|from|at|over at|of|for|on behalf of)\s+(the\s+)?(?-i:[A-Z])"
+    r"|^\W*(\w+\W+){0,3}?(?!I\b)(?-i:[A-Z])[\w'-]*\W+((?-i:[A-Z])[\w'-]*\W+)?(here|hear|calling)\b", re.I)
+INTRODUCTION_MAX_WORDS = 14
+
+
+def _is_greeting_or_introduction(clause: str) -> bool:
+    """A clause that only greets ("Hi Dana,", "good to catch you") or says who is calling, in a few
+    words: "this is Sam Carter with Acme Supply". A longer one says more than who is calling, and is read
+    as an opener."""
+    words = clause.split()
+    if _GREETING.match(clause) and len(words) <= 4:
+        return True
+    if _PLEASANTRY.search(clause) and len(words) <= PLEASANTRY_MAX_WORDS:
+        return True
+    if _GREETING.match(clause):
+        clause = " ".join(words[2:])
+    return bool(_INTRODUCTION.search(clause)) and len(clause.split()) <= INTRODUCTION_MAX_WORDS

@@ -13,6 +13,7 @@ from ..audio.clip import SAMPLE_RATE_HZ, Clip
 from ..audio.voice import LOST_SPEECH_S, WORD_SLACK_S, frame_energy, gaps, stretches, unheard, voiced_spans
 from ..engines.transcript import Transcript, Word
 from . import numbers as phone_numbers
+from .clauses import Clause, Labeller
 from .delivery import Delivery, delivery
 from .numbers import PhoneNumber
 
@@ -78,6 +79,8 @@ class Measurements:
     # How far a measurement could be off where the transcriber was unsure: (measurement, low, high,
     # why). A rule whose limit lies inside the range cannot confirm its verdict.
     ranges: tuple[tuple[str, float, float, str], ...] = ()
+    # The message in clauses, each scored for what the content rules look for (clauses.py).
+    clauses: tuple[Clause, ...] = ()
 
     def doubt(self, name: str) -> str:
         return next((why for measure, why in self.doubts if measure == name), "")
@@ -93,7 +96,9 @@ SPANS: dict[str, tuple[str | None, str]] = {f.name: f.metadata["span"] for f in 
 LISTS: dict[str, tuple[str, ...]] = {f.name: f.metadata["items"] for f in fields(Measurements) if "items" in f.metadata}
 
 
-def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: float | None = None) -> Measurements:
+def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: float | None = None,
+            labeller: Labeller = Labeller()) -> Measurements:
+    """`labeller`: the content rules' meanings the clauses are scored for (none: clauses unscored)."""
     words = transcript.words
     if not words:
         raise ValueError("measure() needs at least one word")
@@ -157,6 +162,7 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
         loudness_dbfs=voice.loudness_dbfs,
         doubts=doubts,
         ranges=ranges,
+        clauses=labeller.read(words, tuple((n.first_word, n.last_word) for n in numbers)),
     )
 
 

@@ -9,6 +9,7 @@ import json
 from rich.console import Console
 from rich.text import Text
 
+from ..checks.kinds import MissingPhrases, Phrases
 from ..checks.pack import Pack, Rule
 from ..testing import check_case
 from .terminal import STYLE
@@ -43,6 +44,7 @@ def explain(pack: Pack, rule: Rule, examples: list[tuple[str, dict]], console: C
     console.print(Text(f"\nThis pack's settings ({rule.check.kind} check):", style="bold"))
     for line in _settings(rule):
         console.print(Text(f"  {line}"), soft_wrap=True)
+    _examples(rule, console)
     for kind, title in (("fail", "Fires on"), ("pass", "Keeps quiet on")):
         case = next((c for k, c in examples if k == kind and not check_case(rule, k, c)), None)
         if case is not None:
@@ -54,9 +56,32 @@ def explain(pack: Pack, rule: Rule, examples: list[tuple[str, dict]], console: C
         console.print(Text(f"  {line}"), soft_wrap=True)
 
 
+SHOWN_EXAMPLES = 4
+SET_BY_PACK = ("meaning", "others_like")  # not the rule's keys (checks/pack.py)
+
+
+def _examples(rule: Rule, console: Console) -> None:
+    """What a rule that judges meaning learns from: some of its example sentences, and how it decides."""
+    check = rule.check
+    if not isinstance(check, Phrases | MissingPhrases) or not check.like:
+        return
+    like, unlike, others = check.like, check.unlike, len(check.others_like)
+    console.print(Text(f"\nWhat it learns from: {len(like)} sentences that say it (like), {len(unlike)} that "
+                       f"do not (unlike), and {others} of the other content rules' like sentences as ones that "
+                       f"do not. A clause scored {check.like_min:g} or more says it; within "
+                       f"{check.unsure_band:g} under that, it may, and the finding is a note.", style="bold"),
+                  soft_wrap=True)
+    for title, sentences in (("like", like), ("unlike", unlike)):
+        shown = sentences[:SHOWN_EXAMPLES]
+        console.print(Text(f"  {title}: " + " | ".join(shown) + (" | ..." if len(sentences) > len(shown) else "")),
+                      soft_wrap=True)
+
+
 def _settings(rule: Rule) -> list[str]:
     out = []
     for f in dataclasses.fields(rule.check):
+        if f.name in SET_BY_PACK:
+            continue
         value = getattr(rule.check, f.name)
         if isinstance(value, tuple) and f.name != "phrases":
             if value:  # regular expressions and example sentences: how many
@@ -74,8 +99,14 @@ def _changes(rule: Rule) -> list[str]:
     out = []
     for f in dataclasses.fields(rule.check):
         value = getattr(rule.check, f.name)
+        if f.name in SET_BY_PACK:
+            continue
         if isinstance(value, float) and f.name in ("min", "max"):
             out.append(f"{f.name} = {value:g}                # the limit")
+        elif f.name == "like" and value:
+            out.append('"like+" = ["..."]        # a sentence it got wrong that says it ("unlike+": one that does not)')
+        elif f.name == "unlike" and value:
+            continue
         elif isinstance(value, tuple) and value:
             out.append(f'"{f.name}+" = ["..."]        # add to the {f.name}; "{f.name}-" takes out')
     out.append(f'severity = "{rule.severity}"          # error, warning or info')

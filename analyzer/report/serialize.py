@@ -7,6 +7,7 @@ import dataclasses
 
 from ..checks.findings import Evidence, Finding, Said, Severity
 from ..engines.transcript import EngineInfo, Region, Transcript, Word
+from ..measure.clauses import Clause, Score
 from ..measure.measurements import Measurements, Pause, PhoneNumber
 from .results import AudioInfo, FileReport
 
@@ -40,7 +41,8 @@ def file_to_dict(f: FileReport) -> dict:
         # why each phrase rule fired or kept quiet: the stretch it read, and the words it found there
         "evidence": [
             {"code": e.code, "name": e.name, "fired": e.fired, "start": e.start, "end": e.end,
-             "found": [{"text": s.text, "start": s.start, "end": s.end, "words": list(s.words)} for s in e.found]}
+             "found": [{"text": s.text, "start": s.start, "end": s.end, "words": list(s.words), "score": s.score}
+                       for s in e.found]}
             for e in f.evidence
         ],
     }
@@ -63,6 +65,8 @@ def file_from_dict(d: dict) -> FileReport:
     m["phone_numbers"] = tuple(PhoneNumber(**n) for n in m["phone_numbers"])
     m["doubts"] = tuple(tuple(d) for d in m.get("doubts", ()))
     m["ranges"] = tuple(tuple(r) for r in m.get("ranges", ()))
+    m["clauses"] = tuple(Clause(**{**c, "scores": tuple(Score(**s) for s in c["scores"])})
+                         for c in m.get("clauses", ()))
     findings = tuple(
         Finding(
             code=x["code"], name=x["name"], severity=Severity.parse(x["severity"]), message=x["message"],
@@ -80,7 +84,8 @@ def file_from_dict(d: dict) -> FileReport:
         score=d["score"],
         evidence=tuple(
             Evidence(e["code"], e["name"], e["fired"], e["start"], e["end"],
-                     tuple(Said(s["text"], s["start"], s["end"], tuple(s["words"])) for s in e["found"]))
+                     tuple(Said(s["text"], s["start"], s["end"], tuple(s["words"]), s.get("score"))
+                           for s in e["found"]))
             for e in d.get("evidence", ())
         ),
     )

@@ -6,8 +6,8 @@ once into the user cache, checked against the checksums below, and run here in n
 numbers as transformers' BertModel (tests/test_meaning.py compares them), without importing
 torch, which alone takes longer than this whole step (README, "What runs instead").
 
-Only a content rule that gives example sentences (`like`, kinds.py) asks for it, and only when
-its words found nothing: most messages never load it.
+It runs in the measure stage: clauses.py scores every clause of a message with it for the content
+rules that give example sentences (`like`, `unlike`); the rules read those scores, never the model.
 """
 
 from __future__ import annotations
@@ -36,7 +36,22 @@ LAYERS, HEADS, WIDTH, MAX_TOKENS = 6, 12, 384, 128
 
 def encode(sentences: list[str]) -> np.ndarray:
     """One unit vector per sentence (mean of the last layer over its tokens, normalised)."""
-    return _encoder()(sentences)
+    with one_blas_thread():
+        return _encoder()(sentences)
+
+
+@lru_cache(maxsize=1)
+def _blas():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def one_blas_thread():
+    """numpy's BLAS on one thread: these matrices are small, and on two busy cores OpenBLAS's threads
+    wait on each other (a message's clauses took 1.04 s to encode with its threads, 0.18 s on one,
+    with the other core loaded)."""
+    return _blas().limit(limits=1, user_api="blas")
 
 
 def encode_kept(sentences: tuple[str, ...]) -> np.ndarray:

@@ -1,0 +1,235 @@
+"""What each clause of the message says: the words cut into clauses, and for each content rule that
+gives example sentences, how likely each clause says that rule's thing (a benefit, a self-focused
+opener, an ask).
+
+What decides is fitted from the rule's own examples (`like`: sentences that say it, `unlike`:
+sentences that do not): a logistic regression over the sentence vectors (sentences.py), fitted when
+the pack's rules are first read, in float64 by Newton's method, so the same examples give the same
+weights on every machine. A clause (nearly) word for word one of the examples takes that example's
+label: a trainer who adds the sentence a verdict was wrong on (`like+`) changes that verdict.
+
+The rules read these scores as measurements (Measurements.clauses); they never run the model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+import numpy as np
+
+from ..engines.transcript import Word
+
+# A stretch ends at one of these marks (tiny.en runs sentences together with commas).
+CLAUSE_MARKS = (",", ";", "-", ".", "?", "!", ":")
+SENTENCE_MARKS = (".", "?", "!")
+LONG_SENTENCE = 18  # words: a longer sentence is read in its comma-separated stretches
+MIN_CLAUSE_WORDS = 3  # a shorter stretch ("Hi Dana,") is read with the one after it
+# The regression's L2 weight (on the sum of the examples' losses, each class weighed to half).
+RIDGE = 0.1
+NEWTON_STEPS = 30
+# A clause this near an example (cosine of their vectors) is that example said again: its label decides.
+SAME_SENTENCE = 0.92
+SCORE_DIGITS = 3  # scores are rounded so that a kernel's last bits never show in a report
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """A content rule's examples: what is fitted for it."""
+
+    name: str  # the rule's name
+    like: tuple[str, ...]
+    unlike: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Score:
+    """How likely one clause says one rule's thing, and the example it is nearest to."""
+
+    rule: str
+    score: float  # 0..1
+    nearest: str  # the nearest example sentence
+    nearest_is_like: bool
+    similarity: float  # cosine to it
+
+
+@dataclass(frozen=True)
+class Clause:
+    first_word: int
+    last_word: int
+    start: float
+    end: float
+    text: str
+    scores: tuple[Score, ...] = ()
+
+    def score(self, rule: str) -> Score | None:
+        return next((s for s in self.scores if s.rule == rule), None)
+
+
+# A phone number is read as one word, written as this: its digits say nothing of what the clause
+# means, and read one by one ("six one four one.") they make clauses of their own.
+NUMBER_TEXT = "402-730-5108"
+
+
+def _ends_clause(text: str) -> bool:
+    return text.rstrip("\"')”").endswith(CLAUSE_MARKS)
+
+
+def _tokens(words: tuple[Word, ...], numbers: tuple[tuple[int, int], ...]) -> list[tuple[int, int, str]]:
+    """(first word, last word, text): each word, or a phone number's words as one."""
+    starts = {a: b for a, b in numbers}
+    out, i = [], 0
+    while i < len(words):
+        if i in starts and starts[i] >= i:
+            last = starts[i]
+            tail = words[last].text.strip()
+            mark = tail[len(tail.rstrip(".,;:?!-")):]
+            out.append((i, last, NUMBER_TEXT + mark))
+            i = last + 1
+        else:
+            out.append((i, i, words[i].text.strip()))
+            i += 1
+    return out
+
+
+def split(words: tuple[Word, ...], numbers: tuple[tuple[int, int], ...] = ()) -> list[tuple[int, int, str]]:
+    """The clauses as (first word, last word, text): the sentences, and a sentence of more than
+    LONG_SENTENCE words (tiny.en runs sentences together with commas) cut at its commas, dashes and
+    semicolons into stretches, one of under three words joined to the next ("Hi Dana," to what
+    follows), the last one to the one before; a phone number counts as one word."""
+    tokens = _tokens(words, numbers)
+    sentences: list[list[tuple[int, int, str]]] = []
+    current: list[tuple[int, int, str]] = []
+    for k, token in enumerate(tokens):
+        current.append(token)
+        if token[2].rstrip("\"')”").endswith(SENTENCE_MARKS) or k == len(tokens) - 1:
+            sentences.append(current)
+            current = []
+    out: list[list[tuple[int, int, str]]] = []
+    for sentence in sentences:
+        out += [sentence] if _count(sentence) <= LONG_SENTENCE else _cut(sentence)
+    return [(s[0][0], s[-1][1], " ".join(t[2] for t in s if t[2])) for s in out]
+
+
+def _count(tokens: list[tuple[int, int, str]]) -> int:
+    return sum(1 for t in tokens if any(c.isalnum() for c in t[2]))
+
+
+def _cut(sentence: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
+    stretches: list[list[tuple[int, int, str]]] = []
+    current: list[tuple[int, int, str]] = []
+    for k, token in enumerate(sentence):
+        current.append(token)
+        if _ends_clause(token[2]) or k == len(sentence) - 1:
+            stretches.append(current)
+            current = []
+    out: list[list[tuple[int, int, str]]] = []
+    carry: list[tuple[int, int, str]] = []
+    for stretch in stretches:
+        stretch = carry + stretch
+        carry = []
+        if _count(stretch) < MIN_CLAUSE_WORDS:
+            carry = stretch
+            continue
+        out.append(stretch)
+    if carry:
+        if out:
+            out[-1] = out[-1] + carry
+        else:
+            out.append(carry)
+    return out
+
+
+class Classifier:
+    """One rule's examples fitted: a logistic regression over sentence vectors, and the examples
+    themselves for a clause that is one of them said again."""
+
+    def __init__(self, meaning: Meaning):
+        from . import sentences
+
+        self.meaning = meaning
+        self.examples = meaning.like + meaning.unlike
+        self.labels = np.array([1.0] * len(meaning.like) + [0.0] * len(meaning.unlike))
+        vectors = np.concatenate([sentences.encode_kept(meaning.like), sentences.encode_kept(meaning.unlike)])
+        self.vectors = vectors.astype(np.float64)
+        with sentences.one_blas_thread():
+            self.weights = _fit(self.vectors, self.labels)
+
+    def scores(self, vectors: np.ndarray) -> list[Score]:
+        x = vectors.astype(np.float64)
+        p = _sigmoid(x @ self.weights[:-1] + self.weights[-1])
+        similarity = x @ self.vectors.T
+        out = []
+        for row, prob in zip(similarity, p):
+            k = int(np.argmax(row))
+            is_like = bool(self.labels[k])
+            if row[k] >= SAME_SENTENCE:  # said as an example: its label decides
+                prob = max(prob, 0.99) if is_like else min(prob, 0.01)
+            out.append(Score(self.meaning.name, round(float(prob), SCORE_DIGITS), self.examples[k], is_like,
+                             round(float(row[k]), SCORE_DIGITS)))
+        return out
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
+
+def _fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """L2-regularised logistic regression with each class weighed to half the total, by Newton's
+    method: weights (one per dimension) and the bias last."""
+    n = len(y)
+    positives = max(float(y.sum()), 1.0)
+    negatives = max(n - float(y.sum()), 1.0)
+    weight = np.where(y > 0, n / (2 * positives), n / (2 * negatives))
+    design = np.hstack([x, np.ones((n, 1))])
+    ridge = np.full(design.shape[1], RIDGE)
+    ridge[-1] = 0.0  # the bias is not held back
+    w = np.zeros(design.shape[1])
+    for _ in range(NEWTON_STEPS):
+        p = _sigmoid(design @ w)
+        gradient = design.T @ (weight * (p - y)) + ridge * w
+        hessian = (design * (weight * p * (1 - p))[:, None]).T @ design + np.diag(ridge) + 1e-9 * np.eye(len(w))
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+@lru_cache(maxsize=64)
+def classifier(meaning: Meaning) -> Classifier:
+    return Classifier(meaning)
+
+
+@dataclass(frozen=True)
+class Labeller:
+    """The pack's content rules' meanings; reads a message's clauses once for all of them."""
+
+    meanings: tuple[Meaning, ...] = ()
+
+    @cached_property
+    def key(self) -> str:
+        """What the scores depend on, for caches: the examples."""
+        text = "\n\n".join(f"{m.name}\n" + "\n".join(m.like) + "\n-\n" + "\n".join(m.unlike) for m in self.meanings)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def fit(self) -> None:
+        for m in self.meanings:
+            classifier(m)
+
+    def read(self, words: tuple[Word, ...], numbers: tuple[tuple[int, int], ...] = ()) -> tuple[Clause, ...]:
+        """The clauses of the words, each scored for every meaning; `numbers`: the phone numbers'
+        (first word, last word)."""
+        spans = split(words, numbers)
+        per_rule: list[list[Score]] = []
+        if self.meanings and spans:
+            from . import sentences
+
+            vectors = sentences.encode([t for _, _, t in spans])
+            with sentences.one_blas_thread():
+                per_rule = [classifier(m).scores(vectors) for m in self.meanings]
+        return tuple(
+            Clause(a, b, round(words[a].start, 2), round(words[b].end, 2), t, tuple(s[i] for s in per_rule))
+            for i, (a, b, t) in enumerate(spans)
+        )

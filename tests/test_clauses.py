@@ -1,0 +1,148 @@
+"""The content rules judge what a clause says (analyzer/measure/clauses.py): scored in the measure
+stage from the pack's example sentences, read by the rules as measurements.
+
+The sentences below are the issue's own examples of wording the old phrase lists got wrong; none
+of them is one of the pack's examples."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from analyzer.checks.kinds import Context
+from analyzer.checks.pack import load_pack
+from analyzer.errors import PackError
+from analyzer.measure.clauses import split
+from analyzer.testing import measure_script, rule_by_name, transcript_from_script
+
+HELLO = "Hi Dana, this is Sam Carter with Acme Supply. "
+NUMBER = " Call me at 402-730-5108."
+GAIN = "We cut claim denials by 30 percent for clinics like yours. "
+
+
+def verdicts(pack, script: str) -> dict[str, str]:
+    """Each content rule's verdict, as the pipeline reaches it: the script measured once with the
+    pack's meanings, then the rules. "warning" / "info" / "note" (could not confirm) / "" (quiet)."""
+    context = Context(*measure_script(script, labeller=pack.labeller))
+    out = {}
+    for name in ("self-focused-opener", "no-benefit-claim", "no-call-to-action"):
+        findings = rule_by_name(pack, name).findings(context)
+        out[name] = "" if not findings else "note" if findings[0].doubt else str(findings[0].severity)
+    return out
+
+
+@pytest.mark.parametrize("gain", [
+    "Restaurants we work with finish their weekly payroll in under 20 minutes, down from about 3 hours.",
+    "Our crowns come back in five business days instead of ten, so your patients skip a second temporary visit.",
+])
+def test_a_quantified_gain_in_new_words_is_a_gain(default_pack, gain):
+    assert verdicts(default_pack, HELLO + gain + NUMBER)["no-benefit-claim"] == ""
+
+
+def test_time_asked_for_is_no_gain(default_pack):
+    script = HELLO + "I'd love to grab 15 minutes to learn more about your goals for next year." + NUMBER
+    assert verdicts(default_pack, script)["no-benefit-claim"] == "warning"
+
+
+def test_the_opening_is_judged_on_whom_it_is_about(default_pack):
+    about_them = HELLO + ("I'm calling because we've helped companies like Northgate Dental Group reduce their "
+                          "claim denial rate by 30%." + NUMBER)
+    about_me = HELLO + "I'm calling because I wanted to introduce myself." + NUMBER
+    assert verdicts(default_pack, about_them)["self-focused-opener"] == ""
+    assert verdicts(default_pack, about_me)["self-focused-opener"] == "warning"
+
+
+@pytest.mark.parametrize("ask", ["Just reply to the email I sent yesterday.", "If you're interested, just text back."])
+def test_an_ask_after_the_benefit_is_no_opener_and_is_a_call_to_action(default_pack, ask):
+    said = verdicts(default_pack, HELLO + GAIN + ask)  # no number: the ask alone must count
+    assert said["self-focused-opener"] == "" and said["no-call-to-action"] == ""
+
+
+def test_no_ask_at_all_is_missing(default_pack):
+    assert verdicts(default_pack, HELLO + GAIN + "I'll try you again next week.")["no-call-to-action"] == "info"
+
+
+def test_clause_scores_are_measurements_with_the_nearest_example(default_pack):
+    _, measures = measure_script(HELLO + GAIN + NUMBER, labeller=default_pack.labeller)
+    gain = next(c for c in measures.clauses if c.text.startswith("We cut claim denials"))
+    score = gain.score("no-benefit-claim")
+    assert score.score >= rule_by_name(default_pack, "no-benefit-claim").check.like_min
+    assert score.nearest_is_like and score.nearest in rule_by_name(default_pack, "no-benefit-claim").check.like
+    # the number is read as one word: its digits make no clause of their own
+    assert [c.text for c in measures.clauses][-1] == "Call me at 402-730-5108."
+
+
+def test_clauses_are_sentences_and_long_ones_are_cut_at_commas():
+    words = transcript_from_script("Hi Dana, this is Sam. I noticed you opened a second clinic in Fairview last month, "
+                                   "and your front desk must be busy, so I wanted to share what we did for Lakeview, "
+                                   "nearby.").words
+    assert [t for _, _, t in split(words)] == [
+        "Hi Dana, this is Sam.",
+        "I noticed you opened a second clinic in Fairview last month,",
+        "and your front desk must be busy,",
+        "so I wanted to share what we did for Lakeview, nearby.",  # a stretch of one word joins the one before
+    ]
+
+
+def test_a_trainers_example_changes_the_verdict(tmp_path, default_pack):
+    """The trainer sees a wrong verdict, adds the sentence with "like+", and the verdict changes."""
+    script = HELLO + "We make the whole month-end process painless for your team." + NUMBER
+    assert verdicts(default_pack, script)["no-benefit-claim"] == "warning"
+    pack = tmp_path / "team.toml"
+    pack.write_text('[pack]\nextends = "default"\n[rules.no-benefit-claim]\n'
+                    '"like+" = ["We make the whole month-end process painless for your team."]\n')
+    assert verdicts(load_pack(pack), script)["no-benefit-claim"] == ""
+
+
+def test_a_pattern_is_checked_as_it_is_searched(tmp_path):
+    """Number words are searched as digits: (?P<one>call) becomes (?P<1>call), no valid group name.
+    The pack is refused when it loads, not on every recording."""
+    pack = tmp_path / "team.toml"
+    pack.write_text('[pack]\nextends = "default"\n[rules.no-call-to-action]\n"patterns+" = [\'(?P<one>call)\']\n')
+    with pytest.raises(PackError) as caught:
+        load_pack(pack)
+    message = str(caught.value)
+    assert "team.toml" in message and "'no-call-to-action'" in message and "'patterns'" in message
+    assert "as digits" in message and "\n" not in message
+
+
+@pytest.mark.parametrize("key", ["meaning", "others_like"])
+def test_what_the_pack_sets_itself_is_no_rule_key(tmp_path, key):
+    pack = tmp_path / "team.toml"
+    pack.write_text(f'[pack]\nextends = "default"\n[rules.no-benefit-claim]\n{key} = "x"\n')
+    with pytest.raises(PackError, match=f"key '{key}': unknown"):
+        load_pack(pack)
+
+
+def test_like_needs_unlike_and_two_of_each(tmp_path):
+    pack = tmp_path / "team.toml"
+    pack.write_text('[pack]\nextends = "default"\n[rules.say-roi]\ncode = "T1"\ncheck = "missing-phrases"\n'
+                    'like = ["We pay for ourselves in a month.", "You get the cost back in weeks."]\n'
+                    'unlike = ["We are great."]\nseverity = "info"\nmessage = "m"\nhint = "h"\n')
+    with pytest.raises(PackError, match="key 'unlike': give at least 2 sentences"):
+        load_pack(pack)
+
+
+SCRIPTS = [HELLO + GAIN + NUMBER,
+           HELLO + "I'm calling because I wanted to introduce myself." + NUMBER,
+           HELLO + "We can really help your business grow. I'll try you again next week."]
+
+
+@pytest.mark.parametrize("core", ["Prescott", "Haswell"])
+def test_scores_do_not_depend_on_the_blas_kernels(default_pack, core):
+    """numpy's OpenBLAS picks its kernels per CPU; forced to older ones, every clause scores the
+    same to the reported precision, far inside any band a verdict needs."""
+    code = ("import json, sys; from analyzer.checks.pack import load_pack; from analyzer.testing import measure_script;"
+            "p = load_pack(); print(json.dumps([[[s.score for s in c.scores] for c in "
+            "measure_script(t, labeller=p.labeller)[1].clauses] for t in json.loads(sys.argv[1])]))")
+    env = {**os.environ, "OPENBLAS_CORETYPE": core}
+    out = subprocess.run([sys.executable, "-c", code, json.dumps(SCRIPTS)], env=env, capture_output=True,
+                         text=True, check=True).stdout
+    here = [[[s.score for s in c.scores] for c in measure_script(t, labeller=default_pack.labeller)[1].clauses]
+            for t in SCRIPTS]
+    there = json.loads(out)
+    assert len(there) == len(here)
+    for a, b in zip(here, there):
+        assert len(a) == len(b) and all(abs(x - y) <= 0.002 for ra, rb in zip(a, b) for x, y in zip(ra, rb))
