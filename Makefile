@@ -46,15 +46,25 @@ bench: $(VENV)/.installed $(VENV)/.openai
 	$(PY) benchmarks/corpus.py
 	$(PY) benchmarks/grade.py
 
+# The `eval` extra: hibari-tts, the natural voice "hibari:heart" (its model is in the wheel; nothing is downloaded).
+$(VENV)/.eval: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test,eval]'
+	touch $@
+
 # The evaluation corpus (tools/make_eval.py): 120 voicemails with exact truth, dev and test halves,
 # audio built here (not in git), then the number rules' accuracy on each half (benchmarks/eval.py);
-# the content rules' text set (tools/make_text_eval.py, in git) as text and spoken (benchmarks/content.py).
-eval: $(VENV)/.installed
+# the content rules' text set (tools/make_text_eval.py, in git) as text and spoken (benchmarks/content.py),
+# spoken by the drawn synthetic voices and again by one natural voice (eval/text-audio/natural: every
+# message keeps its drawn format, speed and noise; only the voice changes).
+TEXT_SETS := $(foreach s,dev test holdout holdout2 holdout3,eval/text/$(s).toml)
+eval: $(VENV)/.installed $(VENV)/.eval
 	$(PY) tools/make_eval.py
 	$(PY) tools/make_text_eval.py --audio eval/text-audio
+	$(PY) tools/make_text_eval.py --voice hibari:heart --audio eval/text-audio/natural --set $(TEXT_SETS)
 	$(PY) benchmarks/eval.py
 	$(PY) benchmarks/content.py
 	$(PY) benchmarks/content.py --audio eval/text-audio
+	$(PY) benchmarks/content.py --audio eval/text-audio/natural
 
 # Rebuild sample_audio/ (needs espeak-ng, flite, festival and ffmpeg from Debian).
 samples: $(VENV)/.installed

@@ -8,7 +8,11 @@ Because the generator places every segment itself, it knows the exact timings; b
 recording it writes NAME.expected.json: the rules that must fire with the default pack, and
 measurements with tolerances, derived from those timings.
 
-Needs the Debian packages espeak-ng, flite, festival and ffmpeg (`.ci/run` installs them).
+Needs the Debian packages espeak-ng, flite, festival and ffmpeg (`.ci/run` installs them). The
+natural voice "hibari:heart" (a small neural model, hibari-tts, 24 kHz) needs the `eval` extra
+(`pip install -e '.[eval]'`, `make eval` does it); it is imported only when a spec asks for it, and
+no voice is ever downloaded: heart ships in the package, any other hibari voice must already be in
+hibari's cache (HIBARI_HOME).
 
     .venv/bin/python tools/make_samples.py [--out sample_audio] [--only NAME ...]
 """
@@ -48,6 +52,11 @@ FESTIVAL_VOICES = {"kal": "kal_diphone", "ked": "ked_diphone", "slt": "cmu_us_sl
 HUMAN_DIGITS = Path("/usr/share/asterisk/sounds/en_US_f_Allison/digits")
 HUMAN_DIGIT_GAP_S = 0.08
 HUMAN_GROUP_GAP_S = 0.35
+# hibari-tts draws the noise part of its signal from a generator: a fixed seed makes the same text
+# give the same samples (on one machine and set of libraries: onnxruntime's kernels and scipy's or
+# numpy's FFT round differently).
+HIBARI_SEED = 0
+_HIBARI: dict = {}  # voice name -> its loaded model (about 0.6 s to load; kept for the process)
 
 
 # --------------------------------------------------------------------------------------------
@@ -75,7 +84,7 @@ class Silence:
 @dataclass
 class Spec:
     name: str
-    voice: str  # "espeak:en-us", "flite:slt", "festival:kal"
+    voice: str  # "espeak:en-us", "flite:slt", "festival:kal", "hibari:heart"
     fmt: str  # wav, mulaw, flac, mp3, ogg, opus, m4a, webm
     script: list
     rules: list[str]  # what must fire with the default pack, and nothing else
@@ -245,7 +254,8 @@ def digit_count(part: Number) -> int:
     return count
 
 
-def synthesize(text: str, voice: str, speed: float, workdir: Path) -> np.ndarray:
+def synthesize(text: str, voice: str, speed: float, workdir: Path, number: bool = False) -> np.ndarray:
+    """text spoken, at MIX_RATE, trimmed; number: text is a Number's reading (only hibari reads those its own way)."""
     engine, _, name = voice.partition(":")
     out = workdir / "tts.wav"
     if engine == "espeak":
@@ -262,6 +272,8 @@ def synthesize(text: str, voice: str, speed: float, workdir: Path) -> np.ndarray
                         "-o", str(out), str(src)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     elif engine == "human":
         return human_digits(text, speed)
+    elif engine == "hibari":
+        return hibari_speech(text, name, speed, number)
     else:
         raise ValueError(voice)
     audio, rate = sf.read(out, dtype="float32", always_2d=True)
@@ -288,6 +300,44 @@ def human_digits(text: str, speed: float) -> np.ndarray:
                 audio = trim(soxr.resample(audio, MIX_RATE, int(MIX_RATE / speed)))
             pieces.append(audio)
     return np.concatenate(pieces)
+
+
+def hibari_model(name: str):
+    """The hibari-tts voice, loaded once; from its file on disk only (never downloaded)."""
+    if name not in _HIBARI:
+        try:
+            from hibari import Hibari
+            from hibari.voices import voice_path
+        except ImportError as e:
+            raise RuntimeError("the hibari voices need hibari-tts: pip install -e '.[eval]'") from e
+        try:
+            path = voice_path(name, download_missing=False)  # ValueError names the voices for an unknown one
+        except FileNotFoundError as e:
+            raise RuntimeError(f"hibari voice {name!r} is not on this machine ({e}); only 'heart' ships in "
+                               "hibari-tts, and this tool downloads nothing") from e
+        _HIBARI[name] = Hibari(voice=name, model=path, threads=1)
+    return _HIBARI[name]
+
+
+def hibari_speech(text: str, name: str, speed: float, number: bool = False) -> np.ndarray:
+    """A neural voice (hibari-tts): 24 kHz float32, speed divides its durations as for the other engines.
+
+    It runs a number's groups together at a comma ("four zero two, seven three zero, ..."), reeling the
+    number off faster than the other voices do, so a number is said group by group, with the pause
+    between groups that human_digits leaves."""
+    if number and "," in text:
+        gap = np.zeros(int(HUMAN_GROUP_GAP_S / speed * MIX_RATE), dtype=np.float32)
+        pieces: list[np.ndarray] = []
+        for group in text.split(","):
+            if pieces:
+                pieces.append(gap)
+            pieces.append(hibari_speech(group.strip(), name, speed))
+        return np.concatenate(pieces)
+    model = hibari_model(name)
+    audio = np.asarray(model(text, speed=speed, seed=HIBARI_SEED), dtype=np.float32)
+    if len(audio) == 0:
+        return audio
+    return trim(soxr.resample(audio, model.sample_rate, MIX_RATE))
 
 
 def frame_db(audio: np.ndarray, hop: int) -> np.ndarray:
@@ -335,7 +385,7 @@ def render(spec: Spec, workdir: Path) -> tuple[np.ndarray, dict]:
             pieces.append(np.zeros(int(SENTENCE_GAP_S * MIX_RATE), dtype=np.float32))
             t += SENTENCE_GAP_S
         voice = spec.number_voice if isinstance(part, Number) and spec.number_voice else spec.voice
-        audio = synthesize(spoken(part), voice, spec.rate * part.speed, workdir)
+        audio = synthesize(spoken(part), voice, spec.rate * part.speed, workdir, number=isinstance(part, Number))
         start, end = t, t + len(audio) / MIX_RATE
         segments.append((start, end))
         if isinstance(part, Number):

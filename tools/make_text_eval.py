@@ -21,6 +21,18 @@ With --audio DIR the same scripts are also spoken (the voices, formats and degra
 number corpus, tools/make_eval.py) into one folder per part (DIR/dev, DIR/test, ...), each recording beside a JSON of
 the rules it breaks: the content rules measured through the transcriber (`make eval` builds
 them into eval/text-audio; benchmarks/content.py --audio prints them).
+
+    .venv/bin/python tools/make_text_eval.py --audio DIR --voice hibari:heart     # one voice for every message
+    .venv/bin/python tools/make_text_eval.py --audio DIR --set eval/text/real.toml [--voice V] [--clean]
+
+--voice speaks every message with that voice (any voice tools/make_samples.py knows; "hibari:heart"
+is natural speech, the `eval` extra); everything else about each recording is drawn as without it,
+from the same seed, so a message keeps its format, speed and noise. --clean makes every recording
+a plain 16 kHz WAV, no telephone band, no noise. --set speaks text-set files instead of building
+the five splits, and writes no TOML: any file shaped like eval/text/*.toml (`[[message]]` tables
+with id, script, fires; `noisy` and other keys are not needed), into DIR/<file's stem>/, with the
+same labels (an id that starts with the stem and a dash names text_<rest>, as the splits do; a
+split's own file gives the same recordings as the split).
 """
 
 from __future__ import annotations
@@ -29,6 +41,8 @@ import argparse
 import json
 import re
 import sys
+import tomllib
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -474,65 +488,127 @@ def to_toml(split: str, messages: list[dict]) -> str:
     return "\n".join(lines)
 
 
-_NUMBER = re.compile(r"(\d{3})-(\d{3})-(\d{4})|eight one six, nine one six, six one four one")
+# A phone number as the scripts write it (402-730-5108; also (402) 730-5108, 402.730.5108, 402 730 5108,
+# 1-800-555-0199, 555-0134) or dev's one spelled out; each is read digit by digit, slowly.
+_NUMBER = re.compile(r"(?<!\d)(?:(?:\+?(1)[-. ])?\(?(\d{3})\)?[-. ]?(\d{3})[-. ](\d{4})|(\d{3})-(\d{4}))(?!\d)"
+                     r"|eight one six, nine one six, six one four one")
 
 
-def audio_spec(message: dict, rng: np.random.Generator) -> ms.Spec:
-    """A script spoken: its words by a voice of the number corpus, its number digit by digit, slowly."""
+def _digit_words(found: re.Match) -> str:
+    groups = [g for g in found.groups() if g] or ["816", "916", "6141"]
+    return ", ".join(" ".join(ms.NUMBER_WORDS[int(c)] for c in g) for g in groups)
+
+
+def audio_spec(message: dict, rng: np.random.Generator, voice: str | None = None, clean: bool = False) -> ms.Spec:
+    """A script spoken: its words by a voice of the number corpus, its number digit by digit, slowly.
+
+    voice: this voice instead of the drawn one; clean: a plain WAV, no telephone band, no noise.
+    Every draw is made either way, so the rest of the recording stays as drawn."""
     parts: list = []
     text = message["script"]
-    found = _NUMBER.search(text)
-    if found:
-        digits = "".join(found.groups()) if found.group(1) else "8169166141"
-        head, tail = text[: found.start()].rstrip(" :-"), text[found.end():].lstrip(" .;")
-        parts.append(ms.Say(head))
-        parts.append(ms.Number("", float(rng.uniform(0.6, 0.9)),
-                               words=", ".join(" ".join(ms.NUMBER_WORDS[int(c)] for c in g)
-                                               for g in (digits[:3], digits[3:6], digits[6:]))))
+    cut = 0
+    for k, found in enumerate(_NUMBER.finditer(text)):
+        head = text[cut: found.start()].rstrip(" :-")
+        if k:
+            head = head.lstrip(" .;")
+        if head.strip(" .?!"):
+            parts.append(ms.Say(head))
+        parts.append(ms.Number("", float(rng.uniform(0.6, 0.9)), words=_digit_words(found)))
+        cut = found.end()
+    if parts:
+        tail = text[cut:].lstrip(" .;")
         if tail.strip(" .?!"):  # festival dies on a lone "?"
             parts.append(ms.Say(tail))
     else:
         parts.append(ms.Say(text))
-    voice = make_eval.choose(rng, make_eval.VOICES)
+    drawn = make_eval.choose(rng, make_eval.VOICES)
+    voice = voice or drawn
     fmt = make_eval.choose(rng, make_eval.FORMATS)
     degrade = rng.random()
+    rate = float(rng.uniform(0.9, 1.1))
+    noise = float(rng.uniform(12, 20)) if degrade < 0.25 else None
+    if clean:
+        fmt, noise = "wav", None
     spec = ms.Spec(
         f"text_{message['id']}", voice, fmt, parts, [], "",
-        rate=float(rng.uniform(0.9, 1.1)), telephone=fmt in ("mulaw", "gsm"),
+        rate=rate, telephone=fmt in ("mulaw", "gsm"),
         out_rate=8000 if fmt in ("mulaw", "gsm") else 16000,
-        noise_snr_db=float(rng.uniform(12, 20)) if degrade < 0.25 else None,
+        noise_snr_db=noise,
     )
     spec.about = f"{voice}; {fmt}{'; noise' if spec.noise_snr_db else ''}"
     return spec
 
 
-def speak(split: str, messages: list[dict], folder: Path) -> None:
+def speak(split: str, messages: list[dict], folder: Path, voice: str | None = None, clean: bool = False) -> None:
+    """Each message spoken into folder, beside its label. A message's "label" (a set's own id) is the label's
+    id; else it is split-id, as the splits have it."""
     import tempfile
 
-    rng = np.random.default_rng([SEED, SPLITS.index(split), 7])
+    stream = SPLITS.index(split) if split in SPLITS else zlib.crc32(split.encode())
+    rng = np.random.default_rng([SEED, stream, 7])
     folder.mkdir(parents=True, exist_ok=True)
     for message in messages:
-        spec = audio_spec(message, rng)
+        spec = audio_spec(message, rng, voice, clean)
         with tempfile.TemporaryDirectory() as tmp:
-            clean, _ = ms.render(spec, Path(tmp))
+            clean_mix, _ = ms.render(spec, Path(tmp))
             name = f"{spec.name}.{ms.EXTENSIONS.get(spec.fmt, spec.fmt)}"
-            ms.encode(spec, ms.degrade(spec, clean), Path(tmp), folder / name)
-        label = {"recording": name, "id": f"{split}-{message['id']}", "script": message["script"],
-                 "fires": message["fires"], "about": spec.about}
+            ms.encode(spec, ms.degrade(spec, clean_mix), Path(tmp), folder / name)
+        label = {"recording": name, "id": message.get("label", f"{split}-{message['id']}"),
+                 "script": message["script"], "fires": message["fires"], "about": spec.about}
         (folder / f"{spec.name}.json").write_text(json.dumps(label, indent=2) + "\n")
+
+
+def load_set(path: Path) -> tuple[str, list[dict]]:
+    """A text-set file (eval/text/*.toml's shape: [[message]] with id, script, fires; other keys ignored)
+    -> its name (the file's stem) and its messages as speak() takes them."""
+    name = path.stem
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise SystemExit(f"{path}: {e}") from e
+    messages, seen = [], set()
+    for k, entry in enumerate(data.get("message", []), 1):
+        missing = [key for key in ("id", "script", "fires") if key not in entry]
+        if missing:
+            raise SystemExit(f"{path}: message {k} has no {', '.join(missing)}")
+        label = str(entry["id"])
+        local = label[len(name) + 1:] if label.startswith(f"{name}-") and len(label) > len(name) + 1 else label
+        local = re.sub(r"[^A-Za-z0-9_.-]", "_", local)
+        if local in seen:
+            raise SystemExit(f"{path}: two messages would both be text_{local}")
+        seen.add(local)
+        messages.append({"id": local, "label": label, "script": str(entry["script"]),
+                         "fires": list(entry["fires"])})
+    if not messages:
+        raise SystemExit(f"{path}: no [[message]] tables")
+    return name, messages
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "eval" / "text")
     parser.add_argument("--audio", type=Path, help="also speak the scripts into this folder (one folder per part)")
+    parser.add_argument("--voice", help="speak every message with this voice, e.g. hibari:heart or espeak:en-us "
+                        "(the rest of each recording is drawn as without it)")
+    parser.add_argument("--clean", action="store_true",
+                        help="every recording a plain 16 kHz WAV: no telephone band, no noise")
+    parser.add_argument("--set", dest="sets", type=Path, nargs="+", action="extend", metavar="TOML",
+                        help="speak these text-set files into --audio DIR/<stem>/ instead (no TOML is written)")
     args = parser.parse_args(argv)
+    if args.sets:
+        if not args.audio:
+            parser.error("--set needs --audio DIR")
+        for path in args.sets:
+            name, messages = load_set(path)
+            speak(name, messages, args.audio / name, args.voice, args.clean)
+            print(f"{name}: {len(messages)} scripts spoken into {args.audio / name}")
+        return 0
     args.out.mkdir(parents=True, exist_ok=True)
     for split in SPLITS:
         messages = build(split)
         (args.out / f"{split}.toml").write_text(to_toml(split, messages))
         if args.audio:
-            speak(split, messages, args.audio / split)
+            speak(split, messages, args.audio / split, args.voice, args.clean)
         counts = {rule: sum(rule in m["fires"] for m in messages) for rule in RULES}
         print(f"{split}: {len(messages)} scripts (and as many noisy); fires: "
               + ", ".join(f"{rule} {n}" for rule, n in counts.items()))
