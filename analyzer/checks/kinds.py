@@ -223,8 +223,8 @@ class _Said:
         found = index.search(self.compiled, window) if (self.phrases or self.patterns) else []
         for phrase in self.phrases:  # said with a word split, merged or misheard by a letter or two
             found += [m for m in index.near(phrase, window) if not _overlaps(m, found)]
-        found += [Match(c.first_word, c.last_word, c.text, s.score) for c, s in self.scored(ctx)
-                  if s.score >= self.like_min and not _overlaps(c, found)]
+        found += [Match(c.first_word, c.last_word, index.heard(c.first_word, c.last_word), s.score)
+                  for c, s in self.scored(ctx) if s.score >= self.like_min and not _overlaps(c, found)]
         return sorted(found, key=lambda m: m.first_word)
 
 
@@ -247,8 +247,9 @@ class Phrases(_Said):
         matches = self.matches(ctx)
         if not matches and self.min_count == 1 and (maybe := self.maybe(ctx)):
             clause, score = maybe
-            why = f"\"{clause.text}\" scored {score.score:.2f}, under the {self.like_min:g} that decides"
-            values = {"phrase": clause.text, "count": 1, "start": clause.start, "end": clause.end}
+            heard = ctx.index.heard(clause.first_word, clause.last_word)
+            why = f"\"{heard}\" scored {score.score:.2f}, under the {self.like_min:g} that decides"
+            values = {"phrase": heard, "count": 1, "start": clause.start, "end": clause.end}
             return [Hit(values, clause.start, clause.end, ((clause.first_word, clause.last_word),), doubt=why)]
         if len(matches) < self.min_count:
             return []
@@ -316,7 +317,8 @@ class MissingPhrases(_Said):
         maybe = self.maybe(ctx)
         if maybe:
             clause, score = maybe
-            why = f"\"{clause.text}\" may say it (scored {score.score:.2f}, under the {self.like_min:g} that decides)"
+            heard = ctx.index.heard(clause.first_word, clause.last_word)
+            why = f"\"{heard}\" may say it (scored {score.score:.2f}, under the {self.like_min:g} that decides)"
             return [Hit({}, clause.start, clause.end, ((clause.first_word, clause.last_word),), doubt=why)]
         return [Hit({})]
 
