@@ -24,6 +24,7 @@ from ..engines.transcript import Word
 # A stretch ends at one of these marks (tiny.en runs sentences together with commas).
 CLAUSE_MARKS = (",", ";", "-", ".", "?", "!", ":")
 SENTENCE_MARKS = (".", "?", "!")
+TITLES = {"mr.", "mrs.", "ms.", "dr.", "st.", "mt.", "prof."}
 LONG_SENTENCE = 18  # words: a longer sentence is read in its comma-separated stretches
 MIN_CLAUSE_WORDS = 3  # a shorter stretch ("Hi Dana,") is read with the one after it
 # The regression's L2 weight (on the sum of the examples' losses, each class weighed to half).
@@ -103,13 +104,18 @@ def split(words: tuple[Word, ...], numbers: tuple[tuple[int, int], ...] = ()) ->
     current: list[tuple[int, int, str]] = []
     for k, token in enumerate(tokens):
         current.append(token)
-        if token[2].rstrip("\"')”").endswith(SENTENCE_MARKS) or k == len(tokens) - 1:
+        if _ends_sentence(token[2]) or k == len(tokens) - 1:
             sentences.append(current)
             current = []
     out: list[list[tuple[int, int, str]]] = []
     for sentence in sentences:
         out += [sentence] if _count(sentence) <= LONG_SENTENCE else _cut(sentence)
     return [(s[0][0], s[-1][1], " ".join(t[2] for t in s if t[2])) for s in out]
+
+
+def _ends_sentence(text: str) -> bool:
+    """A full stop, question or exclamation mark ends a sentence; a title's ("Mrs. Whitfield") does not."""
+    return text.rstrip("\"')”").endswith(SENTENCE_MARKS) and text.lower() not in TITLES
 
 
 def _count(tokens: list[tuple[int, int, str]]) -> int:
