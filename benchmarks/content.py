@@ -39,7 +39,7 @@ from analyzer.testing import rule_by_name, transcript_from_script  # noqa: E402
 from benchmarks.scoring import analyze, table, tally  # noqa: E402
 
 RULES = ("no-name-or-company", "self-focused-opener", "no-benefit-claim", "no-call-to-action")
-SPLITS = ("dev", "test", "holdout", "holdout2", "holdout3", "holdout4", "real")
+SPLITS = ("dev", "test", "holdout", "holdout2", "holdout3", "holdout4", "real", "holdout5", "real2")
 
 
 class Score:
