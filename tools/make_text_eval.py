@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import subprocess
 import sys
 import tomllib
 import zlib
@@ -539,6 +540,9 @@ def audio_spec(message: dict, rng: np.random.Generator, voice: str | None = None
     return spec
 
 
+FALLBACK_VOICE = "espeak:en-us"
+
+
 def speak(split: str, messages: list[dict], folder: Path, voice: str | None = None, clean: bool = False) -> None:
     """Each message spoken into folder, beside its label. A message's "label" (a set's own id) is the label's
     id; else it is split-id, as the splits have it."""
@@ -550,7 +554,12 @@ def speak(split: str, messages: list[dict], folder: Path, voice: str | None = No
     for message in messages:
         spec = audio_spec(message, rng, voice, clean)
         with tempfile.TemporaryDirectory() as tmp:
-            clean_mix, _ = ms.render(spec, Path(tmp))
+            try:
+                clean_mix, _ = ms.render(spec, Path(tmp))
+            except subprocess.CalledProcessError:  # festival dies on some texts: espeak-ng says it instead
+                said = f"{FALLBACK_VOICE} (festival died)"
+                spec.voice, spec.about = FALLBACK_VOICE, spec.about.replace(spec.voice, said)
+                clean_mix, _ = ms.render(spec, Path(tmp))
             name = f"{spec.name}.{ms.EXTENSIONS.get(spec.fmt, spec.fmt)}"
             ms.encode(spec, ms.degrade(spec, clean_mix), Path(tmp), folder / name)
         label = {"recording": name, "id": message.get("label", f"{split}-{message['id']}"),
