@@ -317,8 +317,8 @@ class MissingPhrases(_Said):
         maybe = self.maybe(ctx)
         if maybe:
             clause, score = maybe
-            heard = ctx.index.heard(clause.first_word, clause.last_word)
-            why = f"\"{heard}\" may say it (scored {score.score:.2f}, under the {self.like_min:g} that decides)"
+            said = ctx.index.heard(clause.first_word, clause.last_word)
+            why = f"\"{said}\" may say it (scored {score.score:.2f}, under the {self.like_min:g} that decides)"
             return [Hit({}, clause.start, clause.end, ((clause.first_word, clause.last_word),), doubt=why)]
         return [Hit({})]
 
