@@ -13,9 +13,8 @@ The rules read these scores as measurements (Measurements.clauses); they never r
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 import numpy as np
 
@@ -213,12 +212,6 @@ class Labeller:
     """The pack's content rules' meanings; reads a message's clauses once for all of them."""
 
     meanings: tuple[Meaning, ...] = ()
-
-    @cached_property
-    def key(self) -> str:
-        """What the scores depend on, for caches: the examples."""
-        text = "\n\n".join(f"{m.name}\n" + "\n".join(m.like) + "\n-\n" + "\n".join(m.unlike) for m in self.meanings)
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def fit(self) -> None:
         for m in self.meanings:
