@@ -98,16 +98,8 @@ def split(words: tuple[Word, ...], numbers: tuple[tuple[int, int], ...] = ()) ->
     LONG_SENTENCE words (tiny.en runs sentences together with commas) cut at its commas, dashes and
     semicolons into stretches, one of under three words joined to the next ("Hi Dana," to what
     follows), the last one to the one before; a phone number counts as one word."""
-    tokens = _tokens(words, numbers)
-    sentences: list[list[tuple[int, int, str]]] = []
-    current: list[tuple[int, int, str]] = []
-    for k, token in enumerate(tokens):
-        current.append(token)
-        if _ends_sentence(token[2]) or k == len(tokens) - 1:
-            sentences.append(current)
-            current = []
     out: list[list[tuple[int, int, str]]] = []
-    for sentence in sentences:
+    for sentence in _stretches(_tokens(words, numbers), _ends_sentence):
         out += [sentence] if _count(sentence) <= LONG_SENTENCE else _cut(sentence)
     return [(s[0][0], s[-1][1], " ".join(t[2] for t in s if t[2])) for s in out]
 
@@ -121,17 +113,22 @@ def _count(tokens: list[tuple[int, int, str]]) -> int:
     return sum(1 for t in tokens if any(c.isalnum() for c in t[2]))
 
 
-def _cut(sentence: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
-    stretches: list[list[tuple[int, int, str]]] = []
+def _stretches(tokens: list[tuple[int, int, str]], ends) -> list[list[tuple[int, int, str]]]:
+    """The tokens cut after each one whose text `ends` a stretch (and after the last)."""
+    out: list[list[tuple[int, int, str]]] = []
     current: list[tuple[int, int, str]] = []
-    for k, token in enumerate(sentence):
+    for k, token in enumerate(tokens):
         current.append(token)
-        if _ends_clause(token[2]) or k == len(sentence) - 1:
-            stretches.append(current)
+        if ends(token[2]) or k == len(tokens) - 1:
+            out.append(current)
             current = []
+    return out
+
+
+def _cut(sentence: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
     out: list[list[tuple[int, int, str]]] = []
     carry: list[tuple[int, int, str]] = []
-    for stretch in stretches:
+    for stretch in _stretches(sentence, _ends_clause):
         stretch = carry + stretch
         carry = []
         if _count(stretch) < MIN_CLAUSE_WORDS:
