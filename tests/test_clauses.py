@@ -14,7 +14,7 @@ import pytest
 from analyzer.checks.kinds import Context
 from analyzer.checks.pack import load_pack
 from analyzer.errors import PackError
-from analyzer.measure.clauses import split
+from analyzer.measure.clauses import content, split
 from analyzer.testing import measure_script, rule_by_name, transcript_from_script
 
 HELLO = "Hi Dana, this is Sam Carter with Acme Supply. "
@@ -94,6 +94,55 @@ def test_a_trainers_example_changes_the_verdict(tmp_path, default_pack):
     pack.write_text('[pack]\nextends = "default"\n[rules.no-benefit-claim]\n'
                     '"like+" = ["We make the whole month-end process painless for your team."]\n')
     assert verdicts(load_pack(pack), script)["no-benefit-claim"] == ""
+
+
+def test_why_the_caller_calls_is_no_part_of_what_the_opening_is_about(default_pack):
+    """The preface ("I'm calling because", "the purpose of my call is") is read past: what follows decides."""
+    about_them = HELLO + "I'm calling because I saw you're hiring a new Head of Security." + NUMBER
+    about_me = HELLO + "The purpose of my call is that we provide cloud payroll software for restaurants." + NUMBER
+    assert content("I'm calling because I saw you're hiring") == "I saw you're hiring"
+    assert content("Purpose for my call is that we provide payroll") == "we provide payroll"
+    assert verdicts(default_pack, about_them)["self-focused-opener"] == ""
+    assert verdicts(default_pack, about_me)["self-focused-opener"] == "warning"
+
+
+def test_credentials_and_a_problem_are_no_gain(default_pack):
+    for said in ("We've been in business 20 years and process for over 5,000 merchants.",
+                 "You mentioned at the expo that your card fees keep creeping up every quarter."):
+        assert verdicts(default_pack, HELLO + said + NUMBER)["no-benefit-claim"] == "warning", said
+
+
+def test_a_promise_to_watch_for_a_reply_is_no_ask(default_pack):
+    said = verdicts(default_pack, HELLO + GAIN + "I'll keep an eye out for your reply.")
+    assert said["no-call-to-action"] in ("warning", "info")
+
+
+def test_a_packs_examples_file_adds_labelled_sentences(tmp_path, default_pack):
+    """`examples = "FILE"` beside the pack: `like` and `unlike` lists, put after the rule's own."""
+    script = HELLO + "We make the whole month-end process painless for your team." + NUMBER
+    (tmp_path / "mine.toml").write_text('like = ["We make the whole month-end process painless for your team."]\n'
+                                        'unlike = ["We are a family business."]\n')
+    pack = tmp_path / "team.toml"
+    pack.write_text('[pack]\nextends = "default"\n[rules.no-benefit-claim]\n'
+                    'like = ["We cut your fees by a third.", "Your team saves six hours a week."]\n'
+                    'unlike = ["We are great.", "Call me back."]\nexamples = "mine.toml"\n')
+    check = rule_by_name(load_pack(pack), "no-benefit-claim").check
+    assert check.like[-1].startswith("We make the whole") and check.unlike[-1] == "We are a family business."
+    assert verdicts(load_pack(pack), script)["no-benefit-claim"] == ""
+    shipped = rule_by_name(default_pack, "no-benefit-claim").check
+    assert len(shipped.like) > 100 and len(shipped.unlike) > 300  # rules/examples/no-benefit-claim.toml
+
+
+@pytest.mark.parametrize("ref, problem", [("missing.toml", "cannot be read"), ("../up.toml", "beside the pack"),
+                                          ("bad.toml", "only `like` and `unlike`")])
+def test_an_examples_file_that_cannot_be_used_is_one_sentence(tmp_path, ref, problem):
+    (tmp_path / "bad.toml").write_text('like = ["a b c"]\nwords = 3\n')
+    pack = tmp_path / "team.toml"
+    pack.write_text(f'[pack]\nextends = "default"\n[rules.no-benefit-claim]\nexamples = "{ref}"\n')
+    with pytest.raises(PackError) as caught:
+        load_pack(pack)
+    message = str(caught.value)
+    assert "team.toml" in message and "'examples'" in message and problem in message and "\n" not in message
 
 
 def test_a_pattern_is_checked_as_it_is_searched(tmp_path):

@@ -267,8 +267,39 @@ def _load_raw(ref: str | Path | None, seen: tuple[str, ...],
             base, _ = merged["rules"][name]
             if "check" in table and table["check"] != base.get("check"):
                 base = {k: v for k, v in base.items() if k in RULE_KEYS}  # a new check type keeps no old options
-        merged["rules"][name] = (_extended(label, name, base, table), label)
+        merged["rules"][name] = (_extended(label, name, base, _with_examples(label, folder, name, table)), label)
     return merged, (*files, label)
+
+
+def _with_examples(label: str, folder: Path | None, rule: str, table: dict) -> dict:
+    """The rule's table with the sentences of its `examples` file (TOML, `like` and `unlike` lists,
+    beside the pack) put after its own `like` and `unlike`: labelled clauses by the hundred keep the
+    pack's rule tables readable."""
+    if "examples" not in table:
+        return table
+    ref = table["examples"]
+
+    def fail(problem: str) -> PackError:
+        return PackError(f"{label}: rule '{rule}': key 'examples': {problem}; fix it in that file.")
+
+    if not isinstance(ref, str) or Path(ref).is_absolute() or ".." in Path(ref).parts:
+        raise fail(f"{ref!r} must name a TOML file beside the pack (a relative path inside its folder)")
+    try:
+        text = ((folder / ref).read_text(encoding="utf-8") if folder is not None
+                else resources.files("analyzer").joinpath("packs", *Path(ref).parts).read_text(encoding="utf-8"))
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"{ref} cannot be read ({exc.__class__.__name__})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise fail(f"{ref} is not valid TOML ({exc})") from None
+    extra = set(data) - {"like", "unlike"}
+    if extra or not all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in data.values()):
+        raise fail(f"{ref} must hold only `like` and `unlike`, lists of sentences")
+    out = {k: v for k, v in table.items() if k != "examples"}
+    for key in ("like", "unlike"):
+        own = list(out.get(key, []))
+        out[key] = own + [x for x in data.get(key, []) if x not in own]
+    return out
 
 
 def _extended(label: str, rule: str, base: dict, table: dict) -> dict:

@@ -201,7 +201,7 @@ class TextIndex:
         for k, (first, last) in enumerate(clauses):
             if self.words[first].start >= limit:
                 break
-            if _is_greeting_or_introduction(self.heard(first, last)):
+            if is_greeting_or_introduction(self.heard(first, last)):
                 continue
             if last - first + 1 < 5 and k + 1 < len(clauses):
                 last = clauses[k + 1][1]
@@ -225,17 +225,19 @@ _PLEASANTRY = re.compile(r"\b(good to (catch|reach|hear)|hope\b|how are you|how'
                          r"thanks for (taking|picking|listening)|hope you're|trust you're|nice to (catch|talk))", re.I)
 PLEASANTRY_MAX_WORDS = 10
 # Who is calling: "this is Sam", "my name's Sam Carter", "it's me", "Sam here", "I'm Sam, with Acme",
-# "Sam Carter calling from Acme", "you've got Sam over at Acme".
+# "Sam Carter calling from Acme", "you've got Sam over at Acme", "Dana Cole, Fieldstone"; a company
+# named later in a clause ("I saw you're hiring a new Head of Security") is no introduction.
 _INTRODUCTION = re.compile(
     r"\b(this is|my name is|my name's|it's|it is|its|you've got|you have)\s+\w"
-    r"|\b(i'm|i am)\s+(?-i:[A-Z])"
+    r"|\b(i'm|i am|we're|we are)\s+(?-i:[A-Z])"
     r"|\b(here|hear|calling)\s+(from|with|at|over at)\b"
-    r"|\b(with|from|at|over at|of|for|on behalf of)\s+(the\s+)?(?-i:[A-Z])"
-    r"|^\W*(\w+\W+){0,3}?(?!I\b)(?-i:[A-Z])[\w'-]*\W+((?-i:[A-Z])[\w'-]*\W+)?(here|hear|calling)\b", re.I)
+    r"|^\W*([\w'.-]+\W+){1,5}?(with|from|at|over at|of|for|on behalf of)\s+(the\s+)?(?-i:[A-Z])"
+    r"|^\W*(\w+\W+){0,3}?(?!I\b)(?-i:[A-Z])[\w'-]*\W+((?-i:[A-Z])[\w'-]*\W+)?(here|hear|calling)\b"
+    r"|^\W*(?-i:[A-Z])[\w'.&-]*(\W+(?-i:[A-Z])[\w'.&-]*){1,6}\W*$", re.I)
 INTRODUCTION_MAX_WORDS = 14
 
 
-def _is_greeting_or_introduction(clause: str) -> bool:
+def is_greeting_or_introduction(clause: str) -> bool:
     """A clause that only greets ("Hi Dana,", "good to catch you") or says who is calling, in a few
     words: "this is Sam Carter with Acme Supply". A longer one says more than who is calling, and is read
     as an opener."""

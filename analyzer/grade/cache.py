@@ -38,7 +38,7 @@ def code_hash() -> str:
     """The analyzer's own source and rule packs: a change to either makes old results stale."""
     root = Path(__file__).resolve().parent.parent  # analyzer/, this file being in analyzer/grade/
     digest = hashlib.sha256()
-    for path in sorted(list(root.rglob("*.py")) + list((root / "packs").glob("*.toml"))):
+    for path in sorted(list(root.rglob("*.py")) + list((root / "packs").rglob("*.toml"))):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -13,6 +13,7 @@ The rules read these scores as measurements (Measurements.clauses); they never r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -32,6 +33,18 @@ NEWTON_STEPS = 30
 # A clause this near an example (cosine of their vectors) is that example said again: its label decides.
 SAME_SENTENCE = 0.92
 SCORE_DIGITS = 3  # scores are rounded so that a kernel's last bits never show in a report
+# Why the caller says they are calling says nothing of whom the clause is about: "I'm calling because
+# I saw you're hiring" is about the listener, "I'm calling because we just launched" about the caller.
+# The clause is read without this preface (examples and clauses alike), so its content decides.
+_PREFACE = re.compile(
+    r"^\W*((and|so|um|uh|well|yeah|okay|ok|now)\W+)*"
+    r"(((i'm|i am|im|i was|we're|we are|i|we)\s+)?(just\s+|really\s+)?"
+    r"(calling|reaching out|ringing|writing|getting in touch|wanted to reach out|wanted to call|want to reach out)"
+    r"(\s+to you|\s+you)?(\s+today)?\s+(because|since|as)"
+    r"|(the\s+)?(main\s+|quick\s+)?(reason|purpose)\s+(for|of|behind)\s+(my|this|the)\s+(call|calling|message|voicemail)"
+    r"(\s+today)?(\s+is)?(\s+that|\s+because)?"
+    r"|(the\s+)?reason\s+(i'm|i am|im|i was|we're)\s+(calling|reaching out)(\s+today)?(\s+is)?(\s+that|\s+because)?"
+    r")\W+", re.I)
 
 
 @dataclass(frozen=True)
@@ -153,14 +166,18 @@ class Classifier:
         self.meaning = meaning
         self.examples = meaning.like + meaning.unlike
         self.labels = np.array([1.0] * len(meaning.like) + [0.0] * len(meaning.unlike))
-        vectors = np.concatenate([sentences.encode_kept(meaning.like), sentences.encode_kept(meaning.unlike)])
+        vectors = np.concatenate([sentences.encode_kept(tuple(map(content, meaning.like))),
+                                  sentences.encode_kept(tuple(map(content, meaning.unlike)))])
+        shapes = np.array([cues(t) for t in self.examples]).reshape(len(self.examples), len(_CUES))
         self.vectors = vectors.astype(np.float64)
+        self.design = np.hstack([self.vectors, shapes])
         with sentences.one_blas_thread():
-            self.weights = _fit(self.vectors, self.labels)
+            self.weights = _fit(self.design, self.labels)
 
-    def scores(self, vectors: np.ndarray) -> list[Score]:
+    def scores(self, vectors: np.ndarray, texts: list[str]) -> list[Score]:
         x = vectors.astype(np.float64)
-        p = _sigmoid(x @ self.weights[:-1] + self.weights[-1])
+        shapes = np.array([cues(t) for t in texts]).reshape(len(texts), len(_CUES))
+        p = _sigmoid(np.hstack([x, shapes]) @ self.weights[:-1] + self.weights[-1])
         similarity = x @ self.vectors.T
         out = []
         for row, prob in zip(similarity, p):
@@ -171,6 +188,41 @@ class Classifier:
             out.append(Score(self.meaning.name, round(float(prob), SCORE_DIGITS), self.examples[k], is_like,
                              round(float(row[k]), SCORE_DIGITS)))
         return out
+
+
+# What a clause's words show of its shape, beside its vector (what it is about): a quantity, a change or
+# comparison, a credential, whom it is about, something the caller did or will do, an ask. Cheap, sure
+# cues; how much each counts for a rule is fitted from the rule's examples with the rest.
+_CUES = tuple(re.compile(p, re.I) for p in (
+    r"\d|\b(half|double|doubled|twice|triple|tripled|a third|a quarter|percent|dozen|hundred|thousand|million)\b",
+    r"\b(cut|cuts|cutting|reduc\w*|sav\w*|lower\w*|increas\w*|boost\w*|grow\w*|gain\w*|recover\w*|drop\w*|"
+    r"faster|sooner|quicker|fewer|less|more|instead of|down from|up from|from \S+ to|rather than|under|"
+    r"doubl\w*|tripl\w*|shav\w*|trim\w*|eliminat\w*|avoid\w*|stop losing|back in|pay(ing)? less)\b",
+    r"\b(years|been around|in business|since (19|20)\d\d|clients|customers|merchants|trusted|featured|award\w*|"
+    r"certified|cleared|licensed|warranty|we have|we've got|our team of|database|recruiters|locations)\b",
+    r"\b(you|your|you're|you've|yours)\b",
+    r"\b(i|i'm|i've|me|my|we|we're|we've|our|us)\b",
+    r"\b(sent|left|mailed|emailed|dropped off|last week|last time|spoke|met|following up|follow up|circl\w* back|"
+    r"check\w* in|touch\w* base)\b",
+    r"\b(i'll|i will|we'll|we will|i'm going to|i can|i'd love|i would love|happy to)\b",
+    r"^\W*(please\s+)?(call|text|reply|book|grab|hit|give|ring|shoot|reach|email|send|let me know|visit)\b|"
+    r"\b(call me|text me|reply (to|back|with)|hit reply|just reply|book a|grab a|hit me back|"
+    r"give me a (call|ring|shout)|reach me|get back to me)\b",
+    r"\b(keep|keeps|kept|creeping|losing|eating|costing|struggl\w*|short-staffed|behind|missing|rising|spik\w*)\b",
+))
+CUE_WEIGHT = 0.5  # a cue's size beside the vector's (a unit vector): what the fit starts from
+
+
+def cues(text: str) -> np.ndarray:
+    """The clause's cues, each 0 or CUE_WEIGHT."""
+    return np.array([CUE_WEIGHT * bool(c.search(text)) for c in _CUES])
+
+
+def content(text: str) -> str:
+    """What a clause or an example says, its preface of why the caller calls left out; the whole of
+    it when nothing else is said."""
+    rest = _PREFACE.sub("", text, count=1)
+    return rest if len(rest.split()) >= 2 else text
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -222,9 +274,9 @@ class Labeller:
         if self.meanings and spans:
             from . import sentences
 
-            vectors = sentences.encode([t for _, _, t in spans])
+            vectors = sentences.encode([content(t) for _, _, t in spans])
             with sentences.one_blas_thread():
-                per_rule = [classifier(m).scores(vectors) for m in self.meanings]
+                per_rule = [classifier(m).scores(vectors, [t for _, _, t in spans]) for m in self.meanings]
         return tuple(
             Clause(a, b, round(words[a].start, 2), round(words[b].end, 2), t, tuple(s[i] for s in per_rule))
             for i, (a, b, t) in enumerate(spans)

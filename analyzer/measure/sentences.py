@@ -55,25 +55,32 @@ def one_blas_thread():
 
 
 def encode_kept(sentences: tuple[str, ...]) -> np.ndarray:
-    """encode(), kept in the user cache: a rule's example sentences are the same on every run,
-    and encoding 40 of them costs more than the rest of the rules together."""
-    key = hashlib.sha256("\n".join((*SHA256.values(), *sentences)).encode()).hexdigest()[:32]
-    path = user_cache_dir() / "sentence-vectors" / f"{key}.npy"
+    """encode(), kept in the user cache sentence by sentence: a pack's example sentences (hundreds
+    of them) are the same on every run, and a trainer's `like+` adds one; only the sentences not
+    kept yet are encoded."""
+    model = hashlib.sha256("\n".join(SHA256.values()).encode()).hexdigest()[:16]
+    path = user_cache_dir() / "sentence-vectors" / f"{model}.npz"
+    keys = [hashlib.sha256(t.encode()).hexdigest()[:24] for t in sentences]
+    kept: dict[str, np.ndarray] = {}
     try:
-        kept = np.load(path)
-        if kept.shape == (len(sentences), WIDTH):
-            return kept
-    except (OSError, ValueError):
+        with np.load(path) as store:
+            if store["vectors"].shape[1:] == (WIDTH,):
+                kept = dict(zip(store["keys"].tolist(), store["vectors"]))
+    except (OSError, ValueError, KeyError):
         pass
-    vectors = encode(list(sentences))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        buffer = io.BytesIO()
-        np.save(buffer, vectors)
-        write_bytes_atomic(path, buffer.getvalue())
-    except OSError:
-        pass  # an unwritable cache only costs encoding them again
-    return vectors
+    missing = [t for t, k in dict(zip(sentences, keys)).items() if k not in kept]
+    if missing:
+        kept.update(zip((hashlib.sha256(t.encode()).hexdigest()[:24] for t in missing), encode(missing)))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            buffer = io.BytesIO()
+            np.savez(buffer, keys=np.array(list(kept)), vectors=np.array(list(kept.values()), dtype=np.float32))
+            write_bytes_atomic(path, buffer.getvalue())
+        except OSError:
+            pass  # an unwritable cache only costs encoding them again
+    if not sentences:
+        return np.zeros((0, WIDTH), dtype=np.float32)
+    return np.array([kept[k] for k in keys], dtype=np.float32)
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Labelled clauses for the content rules' examples, from labelled messages (eval/text/*.toml).
+
+A message is labelled as a whole (`fires`: the rules it breaks); its clauses are labelled from that:
+- self-focused-opener: the opening line (TextIndex.opener, after the greeting and the
+  introduction) says it when the message breaks the habit, and does not when it keeps it;
+- no-benefit-claim, no-call-to-action: in a message with no gain (no ask), no clause is one, so
+  every clause but the greeting and the introduction is an `unlike`; in a message with one, the
+  clause the rule found it in is a `like` (a message where the rule found none is left out, and
+  printed, for a person to label).
+
+    .venv/bin/python tools/examples_from_eval.py dev holdout4 real holdout5 real2
+
+writes rules/examples/<rule>.toml (the default pack's `examples = ...`), reading the pack as it stands
+(run again with those files in place, it finds a few more). The parts named are seen
+from then on: measure on parts written after it (benchmarks/RESULTS.md says which).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from analyzer.checks.kinds import Context, Phrases  # noqa: E402
+from analyzer.checks.pack import load_pack  # noqa: E402
+from analyzer.checks.text import is_greeting_or_introduction  # noqa: E402
+from analyzer.measure.measurements import measure  # noqa: E402
+from analyzer.testing import rule_by_name, transcript_from_script  # noqa: E402
+
+OPENER = "self-focused-opener"
+FOUND_IN = ("no-benefit-claim", "no-call-to-action")
+MIN_WORDS = 3
+
+
+def harvest(pack, messages: list[dict]) -> tuple[dict[str, dict[str, list[str]]], list[str]]:
+    out: dict[str, dict[str, list[str]]] = {rule: {"like": [], "unlike": []} for rule in (OPENER, *FOUND_IN)}
+    unlabelled = []
+    check = rule_by_name(pack, OPENER).check
+    assert isinstance(check, Phrases)
+    opening_s = check.opening_s
+    for m in messages:
+        transcript = transcript_from_script(m["script"])
+        ctx = Context(transcript, measure(transcript, labeller=pack.labeller))
+        fires = set(m["fires"])
+        window = ctx.index.opener([(c.first_word, c.last_word) for c in ctx.measures.clauses], seconds=opening_s)
+        if window.stop > window.start:
+            said = " ".join(w.text for w in transcript.words[window.start:window.stop]).strip()
+            out[OPENER]["like" if OPENER in fires else "unlike"].append(said)
+        body = [c for c in ctx.measures.clauses
+                if not is_greeting_or_introduction(c.text) and len(c.text.split()) >= MIN_WORDS]
+        for rule in FOUND_IN:
+            if rule in fires:
+                out[rule]["unlike"] += [c.text for c in body]
+                continue
+            evidence = rule_by_name(pack, rule).evidence(ctx, False)
+            starts = [f.start for f in (evidence.found if evidence else ())]
+            found = [c for c in body if any(c.start - 0.01 <= t <= c.end + 0.01 for t in starts)]
+            if found:
+                out[rule]["like"].append(max(found, key=lambda c: getattr(c.score(rule), "score", 0.0)).text)
+            else:
+                unlabelled.append(f"{m['id']} ({rule}): {m['script']}")
+    for rule in out:
+        for key in out[rule]:
+            out[rule][key] = list(dict.fromkeys(s.strip() for s in out[rule][key]))
+    return out, unlabelled
+
+
+def write(folder: Path, rule: str, sentences: dict[str, list[str]], parts: list[str]) -> Path:
+    lines = [f"# {rule}: clauses of labelled messages ({', '.join(parts)} in eval/text/), by",
+             "# tools/examples_from_eval.py. `like` says the rule's thing, `unlike` does not. Read by the",
+             "# default pack's `examples`; a trainer changes a verdict with \"like+\" / \"unlike+\" in their pack."]
+    for key in ("like", "unlike"):
+        lines.append(f"{key} = [")
+        lines += [f"    {json.dumps(s, ensure_ascii=False)}," for s in sentences[key]]
+        lines.append("]")
+    path = folder / f"{rule}.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tomllib.loads(path.read_text(encoding="utf-8"))  # it reads back
+    return path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("parts", nargs="+", help="parts of eval/text/ (dev, holdout4, real, ...)")
+    parser.add_argument("--out", type=Path, default=ROOT / "rules" / "examples")
+    args = parser.parse_args()
+    pack = load_pack("default")
+    messages = [m for part in args.parts
+                for m in tomllib.loads((ROOT / "eval" / "text" / f"{part}.toml").read_text())["message"]]
+    sentences, unlabelled = harvest(pack, messages)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for rule, found in sentences.items():
+        path = write(args.out, rule, found, args.parts)
+        print(f"{path}: {len(found['like'])} like, {len(found['unlike'])} unlike")
+    for line in unlabelled:
+        print(f"left out, the rule found nothing to label: {line}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
