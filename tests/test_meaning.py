@@ -94,9 +94,15 @@ def test_example_sentences_are_encoded_once(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     sentences = ("We cut onboarding time in half.", "Have a great day.")
     first = meaning.encode_kept(sentences)
+    real_encode = meaning.encode
     monkeypatch.setattr(meaning, "encode", lambda _: pytest.fail("encoded again"))
     assert np.array_equal(meaning.encode_kept(sentences), first)
-    assert len(list((tmp_path / "voicemail-analyzer" / "sentence-vectors").glob("*.npy"))) == 1
+    assert len(list((tmp_path / "voicemail-analyzer" / "sentence-vectors").glob("*.npz"))) == 1
+    # a trainer's one added sentence is the only one encoded; the others are read back
+    encoded: list[list[str]] = []
+    monkeypatch.setattr(meaning, "encode", lambda batch: encoded.append(batch) or real_encode(batch))
+    more = meaning.encode_kept((*sentences, "We answer every call in under a minute."))
+    assert encoded == [["We answer every call in under a minute."]] and np.array_equal(more[:2], first)
 
 
 @pytest.mark.parametrize("core", ["Prescott", "Haswell"])

@@ -57,9 +57,9 @@ hint = "Say the company name."
     assert "filler-words" not in {r.name for r in pack.active}
     opener = rule_by_name(pack, "self-focused-opener")
     assert run_rule(opener, "Hi Jordan, hope you're well.")
-    # the list was replaced: no phrase finds it now, and its meaning alone is not sure enough for a warning
+    # the list was replaced: no phrase finds it now; its meaning still does (the examples hold the phrase)
     assert opener.check.phrases == ("hope you're well",)
-    assert all(f.doubt for f in run_rule(opener, "Hi Jordan, just following up."))
+    assert [bool(f.doubt) for f in run_rule(opener, "Hi Jordan, just following up.")] == [False]
     acme = rule_by_name(pack, "say-acme")
     assert run_rule(acme, "this is Sam with Brightline") and not run_rule(acme, "this is Sam with Acme")
 
