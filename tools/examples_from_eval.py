@@ -41,14 +41,13 @@ MIN_WORDS = 3
 def harvest(pack, messages: list[dict]) -> tuple[dict[str, dict[str, list[str]]], list[str]]:
     out: dict[str, dict[str, list[str]]] = {rule: {"like": [], "unlike": []} for rule in (OPENER, *FOUND_IN)}
     unlabelled = []
-    check = rule_by_name(pack, OPENER).check
-    assert isinstance(check, Phrases)
-    opening_s = check.opening_s
+    opener = rule_by_name(pack, OPENER).check
+    assert isinstance(opener, Phrases)
     for m in messages:
         transcript = transcript_from_script(m["script"])
         ctx = Context(transcript, measure(transcript, labeller=pack.labeller))
         fires = set(m["fires"])
-        window = ctx.index.opener([(c.first_word, c.last_word) for c in ctx.measures.clauses], seconds=opening_s)
+        window = opener._opener(ctx)  # the opening line, as the rule reads it
         if window.stop > window.start:
             said = " ".join(w.text for w in transcript.words[window.start:window.stop]).strip()
             out[OPENER]["like" if OPENER in fires else "unlike"].append(said)

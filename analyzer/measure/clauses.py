@@ -168,16 +168,14 @@ class Classifier:
         self.labels = np.array([1.0] * len(meaning.like) + [0.0] * len(meaning.unlike))
         vectors = np.concatenate([sentences.encode_kept(tuple(map(content, meaning.like))),
                                   sentences.encode_kept(tuple(map(content, meaning.unlike)))])
-        shapes = np.array([cues(t) for t in self.examples]).reshape(len(self.examples), len(_CUES))
         self.vectors = vectors.astype(np.float64)
-        self.design = np.hstack([self.vectors, shapes])
         with sentences.one_blas_thread():
-            self.weights = _fit(self.design, self.labels)
+            self.weights = _fit(np.hstack([self.vectors, shapes(self.examples)]), self.labels)
 
-    def scores(self, vectors: np.ndarray, texts: list[str]) -> list[Score]:
+    def scores(self, vectors: np.ndarray, cued: np.ndarray) -> list[Score]:
+        """Each clause's score, from its vector and its cues (`shapes` of its text)."""
         x = vectors.astype(np.float64)
-        shapes = np.array([cues(t) for t in texts]).reshape(len(texts), len(_CUES))
-        p = _sigmoid(np.hstack([x, shapes]) @ self.weights[:-1] + self.weights[-1])
+        p = _sigmoid(np.hstack([x, cued]) @ self.weights[:-1] + self.weights[-1])
         similarity = x @ self.vectors.T
         out = []
         for row, prob in zip(similarity, p):
@@ -213,9 +211,9 @@ _CUES = tuple(re.compile(p, re.I) for p in (
 CUE_WEIGHT = 0.5  # a cue's size beside the vector's (a unit vector): what the fit starts from
 
 
-def cues(text: str) -> np.ndarray:
-    """The clause's cues, each 0 or CUE_WEIGHT."""
-    return np.array([CUE_WEIGHT * bool(c.search(text)) for c in _CUES])
+def shapes(texts: tuple[str, ...] | list[str]) -> np.ndarray:
+    """Each text's cues, a row of 0 or CUE_WEIGHT per cue."""
+    return np.array([[CUE_WEIGHT * bool(c.search(t)) for c in _CUES] for t in texts]).reshape(len(texts), len(_CUES))
 
 
 def content(text: str) -> str:
@@ -275,8 +273,9 @@ class Labeller:
             from . import sentences
 
             vectors = sentences.encode([content(t) for _, _, t in spans])
+            cued = shapes([t for _, _, t in spans])
             with sentences.one_blas_thread():
-                per_rule = [classifier(m).scores(vectors, [t for _, _, t in spans]) for m in self.meanings]
+                per_rule = [classifier(m).scores(vectors, cued) for m in self.meanings]
         return tuple(
             Clause(a, b, round(words[a].start, 2), round(words[b].end, 2), t, tuple(s[i] for s in per_rule))
             for i, (a, b, t) in enumerate(spans)

@@ -68,9 +68,9 @@ def encode_kept(sentences: tuple[str, ...]) -> np.ndarray:
                 kept = dict(zip(store["keys"].tolist(), store["vectors"]))
     except (OSError, ValueError, KeyError):
         pass
-    missing = [t for t, k in dict(zip(sentences, keys)).items() if k not in kept]
+    missing = {k: t for k, t in zip(keys, sentences) if k not in kept}
     if missing:
-        kept.update(zip((hashlib.sha256(t.encode()).hexdigest()[:24] for t in missing), encode(missing)))
+        kept.update(zip(missing, encode(list(missing.values()))))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             buffer = io.BytesIO()
