@@ -93,15 +93,15 @@ def test_the_clause_that_said_it_is_the_evidence(default_pack):
 def test_example_sentences_are_encoded_once(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     sentences = ("We cut onboarding time in half.", "Have a great day.")
-    first = meaning.encode_kept(sentences)
-    real_encode = meaning.encode
-    monkeypatch.setattr(meaning, "encode", lambda _: pytest.fail("encoded again"))
-    assert np.array_equal(meaning.encode_kept(sentences), first)
+    first = meaning.views_kept(sentences)
+    real_views = meaning.views
+    monkeypatch.setattr(meaning, "views", lambda _: pytest.fail("encoded again"))
+    assert np.array_equal(meaning.views_kept(sentences), first)
     assert len(list((tmp_path / "voicemail-analyzer" / "sentence-vectors").glob("*.npz"))) == 1
     # a trainer's one added sentence is the only one encoded; the others are read back
     encoded: list[list[str]] = []
-    monkeypatch.setattr(meaning, "encode", lambda batch: encoded.append(batch) or real_encode(batch))
-    more = meaning.encode_kept((*sentences, "We answer every call in under a minute."))
+    monkeypatch.setattr(meaning, "views", lambda batch: encoded.append(batch) or real_views(batch))
+    more = meaning.views_kept((*sentences, "We answer every call in under a minute."))
     assert encoded == [["We answer every call in under a minute."]] and np.array_equal(more[:2], first)
 
 
@@ -115,8 +115,8 @@ def test_vectors_do_not_depend_on_the_cpu_kernels(core):
     import sys
 
     code = ("import json, sys; from analyzer.measure import sentences as meaning; "
-            "print(json.dumps(meaning.encode(json.loads(sys.argv[1])).tolist()))")
+            "print(json.dumps(meaning.views(json.loads(sys.argv[1])).tolist()))")
     env = {**os.environ, "OPENBLAS_CORETYPE": core}
     out = subprocess.run([sys.executable, "-c", code, json.dumps(SENTENCES)], env=env, capture_output=True,
                          text=True, check=True).stdout
-    assert np.abs(np.array(json.loads(out)) - meaning.encode(SENTENCES)).max() < 1e-5
+    assert np.abs(np.array(json.loads(out)) - meaning.views(SENTENCES)).max() < 1e-5

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -47,6 +48,11 @@ def harvest(pack, messages: list[dict]) -> tuple[dict[str, dict[str, list[str]]]
         transcript = transcript_from_script(m["script"])
         ctx = Context(transcript, measure(transcript, labeller=pack.labeller))
         fires = set(m["fires"])
+        if "opener" in m:  # labelled clause by clause: no rule's verdict is needed
+            for rule, sentences in annotated(m, ctx.measures.clauses).items():
+                for key in ("like", "unlike"):
+                    out[rule][key] += sentences[key]
+            continue
         window = opener._opener(ctx)  # the opening line, as the rule reads it
         if window.stop > window.start:
             said = " ".join(w.text for w in transcript.words[window.start:window.stop]).strip()
@@ -68,6 +74,37 @@ def harvest(pack, messages: list[dict]) -> tuple[dict[str, dict[str, list[str]]]
         for key in out[rule]:
             out[rule][key] = list(dict.fromkeys(s.strip() for s in out[rule][key]))
     return out, unlabelled
+
+
+ANNOTATIONS = {OPENER: "opener", "no-benefit-claim": "gains", "no-call-to-action": "asks"}
+
+
+def annotated(message: dict, clauses) -> dict[str, dict[str, list[str]]]:
+    """The clauses of a message labelled clause by clause (a training bank's `opener`, `gains`,
+    `asks`: the words that carry each label, as said in its script). The clauses the opener's words
+    fall in are a `like` of self-focused-opener when the message breaks that habit, else an
+    `unlike`; a clause a gain (an ask) falls in is a `like` of that rule, and every other clause of
+    the body an `unlike`; a clause only partly inside one is left out."""
+    script = message["script"]
+    offsets = [m.span() for m in re.finditer(r"\S+", script)]
+    out: dict[str, dict[str, list[str]]] = {}
+    for rule, key in ANNOTATIONS.items():
+        pieces = message.get(key, [])
+        pieces = [pieces] if isinstance(pieces, str) else pieces
+        spans = [(i, i + len(p)) for p in pieces if (i := script.find(p)) >= 0]
+        like, unlike = [], []
+        for c in clauses:
+            a, b = offsets[c.first_word][0], offsets[c.last_word][1]
+            inside = max((min(b, e) - max(a, s) for s, e in spans), default=0)
+            if inside >= 0.5 * (b - a):
+                like.append(c.text)
+            elif inside <= 0 and not is_greeting_or_introduction(c.text) and len(c.text.split()) >= MIN_WORDS:
+                unlike.append(c.text)
+        if rule == OPENER:  # only the opening line says whom the opening is about
+            said = " ".join(like)
+            like, unlike = ([said], []) if OPENER in message["fires"] else ([], [said] if said else [])
+        out[rule] = {"like": like, "unlike": unlike}
+    return out
 
 
 def write(folder: Path, rule: str, sentences: dict[str, list[str]], parts: list[str]) -> Path:

@@ -219,6 +219,8 @@ class TextIndex:
 
 _GREETING = re.compile(r"^\W*([\w'-]+,?\s+)?(hi|hey|hello|good (morning|afternoon|evening|day)|morning|afternoon|"
                        r"evening|dear)\b", re.I)
+# The prospect's name alone, said as the greeting: "Kevin."
+_NAME_ALONE = re.compile(r"\W*(?-i:[A-Z])[\w'-]*[.,!]?\W*")
 # What is said to be polite before the message begins: "good to catch you", "hope your week is going well".
 _PLEASANTRY = re.compile(r"\b(good to (catch|reach|hear)|hope\b|how are you|how's your|"
                          r"happy (monday|tuesday|wednesday|thursday|friday|new year)|sorry (i|to have) missed|"
@@ -242,7 +244,7 @@ def is_greeting_or_introduction(clause: str) -> bool:
     words: "this is Sam Carter with Acme Supply". A longer one says more than who is calling, and is read
     as an opener."""
     words = clause.split()
-    if _GREETING.match(clause) and len(words) <= 4:
+    if _GREETING.match(clause) and len(words) <= 4 or _NAME_ALONE.fullmatch(clause):
         return True
     if _PLEASANTRY.search(clause) and len(words) <= PLEASANTRY_MAX_WORDS:
         return True

@@ -22,7 +22,7 @@ import numpy as np
 from ..engines.transcript import Word
 
 # A stretch ends at one of these marks (tiny.en runs sentences together with commas).
-CLAUSE_MARKS = (",", ";", "-", ".", "?", "!", ":")
+CLAUSE_MARKS = (",", ";", "-", "—", "–", ".", "?", "!", ":")
 SENTENCE_MARKS = (".", "?", "!")
 TITLES = {"mr.", "mrs.", "ms.", "dr.", "st.", "mt.", "prof."}
 LONG_SENTENCE = 18  # words: a longer sentence is read in its comma-separated stretches
@@ -166,8 +166,8 @@ class Classifier:
         self.meaning = meaning
         self.examples = meaning.like + meaning.unlike
         self.labels = np.array([1.0] * len(meaning.like) + [0.0] * len(meaning.unlike))
-        vectors = np.concatenate([sentences.encode_kept(tuple(map(content, meaning.like))),
-                                  sentences.encode_kept(tuple(map(content, meaning.unlike)))])
+        vectors = np.concatenate([sentences.views_kept(tuple(map(content, meaning.like))),
+                                  sentences.views_kept(tuple(map(content, meaning.unlike)))])
         self.vectors = vectors.astype(np.float64)
         with sentences.one_blas_thread():
             self.weights = _fit(np.hstack([self.vectors, shapes(self.examples)]), self.labels)
@@ -272,7 +272,7 @@ class Labeller:
         if self.meanings and spans:
             from . import sentences
 
-            vectors = sentences.encode([content(t) for _, _, t in spans])
+            vectors = sentences.views([content(t) for _, _, t in spans])
             cued = shapes([t for _, _, t in spans])
             with sentences.one_blas_thread():
                 per_rule = [classifier(m).scores(vectors, cued) for m in self.meanings]
