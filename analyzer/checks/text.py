@@ -244,7 +244,7 @@ def is_greeting_or_introduction(clause: str) -> bool:
     words: "this is Sam Carter with Acme Supply". A longer one says more than who is calling, and is read
     as an opener."""
     words = clause.split()
-    if _GREETING.match(clause) and len(words) <= 4 or _NAME_ALONE.fullmatch(clause):
+    if (_GREETING.match(clause) and len(words) <= 4) or _NAME_ALONE.fullmatch(clause):
         return True
     if _PLEASANTRY.search(clause) and len(words) <= PLEASANTRY_MAX_WORDS:
         return True
