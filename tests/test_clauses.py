@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from analyzer.checks.kinds import Context
@@ -195,3 +196,34 @@ def test_scores_do_not_depend_on_the_blas_kernels(default_pack, core):
     assert len(there) == len(here)
     for a, b in zip(here, there):
         assert len(a) == len(b) and all(abs(x - y) <= 0.002 for ra, rb in zip(a, b) for x, y in zip(ra, rb))
+
+
+SMALL = ("test-rule", ("We cut your payroll time in half.", "Clients like you save ten hours a week."),
+         ("Call me back at your convenience.", "We are a leading provider of payroll software."))
+
+
+def test_the_fitted_weights_are_kept_and_read_back(monkeypatch):
+    """Fitting a pack's thousands of examples takes seconds: the weights are kept in the cache by what
+    decides them, and the same examples are never fitted twice; other examples are."""
+    from analyzer.measure import clauses
+
+    meaning = clauses.Meaning(*SMALL)
+    first = clauses.Classifier(meaning).weights
+    monkeypatch.setattr(clauses, "_fit", lambda *_: pytest.fail("fitted again"))
+    assert np.array_equal(clauses.Classifier(meaning).weights, first)
+    other = clauses.Meaning(SMALL[0], SMALL[1] + ("Your invoices get paid two weeks sooner.",), SMALL[2])
+    with pytest.raises(pytest.fail.Exception, match="fitted again"):
+        clauses.Classifier(other)
+
+
+@pytest.mark.parametrize("core", ["Prescott", "Haswell"])
+def test_the_fit_does_not_depend_on_the_blas_kernels(tmp_path, core):
+    """The regression fitted under an older OpenBLAS kernel (in a cache of its own, so it is fitted
+    there, not read back) gives the same weights."""
+    from analyzer.measure import clauses
+
+    code = ("import json; from analyzer.measure import clauses as c; "
+            f"print(json.dumps(c.Classifier(c.Meaning(*{SMALL!r})).weights.tolist()))")
+    env = {**os.environ, "OPENBLAS_CORETYPE": core, "XDG_CACHE_HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert np.abs(np.array(json.loads(out)) - clauses.Classifier(clauses.Meaning(*SMALL)).weights).max() < 1e-6

@@ -13,6 +13,9 @@ The rules read these scores as measurements (Measurements.clauses); they never r
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -169,8 +172,7 @@ class Classifier:
         vectors = np.concatenate([sentences.views_kept(tuple(map(content, meaning.like))),
                                   sentences.views_kept(tuple(map(content, meaning.unlike)))])
         self.vectors = vectors.astype(np.float64)
-        with sentences.one_blas_thread():
-            self.weights = _fit(np.hstack([self.vectors, shapes(self.examples)]), self.labels)
+        self.weights = _fitted(self.vectors, self.examples, self.labels)
 
     def scores(self, vectors: np.ndarray, cued: np.ndarray) -> list[Score]:
         """Each clause's score, from its vector and its cues (`shapes` of its text)."""
@@ -221,6 +223,34 @@ def content(text: str) -> str:
     it when nothing else is said."""
     rest = _PREFACE.sub("", text, count=1)
     return rest if len(rest.split()) >= 2 else text
+
+
+def _fitted(vectors: np.ndarray, examples: tuple[str, ...], labels: np.ndarray) -> np.ndarray:
+    """The regression's weights for these examples, kept in the user cache by what decides them (the
+    sentences, their labels, the cues, the fit's settings and the sentence model): fitting a pack's
+    thousands of examples takes seconds, reading the weights back a millisecond."""
+    from ..storage import user_cache_dir, write_bytes_atomic
+    from . import sentences
+
+    recipe = json.dumps([sentences.model_key(), RIDGE, NEWTON_STEPS, CUE_WEIGHT, [c.pattern for c in _CUES],
+                         list(examples), labels.tolist()])
+    path = user_cache_dir() / "classifiers" / f"{hashlib.sha256(recipe.encode()).hexdigest()[:24]}.npy"
+    try:
+        weights = np.load(path)
+        if weights.shape == (vectors.shape[1] + len(_CUES) + 1,):
+            return weights
+    except (OSError, ValueError):
+        pass
+    with sentences.one_blas_thread():
+        weights = _fit(np.hstack([vectors, shapes(examples)]), labels)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        buffer = io.BytesIO()
+        np.save(buffer, weights)
+        write_bytes_atomic(path, buffer.getvalue())
+    except OSError:
+        pass  # an unwritable cache only costs fitting again
+    return weights
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
