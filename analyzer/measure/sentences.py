@@ -12,6 +12,7 @@ rules that give example sentences (`like`, `unlike`); the rules read those score
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import io
@@ -57,7 +58,7 @@ def views(sentences: list[str]) -> np.ndarray:
     (and held in memory together)."""
     out = np.zeros((len(sentences), 2 * WIDTH), dtype=np.float32)
     order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
-    with one_blas_thread():
+    with one_blas_thread() if len(sentences) <= BATCH else contextlib.nullcontext():  # a pack's examples: every core
         for k in range(0, len(order), BATCH):
             chosen = order[k : k + BATCH]
             mean, opening = _encoder()([sentences[i] for i in chosen])
