@@ -56,11 +56,14 @@ $(VENV)/.eval: $(VENV)/.installed pyproject.toml
 # the content rules' text set (tools/make_text_eval.py, in git) as text and spoken (benchmarks/content.py),
 # spoken by the drawn synthetic voices and again by one natural voice (eval/text-audio/natural: every
 # message keeps its drawn format, speed and noise; only the voice changes).
+# The written parts (whole messages and public scripts) are spoken from their files, with both kinds of voice.
 TEXT_SETS := $(foreach s,dev test holdout holdout2 holdout3,eval/text/$(s).toml)
+WRITTEN_SETS := $(foreach s,holdout4 real holdout5 real2 holdout6 real3,eval/text/$(s).toml)
 eval: $(VENV)/.installed $(VENV)/.eval
 	$(PY) tools/make_eval.py
 	$(PY) tools/make_text_eval.py --audio eval/text-audio
-	$(PY) tools/make_text_eval.py --voice hibari:heart --audio eval/text-audio/natural --set $(TEXT_SETS)
+	$(PY) tools/make_text_eval.py --audio eval/text-audio --set $(WRITTEN_SETS)
+	$(PY) tools/make_text_eval.py --voice hibari:heart --audio eval/text-audio/natural --set $(TEXT_SETS) $(WRITTEN_SETS)
 	$(PY) benchmarks/eval.py
 	$(PY) benchmarks/content.py
 	$(PY) benchmarks/content.py --audio eval/text-audio

@@ -129,7 +129,10 @@ def main() -> int:
     for split in (SPLITS if args.split == "all" else (args.split,)):
         if args.audio:
             if not any((args.audio / split).glob("text_*.json")):
-                print(f"no recordings under {args.audio / split}; run tools/make_text_eval.py --audio {args.audio}")
+                print(f"no recordings under {args.audio / split}; run tools/make_text_eval.py --audio {args.audio}"
+                      f" --set eval/text/{split}.toml")
+                if args.split == "all":
+                    continue
                 return 2
             score, count = evaluate_audio(pack, args.audio / split, args.verbose,
                                           args.keep / split if args.keep else None)
