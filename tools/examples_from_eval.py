@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Labelled clauses for the content rules' examples, from labelled messages (eval/text/*.toml).
 
-A message is labelled as a whole (`fires`: the rules it breaks); its clauses are labelled from that:
+A message of a training bank (train1, train2) is labelled clause by clause: its `opener`, `gains`
+and `asks` are the words that carry each label (see `annotated`). A message of an evaluation part
+is labelled as a whole (`fires`: the rules it breaks); its clauses are labelled from that:
 - self-focused-opener: the opening line (TextIndex.opener, after the greeting and the
   introduction) says it when the message breaks the habit, and does not when it keeps it;
 - no-benefit-claim, no-call-to-action: in a message with no gain (no ask), no clause is one, so
@@ -9,7 +11,7 @@ A message is labelled as a whole (`fires`: the rules it breaks); its clauses are
   clause the rule found it in is a `like` (a message where the rule found none is left out, and
   printed, for a person to label).
 
-    .venv/bin/python tools/examples_from_eval.py dev holdout4 real holdout5 real2
+    .venv/bin/python tools/examples_from_eval.py dev holdout4 real holdout5 real2 train1 train2
 
 writes rules/examples/<rule>.toml (the default pack's `examples = ...`), reading the pack as it stands
 (run again with those files in place, it finds a few more). The parts named are seen
@@ -53,7 +55,7 @@ def harvest(pack, messages: list[dict]) -> tuple[dict[str, dict[str, list[str]]]
                 for key in ("like", "unlike"):
                     out[rule][key] += sentences[key]
             continue
-        window = opener._opener(ctx)  # the opening line, as the rule reads it
+        window = opener.opening_line(ctx)  # as the rule reads it
         if window.stop > window.start:
             said = " ".join(w.text for w in transcript.words[window.start:window.stop]).strip()
             out[OPENER]["like" if OPENER in fires else "unlike"].append(said)

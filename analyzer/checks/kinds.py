@@ -186,12 +186,13 @@ class _Said:
         if self.within == "opening":
             return ctx.index.opening(sentences=self.opening_sentences, seconds=self.opening_s)
         if self.within == "opener":
-            return range(0, self._opener(ctx).stop)
+            return range(0, self.opening_line(ctx).stop)
         if self.within == "closing":
             return ctx.index.closing(seconds=self.closing_s)
         return None
 
-    def _opener(self, ctx: Context) -> range:
+    def opening_line(self, ctx: Context) -> range:
+        """The words of the opening line: the first clause after the greeting and the introduction."""
         clauses = [(c.first_word, c.last_word) for c in ctx.measures.clauses]
         return ctx.index.opener(clauses, seconds=self.opening_s)
 
@@ -204,7 +205,7 @@ class _Said:
         """The window's clauses with this rule's score, as the measure stage gave them."""
         if not self.like:
             return []
-        window = self._opener(ctx) if self.within == "opener" else self.window(ctx)
+        window = self.opening_line(ctx) if self.within == "opener" else self.window(ctx)
         out = []
         for clause in ctx.measures.clauses:
             score = clause.score(self.meaning)

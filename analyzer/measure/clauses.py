@@ -23,6 +23,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..engines.transcript import Word
+from ..storage import user_cache_dir, write_bytes_atomic
 
 # A stretch ends at one of these marks (tiny.en runs sentences together with commas).
 CLAUSE_MARKS = (",", ";", "-", "—", "–", ".", "?", "!", ":")
@@ -229,7 +230,6 @@ def _fitted(vectors: np.ndarray, examples: tuple[str, ...], labels: np.ndarray) 
     """The regression's weights for these examples, kept in the user cache by what decides them (the
     sentences, their labels, the cues, the fit's settings and the sentence model): fitting a pack's
     thousands of examples takes seconds, reading the weights back a millisecond."""
-    from ..storage import user_cache_dir, write_bytes_atomic
     from . import sentences
 
     recipe = json.dumps([sentences.model_key(), RIDGE, NEWTON_STEPS, CUE_WEIGHT, [c.pattern for c in _CUES],
