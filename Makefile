@@ -58,7 +58,7 @@ $(VENV)/.eval: $(VENV)/.installed pyproject.toml
 # message keeps its drawn format, speed and noise; only the voice changes).
 # The written parts (whole messages and public scripts) are spoken from their files, with both kinds of voice.
 TEXT_SETS := $(foreach s,dev test holdout holdout2 holdout3,eval/text/$(s).toml)
-WRITTEN_SETS := $(foreach s,holdout4 real holdout5 real2 holdout6 real3,eval/text/$(s).toml)
+WRITTEN_SETS := $(foreach s,holdout4 real holdout5 real2 holdout6 real3 holdout7 real4,eval/text/$(s).toml)
 eval: $(VENV)/.installed $(VENV)/.eval
 	$(PY) tools/make_eval.py
 	$(PY) tools/make_text_eval.py --audio eval/text-audio

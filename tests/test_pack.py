@@ -97,6 +97,8 @@ BAD = [
      "rule 'mine': key 'measure': 'volume' is not one of"),
     (MINE + 'check = "phrases"\npatterns = ["(unclosed"]\n',
      "rule 'mine': key 'patterns': '(unclosed' is not a valid regular expression"),
+    ('[rules.self-focused-opener]\nnot_after = ["(you"]\n',
+     "rule 'self-focused-opener': key 'not_after': '(you' is not a valid regular expression"),
     ('[rules.no-name-or-company]\nunsure = ["(?P<unsure>x"]\n',
      "rule 'no-name-or-company': key 'unsure': '(?P<unsure>x' is not a valid regular expression"),
     (MINE + 'check = "missing-phrases"\nphrases = ["x"]\nlike = ["We save you time."]\n',

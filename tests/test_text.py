@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.checks.text import TextIndex, pattern_searchable, searchable
+from analyzer.checks.text import TextIndex, is_greeting_or_introduction, pattern_searchable, searchable
 from analyzer.testing import rule_by_name, run_rule, transcript_from_script
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,3 +100,20 @@ def test_the_text_set_has_its_parts_in_different_words():
             shared = {t for t, _ in make.BANKS[a][part] if t} & {t for t, _ in make.BANKS[b][part] if t}
             assert not shared, (a, b, shared)
     assert all(m["noisy"] != m["script"] for part in parts.values() for m in part)
+
+
+@pytest.mark.parametrize("clause, is_one", [
+    ("Hey, this is Kevin Marsh.", True),  # the greeting's comma: who is calling follows it
+    ("Hi, this is Harbor Print and Mail.", True),
+    ("Hello Ms. Tran, I'm Alexis Moore, the new account manager for your area at BrightSpark Media.", True),
+    ("Hi Dana, I help bakeries in Toledo cut their flour waste by 18 percent.", False),
+    ("Hey Ron, I work with restoration companies in the DFW area.", False),
+])
+def test_the_greeting_and_who_is_calling_are_no_opening(clause, is_one):
+    assert is_greeting_or_introduction(clause) is is_one
+
+
+def test_the_words_before_a_phrase_stop_at_its_clause():
+    said = index("I know you're busy, just following up. Are you still following up?")
+    assert said.before_in_clause(4) == ""  # "just" opens its clause: "you're busy," is another
+    assert said.before_in_clause(10) == "Are you still"

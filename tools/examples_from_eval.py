@@ -5,13 +5,14 @@ A message of a training bank (train1, train2) is labelled clause by clause: its 
 and `asks` are the words that carry each label (see `annotated`). A message of an evaluation part
 is labelled as a whole (`fires`: the rules it breaks); its clauses are labelled from that:
 - self-focused-opener: the opening line (TextIndex.opener, after the greeting and the
-  introduction) says it when the message breaks the habit, and does not when it keeps it;
+  introduction) says it when the message breaks the habit (unless it states a quantified gain: then
+  the self-focus is elsewhere, and the line is left out), and does not when it keeps it;
 - no-benefit-claim, no-call-to-action: in a message with no gain (no ask), no clause is one, so
   every clause but the greeting and the introduction is an `unlike`; in a message with one, the
   clause the rule found it in is a `like` (a message where the rule found none is left out, and
   printed, for a person to label).
 
-    .venv/bin/python tools/examples_from_eval.py dev holdout4 real holdout5 real2 train1 train2
+    .venv/bin/python tools/examples_from_eval.py dev holdout4 real holdout5 real2 train1 train2 holdout6 real3
 
 writes rules/examples/<rule>.toml (the default pack's `examples = ...`), reading the pack as it stands
 (run again with those files in place, it finds a few more). The parts named are seen
@@ -32,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from analyzer.checks.kinds import Context, Phrases  # noqa: E402
 from analyzer.checks.pack import load_pack  # noqa: E402
-from analyzer.checks.text import is_greeting_or_introduction  # noqa: E402
+from analyzer.checks.text import is_greeting_or_introduction, searchable  # noqa: E402
 from analyzer.measure.measurements import measure  # noqa: E402
 from analyzer.testing import rule_by_name, transcript_from_script  # noqa: E402
 
@@ -46,6 +47,7 @@ def harvest(pack, messages: list[dict]) -> tuple[dict[str, dict[str, list[str]]]
     unlabelled = []
     opener = rule_by_name(pack, OPENER).check
     assert isinstance(opener, Phrases)
+    gain = rule_by_name(pack, "no-benefit-claim").check.compiled
     for m in messages:
         transcript = transcript_from_script(m["script"])
         ctx = Context(transcript, measure(transcript, labeller=pack.labeller))
@@ -58,7 +60,10 @@ def harvest(pack, messages: list[dict]) -> tuple[dict[str, dict[str, list[str]]]
         window = opener.opening_line(ctx)  # as the rule reads it
         if window.stop > window.start:
             said = " ".join(w.text for w in transcript.words[window.start:window.stop]).strip()
-            out[OPENER]["like" if OPENER in fires else "unlike"].append(said)
+            if OPENER not in fires:
+                out[OPENER]["unlike"].append(said)
+            elif not gain.search(searchable(said)):  # a quantified gain is no self-focused opening: the
+                out[OPENER]["like"].append(said)  # message's self-focus is elsewhere (a composed part's)
         body = [c for c in ctx.measures.clauses
                 if not is_greeting_or_introduction(c.text) and len(c.text.split()) >= MIN_WORDS]
         for rule in FOUND_IN:

@@ -145,6 +145,9 @@ class _Said:
 
     phrases: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
+    # A phrase or pattern found just after one of these, in its clause, is not counted: "are you still
+    # following up with every lead" is about the listener, not a caller following up.
+    not_after: tuple[str, ...] = ()
     within: str = "message"
     opening_sentences: int = 2
     opening_s: float = 8.0
@@ -177,7 +180,13 @@ class _Said:
             return f"like_min: {self.like_min!r} is not between 0 and 1"
         if not 0 <= self.unsure_band < self.like_min:
             return f"unsure_band: {self.unsure_band!r} must be at least 0 and below like_min"
-        return _bad_regex("patterns", self.patterns)
+        return _bad_regex("patterns", self.patterns) or _bad_regex("not_after", self.not_after)
+
+    @cached_property
+    def compiled_not_after(self) -> re.Pattern | None:
+        if not self.not_after:
+            return None
+        return re.compile("|".join(f"(?:{pattern_searchable(p)})" for p in self.not_after), re.IGNORECASE)
 
     def window(self, ctx: Context) -> range | None:
         """The words this check reads (None: the whole message). For the opener, the phrases are
@@ -224,6 +233,8 @@ class _Said:
         found = index.search(self.compiled, window) if (self.phrases or self.patterns) else []
         for phrase in self.phrases:  # said with a word split, merged or misheard by a letter or two
             found += [m for m in index.near(phrase, window) if not _overlaps(m, found)]
+        if self.compiled_not_after is not None:
+            found = [m for m in found if not self.compiled_not_after.search(index.before_in_clause(m.first_word))]
         found += [Match(c.first_word, c.last_word, index.heard(c.first_word, c.last_word), s.score)
                   for c, s in self.scored(ctx) if s.score >= self.like_min and not _overlaps(c, found)]
         return sorted(found, key=lambda m: m.first_word)

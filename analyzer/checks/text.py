@@ -21,6 +21,7 @@ from ..engines.transcript import Word
 _KEEP = re.compile(r"[^a-z0-9'%$]+")
 _KEEP_CASE = re.compile(r"[^A-Za-z0-9'%$]+")
 _SENTENCE_END = (".", "?", "!")
+_CLAUSE_END = (*_SENTENCE_END, ",", ";", ":", "-", "—", "–")
 SENTENCE_MARK = "."
 NUMBER_WORDS = {
     "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
@@ -172,6 +173,16 @@ class TextIndex:
         """Words first to last as the transcriber wrote them."""
         return " ".join(w.text.strip() for w in self.words[first : last + 1])
 
+    def before_in_clause(self, first: int, *, words: int = 4) -> str:
+        """Up to `words` words said just before word `first` in its clause (back to a comma, dash or
+        sentence end), searchable: who does what a phrase says ("are you still | following up")."""
+        out: list[str] = []
+        for w in reversed(self.words[max(0, first - words) : first]):
+            if _ends_with(w, _CLAUSE_END):
+                break
+            out.append(w.text.strip())
+        return searchable(" ".join(reversed(out)))
+
     def sentence_ends(self) -> list[int]:
         """Index of the last word of each sentence."""
         ends = [i for i, w in enumerate(self.words) if _ends_with(w, _SENTENCE_END)]
@@ -221,6 +232,8 @@ _GREETING = re.compile(r"^\W*([\w'-]+,?\s+)?(hi|hey|hello|good (morning|afternoo
                        r"evening|dear)\b", re.I)
 # The prospect's name alone, said as the greeting: "Kevin."
 _NAME_ALONE = re.compile(r"\W*(?-i:[A-Z])[\w'-]*[.,!]?\W*")
+# Whom the greeting is to, before who is calling: "[Hello] Ms. Tran, I'm Alexis Moore ...".
+_ADDRESSEE = re.compile(r"^[ \t]*((mr|mrs|ms|miss|dr)\.?\s+)?[\w'-]+(\s+[\w'-]+)?,", re.I)
 # What is said to be polite before the message begins: "good to catch you", "hope your week is going well".
 _PLEASANTRY = re.compile(r"\b(good to (catch|reach|hear)|hope\b|how are you|how's your|"
                          r"happy (monday|tuesday|wednesday|thursday|friday|new year)|sorry (i|to have) missed|"
@@ -248,6 +261,6 @@ def is_greeting_or_introduction(clause: str) -> bool:
         return True
     if _PLEASANTRY.search(clause) and len(words) <= PLEASANTRY_MAX_WORDS:
         return True
-    if _GREETING.match(clause):
-        clause = " ".join(words[2:])
+    if greeting := _GREETING.match(clause):  # "Hey, this is Kevin Marsh.": who is calling follows the greeting
+        clause = _ADDRESSEE.sub("", clause[greeting.end():], count=1)
     return bool(_INTRODUCTION.search(clause)) and len(clause.split()) <= INTRODUCTION_MAX_WORDS

@@ -201,20 +201,29 @@ _CUES = tuple(re.compile(p, re.I) for p in (
     r"certified|cleared|licensed|warranty|we have|we've got|our team of|database|recruiters|locations)\b",
     r"\b(you|your|you're|you've|yours)\b",
     r"\b(i|i'm|i've|me|my|we|we're|we've|our|us)\b",
-    r"\b(sent|left|mailed|emailed|dropped off|last week|last time|spoke|met|following up|follow up|circl\w* back|"
-    r"check\w* in|touch\w* base)\b",
+    r"\b(sent|left|mailed|emailed|dropped off|last week|last time|spoke|met)\b|"
+    r"(^\W*|\b(i|i'm|i am|we|we're|we are|just|was|were|to)\s+)(following up|follow up|circl\w* back|check\w* in|"
+    r"touch\w* base)\b",
     r"\b(i'll|i will|we'll|we will|i'm going to|i can|i'd love|i would love|happy to)\b",
     r"^\W*(please\s+)?(call|text|reply|book|grab|hit|give|ring|shoot|reach|email|send|let me know|visit)\b|"
     r"\b(call me|text me|reply (to|back|with)|hit reply|just reply|book a|grab a|hit me back|"
     r"give me a (call|ring|shout)|reach me|get back to me)\b",
     r"\b(keep|keeps|kept|creeping|losing|eating|costing|struggl\w*|short-staffed|behind|missing|rising|spik\w*)\b",
 ))
+# Who does what the clause says, read from how it begins once the preface of why the caller calls is
+# left out (`content`): the caller ("we provide payroll software", "I'd love 15 minutes") or the listener
+# ("your lease ends June 15", "you may be losing jobs").
+_SUBJECTS = tuple(re.compile(p, re.I) for p in (
+    r"^\W*((so|and|but|well|um|uh|now|also)\W+)*(i|i'm|i've|i'd|i'll|i was|we|we're|we've|we'd|we'll|our|my|me)\b",
+    r"^\W*((so|and|but|well|um|uh|now|if|since|as|when)\W+)*(you|you're|you've|your|yours)\b",
+))
 CUE_WEIGHT = 0.5  # a cue's size beside the vector's (a unit vector): what the fit starts from
 
 
 def shapes(texts: tuple[str, ...] | list[str]) -> np.ndarray:
-    """Each text's cues, a row of 0 or CUE_WEIGHT per cue."""
-    return np.array([[CUE_WEIGHT * bool(c.search(t)) for c in _CUES] for t in texts]).reshape(len(texts), len(_CUES))
+    """Each text's cues, a row of 0 or CUE_WEIGHT per cue: its words' shapes, then whose subject it has."""
+    rows = [[bool(c.search(t)) for c in _CUES] + [bool(c.search(content(t))) for c in _SUBJECTS] for t in texts]
+    return CUE_WEIGHT * np.array(rows, dtype=float).reshape(len(texts), len(_CUES) + len(_SUBJECTS))
 
 
 def content(text: str) -> str:
@@ -230,12 +239,12 @@ def _fitted(vectors: np.ndarray, examples: tuple[str, ...], labels: np.ndarray) 
     thousands of examples takes seconds, reading the weights back a millisecond."""
     from . import sentences
 
-    recipe = json.dumps([sentences.model_key(), RIDGE, NEWTON_STEPS, CUE_WEIGHT, [c.pattern for c in _CUES],
+    recipe = json.dumps([sentences.model_key(), RIDGE, NEWTON_STEPS, CUE_WEIGHT, [c.pattern for c in _CUES + _SUBJECTS],
                          list(examples), labels.tolist()])
     path = user_cache_dir() / "classifiers" / f"{hashlib.sha256(recipe.encode()).hexdigest()[:24]}.npy"
     try:
         weights = np.load(path)
-        if weights.shape == (vectors.shape[1] + len(_CUES) + 1,):
+        if weights.shape == (vectors.shape[1] + len(_CUES) + len(_SUBJECTS) + 1,):
             return weights
     except (OSError, ValueError):
         pass
