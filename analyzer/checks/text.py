@@ -17,11 +17,10 @@ from functools import cached_property
 from rapidfuzz import fuzz
 
 from ..engines.transcript import Word
+from ..measure.clauses import CLAUSE_MARKS, SENTENCE_MARKS
 
 _KEEP = re.compile(r"[^a-z0-9'%$]+")
 _KEEP_CASE = re.compile(r"[^A-Za-z0-9'%$]+")
-_SENTENCE_END = (".", "?", "!")
-_CLAUSE_END = (*_SENTENCE_END, ",", ";", ":", "-", "—", "–")
 SENTENCE_MARK = "."
 NUMBER_WORDS = {
     "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
@@ -178,14 +177,14 @@ class TextIndex:
         sentence end), searchable: who does what a phrase says ("are you still | following up")."""
         out: list[str] = []
         for w in reversed(self.words[max(0, first - words) : first]):
-            if _ends_with(w, _CLAUSE_END):
+            if _ends_with(w, CLAUSE_MARKS):
                 break
             out.append(w.text.strip())
         return searchable(" ".join(reversed(out)))
 
     def sentence_ends(self) -> list[int]:
         """Index of the last word of each sentence."""
-        ends = [i for i, w in enumerate(self.words) if _ends_with(w, _SENTENCE_END)]
+        ends = [i for i, w in enumerate(self.words) if _ends_with(w, SENTENCE_MARKS)]
         if not ends or ends[-1] != len(self.words) - 1:
             ends.append(len(self.words) - 1)
         return ends
