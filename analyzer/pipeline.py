@@ -12,22 +12,21 @@ from contextlib import AbstractContextManager, nullcontext, suppress
 
 import numpy as np
 
+from . import number_pass
 from .audio.clip import MAX_DURATION_S, Clip, decode
 from .checks.kinds import Context
 from .checks.pack import Pack
-from .engines import Decoding, load_engine, number_pass
-from .engines.transcript import Transcript
+from .confidence import POLICY
+from .engines import Decoding, load_engine
 from .errors import AudioError
 from .measure.measurements import measure
 from .report.results import INPUT_ERROR, INTERNAL_ERROR, AudioInfo, FileReport
+from .transcript import Transcript
 
 MIN_DURATION_S = 1.0
 # Peak below this (-70 dBFS) is no sound at all.
 SILENT_PEAK = 10 ** (-70 / 20)
 MIN_WORDS = 3
-# tiny.en forces any speech into English words; a very low mean confidence means it was not English,
-# or English too noisy or distorted to transcribe (telephone audio under noise): either way, no verdict.
-MIN_MEAN_PROBABILITY = 0.55  # English TTS and speech: 0.73 and up; German 0.45, French 0.31
 # glibc's malloc raises its mmap threshold as big arrays are freed (up to 32 MB); after that a long
 # recording's per-piece arrays come from the heap, which they fragment. Blocks of 4 MiB and up
 # always mapped (and unmapped when freed): a 6-minute file's transcription peaked at 378 MiB, not
@@ -129,9 +128,11 @@ def _check_transcript(clip: Clip, transcript: Transcript) -> None:
             "language); record the message again, in English, in a quiet place."
         )
     confidence = sum(w.probability for w in words) / len(words)
-    if confidence < MIN_MEAN_PROBABILITY:
+    # tiny.en forces any speech into English words; a very low mean confidence means it was not English,
+    # or English too noisy or distorted to transcribe (telephone audio under noise): either way, no verdict.
+    if confidence < POLICY.transcribable:
         raise AudioError(
             f"{clip.path} could not be transcribed reliably (the transcriber was sure of too few words: "
-            f"mean confidence {confidence:.3f}, below {MIN_MEAN_PROBABILITY}); this tool coaches English "
+            f"mean confidence {confidence:.3f}, below {POLICY.transcribable}); this tool coaches English "
             "voicemails: record in English, close to the microphone, away from noise."
         )

@@ -27,10 +27,10 @@ from pathlib import Path
 from .checks.findings import Finding
 from .checks.kinds import Context
 from .checks.pack import Pack, Rule, labeller_of
-from .engines.transcript import EngineInfo, Transcript, Word
 from .errors import UsageError
 from .measure.clauses import Labeller
 from .measure.measurements import Measurements, measure
+from .transcript import EngineInfo, Transcript, Word
 
 _DIRECTIVE = re.compile(r"\[(start|pause|wpm|probability)\s+([\d.]+)\]")
 

@@ -50,10 +50,10 @@ print(sum(len(s.words) for s in segments))
 def stages(paths: list[str]) -> None:
     """Child mode: run each stage over the files, print time and peak memory after each."""
     t0 = time.perf_counter()
+    from analyzer import number_pass
     from analyzer.audio.clip import decode
     from analyzer.checks.kinds import Context
     from analyzer.checks.pack import load_pack
-    from analyzer.engines import number_pass
     from analyzer.measure.measurements import measure
     from analyzer.pipeline import Analyzer
     from analyzer.render import json as render_json

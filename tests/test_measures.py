@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from analyzer.audio.clip import SAMPLE_RATE_HZ, Clip
-from analyzer.engines.transcript import EngineInfo, Transcript, Word
 from analyzer.measure.measurements import measure
+from analyzer.transcript import EngineInfo, Transcript, Word
 
 SR = SAMPLE_RATE_HZ
 

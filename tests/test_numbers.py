@@ -10,10 +10,10 @@ import pytest
 
 from analyzer.checks.findings import Severity
 from analyzer.checks.kinds import Context
-from analyzer.engines.number_pass import PROMPT_GROUPS, echoes_prompt
-from analyzer.engines.transcript import Region
 from analyzer.measure.measurements import measure
+from analyzer.number_pass import PROMPT_GROUPS, echoes_prompt
 from analyzer.testing import rule_by_name, transcript_from_script
+from analyzer.transcript import Region
 
 
 def two_passes(first: str, second: str, *, start: float, end: float, unsure: tuple[str, ...] = ()):

@@ -2,9 +2,9 @@
 
 import pytest
 
-from analyzer.engines.transcript import Word
-from analyzer.measure.phone import find_readings, group, same_number
+from analyzer.numbers.readings import find_readings, group, same_number
 from analyzer.testing import transcript_from_script
+from analyzer.transcript import Word
 
 
 def readings(script: str, **kw):
@@ -111,7 +111,7 @@ def test_reading_times_come_from_the_digit_words():
 
 
 def test_numbers_are_shown_grouped_and_their_differences_in_words():
-    from analyzer.measure.phone import differences, grouped
+    from analyzer.numbers.readings import differences, grouped
 
     assert [grouped(d) for d in ("8169166141", "18169166141", "9166141", "12345")] == [
         "816-916-6141", "1-816-916-6141", "916-6141", "12345"]

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar
 
-from ..engines.transcript import Transcript
+from ..confidence import POLICY
 from ..measure.clauses import Clause, Score
 from ..measure.measurements import LISTS, SCALARS, SPANS, Measurements
-from ..measure.phone import differences, grouped, national
+from ..numbers.readings import differences, grouped, national
+from ..transcript import Transcript
 from .text import Match, TextIndex, pattern_searchable, searchable
 
 WINDOWS = ("message", "opening", "opener", "closing")
@@ -299,7 +300,7 @@ class MissingPhrases(_Said):
     placeholders: ClassVar[tuple[str, ...]] = ()
     unless: str = ""
     unsure: tuple[str, ...] = ()
-    unsure_below: float = 0.65
+    unsure_below: float = POLICY.unsure_phrase
 
     def validate(self) -> str | None:
         if self.unless and self.unless not in SCALARS:

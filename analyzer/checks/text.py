@@ -16,18 +16,18 @@ from functools import cached_property
 
 from rapidfuzz import fuzz
 
-from ..engines.transcript import Word
 from ..measure.clauses import CLAUSE_MARKS, SENTENCE_MARKS
+from ..numbers.digits import AMBIGUOUS_ZERO, ONES, SCALES, TEENS, TENS
+from ..transcript import Word
 
 _KEEP = re.compile(r"[^a-z0-9'%$]+")
 _KEEP_CASE = re.compile(r"[^A-Za-z0-9'%$]+")
 SENTENCE_MARK = "."
+# Number words as their numerals ("oh" and "o" are a zero only inside a phone number, not here).
 NUMBER_WORDS = {
-    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
-    "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19", "twenty": "20",
-    "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90",
-    "hundred": "100", "thousand": "1000",
+    **{word: str(value) for word, value in ONES.items() if word not in AMBIGUOUS_ZERO},
+    **{word: str(value) for word, value in (TEENS | TENS).items()},
+    **{word: "1" + zeros for word, zeros in SCALES.items()},
 }
 # A phrase this long (letters, spaces left out) is also found at this similarity (0-100) or more;
 # shorter phrases only as written ("call me" is not "tell me").

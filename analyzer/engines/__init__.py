@@ -9,7 +9,7 @@ import numpy as np
 
 from ..audio.clip import Clip
 from ..errors import UsageError
-from .transcript import Transcript
+from ..transcript import Transcript, Word
 
 ENGINES = ("faster-whisper", "openai-whisper")
 SEED = 1234  # Whisper falls back to sampling when a decode fails; a fixed seed keeps runs identical
@@ -65,7 +65,17 @@ def level_gain(samples: np.ndarray) -> float:
 
 
 class Engine(Protocol):
-    def transcribe(self, clip: Clip) -> Transcript: ...
+    """What the pipeline asks of a speech engine."""
+
+    def transcribe(self, clip: Clip) -> Transcript:
+        """The whole clip, transcribed with word times (the first pass)."""
+        ...
+
+    def transcribe_region(self, clip: Clip, start_s: float, end_s: float, prompt: str) -> tuple[Word, ...]:
+        """The clip's stretch from start_s to end_s heard again on its own, levelled, without the VAD,
+        the decoder primed with `prompt` (number_pass.py: the digits of a number, one word each);
+        word times in the whole clip."""
+        ...
 
 
 def load_engine(name: str = "faster-whisper", model: str | None = None, *, threads: int = 0,

@@ -6,10 +6,10 @@ import os
 
 from ..audio.clip import SAMPLE_RATE_HZ, Clip
 from ..errors import ModelError
+from ..transcript import EngineInfo, Transcript, Word
 from . import SEED, Decoding, level
 from .bundled import resolve
 from .pieces import transcribe_in_pieces
-from .transcript import EngineInfo, Transcript, Word
 
 
 class FasterWhisperEngine:

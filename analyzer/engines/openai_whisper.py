@@ -12,10 +12,10 @@ from pathlib import Path
 from ..audio.clip import SAMPLE_RATE_HZ, Clip
 from ..errors import ModelError
 from ..storage import user_cache_dir
+from ..transcript import EngineInfo, Transcript, Word
 from . import SEED, Decoding, level
 from .bundled import resolve
 from .pieces import transcribe_in_pieces
-from .transcript import EngineInfo, Transcript, Word
 
 
 def cache_dir() -> Path:

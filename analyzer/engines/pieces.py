@@ -11,8 +11,8 @@ import numpy as np
 
 from ..audio.clip import SAMPLE_RATE_HZ
 from ..audio.voice import frame_energy
+from ..transcript import EngineInfo, Transcript, Word
 from . import level, level_gain
-from .transcript import EngineInfo, Transcript, Word
 
 # One piece decoded by an engine: (its samples, where it starts in seconds) -> (words, language heard).
 Decode = Callable[[np.ndarray, float], tuple[list[Word], str | None]]

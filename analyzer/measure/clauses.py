@@ -22,8 +22,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..engines.transcript import Word
 from ..storage import keep_in_cache, user_cache_dir
+from ..transcript import Word
 
 # A stretch ends at one of these marks (tiny.en runs sentences together with commas).
 CLAUSE_MARKS = (",", ";", "-", "—", "–", ".", "?", "!", ":")

@@ -11,19 +11,14 @@ from typing import Any
 
 from ..audio.clip import SAMPLE_RATE_HZ, Clip
 from ..audio.voice import LOST_SPEECH_S, WORD_SLACK_S, frame_energy, gaps, stretches, unheard, voiced_spans
-from ..engines.transcript import Transcript, Word
+from ..confidence import POLICY
+from ..transcript import Transcript, Word
 from . import numbers as phone_numbers
 from .clauses import Clause, Labeller
 from .delivery import Delivery, delivery
 from .numbers import PhoneNumber
 
 PAUSE_MIN_S = 0.5
-# A word heard under this confidence may be one the transcriber split off or made up ("clinics
-# like yours" heard as "clean it like you're in", 0.13 and 0.32): the rates counting words could
-# be lower by one word for each (Measurements.ranges). On the sample corpus under the four
-# CTranslate2 kernel sets this moved a 162 wpm message measured at 174 to 157-174 (no longer
-# "too fast" for sure), and kept a 189 wpm one over 173.
-UNSURE_WORD = 0.35
 # Articulation rate leaves out every silence this long, not just the pauses reported.
 ARTICULATION_GAP_S = 0.25
 
@@ -118,9 +113,9 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
     spoken = max(end - start, 1e-6)
     pause_gaps = gaps(spans, min_s=PAUSE_MIN_S)
     silent_s = sum(b - a for a, b in gaps(spans, min_s=ARTICULATION_GAP_S))
-    numbers, passes = phone_numbers.find(words, transcript.regions, spans if energy is not None else None)
+    numbers = phone_numbers.find(words, transcript.regions, spans if energy is not None else None)
     lost = unheard(voiced, [(w.start, w.end) for w in heard])
-    doubts = phone_numbers.doubts(numbers, passes, words, transcript.regions, lost)
+    doubts = phone_numbers.doubts(numbers, words, transcript.regions, lost)
     callback, repeats, end_gap = phone_numbers.callback(numbers, end)
     # Whisper writes "816" for three spoken words: a number's digits count one word each.
     word_count = len(words) + sum(n.digit_count - (n.last_word - n.first_word + 1) for n in numbers)
@@ -132,7 +127,7 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
     pauses = tuple(Pause(round(a, 2), round(b, 2), round(b - a, 2)) for a, b in pause_gaps)
     speaking = word_count * 60 / spoken
     articulating = word_count * 60 / max(spoken - silent_s, 1e-6)
-    unsure = sum(w.probability < UNSURE_WORD for w in words)
+    unsure = sum(w.probability < POLICY.unsure_word for w in words)  # each may be split off or made up
     ranges: tuple[tuple[str, float, float, str], ...] = ()
     if unsure:
         why = f"{unsure} of the {word_count} words were heard unsure, and may be split or made up"

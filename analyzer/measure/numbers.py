@@ -1,33 +1,30 @@
-"""Phone numbers as measured: every reading with its span and digit rate, which readings are
-one number, the callback number, and what a verdict on them could not confirm.
+"""Phone numbers as measured: every reading with its span and digit rate, the callback number,
+and what a verdict on them could not confirm.
 
-The readings come from both transcription passes (the first over the whole message, the second
-over the number's stretch, digit by digit: engines/number_pass.py) and are reconciled here; each
-reading's span moves from the word times onto the voice (the signal's voiced islands).
+What was said comes from numbers/ (both transcription passes read and reconciled there); this
+module times it: each reading's span moves from the word times onto the voice (the signal's voiced
+islands), and says where the readings are in doubt.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from ..engines.transcript import Region, Word
-from . import phone
-from .digits import EXTENSION_WORDS, digit_runs
+from ..confidence import POLICY
+from ..numbers import readings as phone
+from ..numbers.digits import EXTENSION_WORDS, Run
+from ..numbers.heard import hear
+from ..numbers.reconcile import collapsed, reconcile
+from ..transcript import Region, Word, bare
 
 # Below this span, or above this rate, word times are too coarse to time the digits.
 MIN_NUMBER_SPAN_S = 0.3
 MAX_PLAUSIBLE_DIGITS_PER_S = 10.0
-# Digits heard with less mean confidence than this may not be the digits said.
-LOW_PROBABILITY = 0.4
-# First-pass words heard at least this surely are words, whatever a second pass writes there.
-SURE_PROBABILITY = 0.7
 # Two readings this close (edit distance) are more likely one number misheard than two numbers.
 SIMILAR_DIGITS = 4
-# The words this long after an ask ("call me at") should hold a reading; heard with less mean
-# confidence than this, they may be one garbled.
+# The words this long after an ask ("call me at") should hold a reading (POLICY.unclear_ask).
 ASK_WINDOW_S = 5.0
-UNCLEAR_PROBABILITY = 0.6
 # The same word this many times in a row is the decoder looping.
 LOOP_WORDS = 6
 # Digits this close to a reading, making no whole number themselves, may be a reading garbled.
@@ -36,8 +33,6 @@ FRAGMENT_NEAR_S = 2.0
 # rate over its span (the definition: digits / span) differs from the pace by more than this.
 PACED_MIN_WORDS = 5
 PACE_AGREES = 0.05
-# Digit words shorter than this (the median of a reading) were not aligned to the audio at all.
-COLLAPSED_WORD_S = 0.04
 # A reading's edge word longer than this many typical digits (plus slack) swallowed its neighbour.
 EDGE_STRETCH = 2.0
 EDGE_SLACK_S = 0.1
@@ -69,24 +64,12 @@ class PhoneNumber:
 
 
 def find(words: tuple[Word, ...], regions: tuple[Region, ...],
-         voiced: list[tuple[float, float]] | None) -> tuple[tuple[PhoneNumber, ...], tuple[list[phone.Reading], ...]]:
-    """Readings from both passes, reconciled: in each region the pass that heard more readings,
-    or on a tie the one that gave their digits more words of their own (finer times; the second
-    pass where both did as well). Returns the numbers and every pass's own readings (the first
-    pass's, then each region's), for doubts()."""
-    passes = (phone.find_readings(words), *(phone.find_readings(region.words) for region in regions))
-    chosen = [(r, words) for r in passes[0]]
-    for region, heard in zip(regions, passes[1:]):
-        inside = [x for x in chosen if region.start <= x[0].start < region.end]
-        second = [(r, region.words) for r in heard
-                  if not _collapsed(region.words[r.first_word : r.last_word + 1]) and not _contradicted(r, words)]
-        if second and (len(second), _words_per_reading(second)) >= (len(inside), _words_per_reading(inside)):
-            chosen = sorted([x for x in chosen if all(x is not y for y in inside)] + second, key=lambda x: x[0].start)
-    ids = phone.group([r for r, _ in chosen])
-    agreed = {k: phone.consensus([r.digits for (r, _), i in zip(chosen, ids) if i == k]) for k in set(ids)}
-    chosen = [(_trim_to(agreed[k], r, source), source) for (r, source), k in zip(chosen, ids)]
+         voiced: list[tuple[float, float]] | None) -> tuple[PhoneNumber, ...]:
+    """The readings of both passes, reconciled (numbers/reconcile.py), each timed: its span moved
+    from the word times onto the voice, and its digit rate."""
     out = []
-    for (reading, source), number in zip(chosen, ids):
+    for chosen in reconcile(words, regions):
+        reading, source, number, agreed = chosen.reading, chosen.source, chosen.number, chosen.agreed
         span = source[reading.first_word : reading.last_word + 1]
         head, tail = _digit_edges(span)
         previous = source[reading.first_word - 1] if reading.first_word > 0 else None
@@ -96,14 +79,14 @@ def find(words: tuple[Word, ...], regions: tuple[Region, ...],
             start, end = _snap_start(voiced, head, previous), _snap_end(voiced, tail, following)
             end = max(end, start)
         rate, note = None, ""
-        count = _spoken_digit_count(reading.digits, agreed[number])
+        count = _spoken_digit_count(reading.digits, agreed)
         paced = _paced_rate(span, count)
         if paced is not None:  # the edges cannot be further from the inner digits than the pace allows
             period = (span[-1].start - span[1].start) / (len(span) - 2)
             start, end = max(start, span[1].start - period), min(end, span[-1].start + period)
         if reading.loop:
             note = "the transcriber repeated this number in a loop; counted once, not timed"
-        elif _collapsed(span):
+        elif collapsed(span):
             note = "the transcriber gave these digits no time of their own; not timed"
         elif paced is not None and paced <= MAX_PLAUSIBLE_DIGITS_PER_S and not (
                 end - start >= MIN_NUMBER_SPAN_S and abs(count / (end - start) / paced - 1) <= PACE_AGREES):
@@ -133,48 +116,11 @@ def find(words: tuple[Word, ...], regions: tuple[Region, ...],
                 probability=round(sum(w.probability for w in span) / len(span), 3),
             )
         )
-    return tuple(out), passes
+    return tuple(out)
 
 
-def _trim_to(agreed: str, reading: phone.Reading, source: tuple[Word, ...]) -> phone.Reading:
-    """A reading longer than the number's other readings agree on, cut by an edge word of one digit
-    where that brings it closer to them: a word beside the reading heard as a digit ("... 7 0, 1
-    more time" where "one" was not caught as a word), which would stretch the reading's span."""
-    while len(phone.national(reading.digits)) > len(phone.national(agreed)) and reading.last_word > reading.first_word:
-        apart = phone.distance(phone.national(reading.digits), phone.national(agreed))
-        for edge in (reading.last_word, reading.first_word):
-            digit = [d.char for run in digit_runs(source[edge : edge + 1]) for d in run.digits]
-            if len(digit) != 1:
-                continue
-            rest = reading.digits[:-1] if edge == reading.last_word else reading.digits[1:]
-            if phone.distance(phone.national(rest), phone.national(agreed)) < apart:
-                if edge == reading.last_word:
-                    first, last = reading.first_word, edge - 1
-                else:
-                    first, last = edge + 1, reading.last_word
-                reading = replace(reading, digits=rest, first_word=first, last_word=last,
-                                  start=source[first].start, end=source[last].end)
-                break
-        else:
-            return reading
-    return reading
-
-
-def _contradicted(reading: phone.Reading, words: tuple[Word, ...]) -> bool:
-    """A second-pass reading where the first pass confidently heard ordinary words: the prompt
-    made the decoder write digits over speech that had none ("400 customers across the region")."""
-    span = max(reading.end - reading.start, 1e-6)
-    sure = sum(max(0.0, min(reading.end, w.end) - max(reading.start, w.start)) for w in words
-               if w.probability >= SURE_PROBABILITY and not any(c.isdigit() for c in w.text))
-    return sure / span > 0.5
-
-
-def _words_per_reading(readings: list[tuple[phone.Reading, tuple[Word, ...]]]) -> float:
-    return sum(r.last_word - r.first_word + 1 for r, _ in readings) / max(1, len(readings))
-
-
-def doubts(numbers: tuple[PhoneNumber, ...], passes: tuple[list[phone.Reading], ...], words: tuple[Word, ...],
-           regions: tuple[Region, ...], unheard: list[tuple[float, float]]) -> tuple[tuple[str, str], ...]:
+def doubts(numbers: tuple[PhoneNumber, ...], words: tuple[Word, ...], regions: tuple[Region, ...],
+           unheard: list[tuple[float, float]]) -> tuple[tuple[str, str], ...]:
     """Why a verdict of "no number" or "said once" could be the transcriber's fault, not the rep's.
 
     Each doubt is evidence that a reading was said but not heard whole: the two passes disagree;
@@ -189,17 +135,18 @@ def doubts(numbers: tuple[PhoneNumber, ...], passes: tuple[list[phone.Reading], 
     if repeats >= 2:
         return ()
     key = "callback_repeats" if numbers else "phone_number_count"
-    first_pass = passes[0]
+    first_pass = hear(words).readings
     if regions and numbers:
         heard_first = phone.most_repeated(first_pass)
         if heard_first != repeats:
             found.append((key, f"the two transcription passes heard the number {heard_first} and {repeats} time(s)"))
-        for region, heard in zip(regions, passes[1:]):
+        for region in regions:
+            heard = hear(region.words).readings
             once = sum(region.start <= r.start < region.end for r in first_pass)
             again = len(heard)
             if again and once != again:
                 found.append((key, f"the two transcription passes heard {once} and {again} reading(s)"))
-    if any(n.probability < LOW_PROBABILITY for n in numbers):
+    if any(n.probability < POLICY.unsure_digits for n in numbers):
         found.append((key, "the transcriber was unsure of the number's digits"))
     said = callback(numbers, 0.0)[0]
     for n in numbers:
@@ -208,15 +155,16 @@ def doubts(numbers: tuple[PhoneNumber, ...], passes: tuple[list[phone.Reading], 
             found.append((key, f"{n.digits} and {said} differ in {apart} digit(s): one number misheard?"))
             break
     spans = [(n.start, n.end) for n in numbers]
-    ask = next((w.start for w in words if phone.is_cue(w.text)), None)
+    cues = [words[i] for i in hear(words).cues]
+    ask = cues[0].start if cues else None
     for source in (words, *(r.words for r in regions)):
-        fragment = next((run for run in digit_runs(source) if _stray(run, source, spans, ask)), None)
+        fragment = next((run for run in hear(source).runs if _stray(run, source, spans, ask)), None)
         if fragment:
             found.append((key, f"digits were heard at {fragment.digits[0].start:.1f} s ({fragment.text}) "
                                 "that make no whole number"))
             break
     for source in (words, *(r.words for r in regions)):
-        left = next(iter(phone.leftovers(source)), None)
+        left = next(iter(hear(source).leftovers), None)
         if left:
             found.append((key, f"digits heard at {left[0].start:.1f} s ({''.join(d.char for d in left)}) were left "
                                 "over beside a reading: another reading may be hidden in them"))
@@ -231,10 +179,10 @@ def doubts(numbers: tuple[PhoneNumber, ...], passes: tuple[list[phone.Reading], 
     if looped:
         found.append((key, f"the second pass repeated one word over and over between {looped.start:.1f} and "
                            f"{looped.end:.1f} s, where a reading may be"))
-    for cue in (w for w in words if phone.is_cue(w.text) and not _is_extension(w)):
+    for cue in (w for w in cues if bare(w.text) not in EXTENSION_WORDS):
         after_cue = [w for w in words if cue.end <= w.start < cue.end + ASK_WINDOW_S]
         answered = any(cue.start <= x < cue.end + ASK_WINDOW_S for x, _ in spans)
-        if after_cue and not answered and sum(w.probability for w in after_cue) / len(after_cue) < UNCLEAR_PROBABILITY:
+        if after_cue and not answered and sum(w.probability for w in after_cue) / len(after_cue) < POLICY.unclear_ask:
             unclear = " ".join(w.text for w in after_cue[:6])
             found.append((key, f"after \"{cue.text}\" at {cue.start:.1f} s the words were unclear (\"{unclear}\"): "
                                 "a reading may have been garbled"))
@@ -247,17 +195,13 @@ def doubts(numbers: tuple[PhoneNumber, ...], passes: tuple[list[phone.Reading], 
     return tuple(dict.fromkeys(found))
 
 
-def _is_extension(word: Word) -> bool:
-    return phone.bare(word.text) in EXTENSION_WORDS
-
-
-def _stray(run, words: tuple[Word, ...], spans: list[tuple[float, float]], ask: float | None) -> bool:
+def _stray(run: Run, words: tuple[Word, ...], spans: list[tuple[float, float]], ask: float | None) -> bool:
     """Digits that overlap no reading, said after the ask or close to a reading, or long enough to be
     part of a phone number wherever they are: perhaps a reading garbled. Not an extension
     ("extension 204"), and not a short number like "10 hours"."""
     a, b = run.digits[0].start, run.digits[-1].end
     first = run.digits[0].word
-    if len(run.digits) < phone.MIN_FRAGMENT_DIGITS or (first > 0 and words[first - 1].text.strip(" ,.").lower()
+    if len(run.digits) < phone.MIN_FRAGMENT_DIGITS or (first > 0 and bare(words[first - 1].text)
                                                         in EXTENSION_WORDS):
         return False
     if any(a < y + 0.2 and b > x - 0.2 for x, y in spans):
@@ -268,7 +212,7 @@ def _stray(run, words: tuple[Word, ...], spans: list[tuple[float, float]], ask: 
 
 def _word_loop(words: tuple[Word, ...]) -> bool:
     """The same word LOOP_WORDS times in a row: the decoder looped ("blip, blip, blip, ...")."""
-    texts = [w.text.strip(" ,.!?").lower() for w in words]
+    texts = [bare(w.text) for w in words]
     return any(len(set(texts[i : i + LOOP_WORDS])) == 1 for i in range(len(texts) - LOOP_WORDS + 1))
 
 
@@ -295,11 +239,6 @@ def _paced_rate(span: tuple[Word, ...], count: int) -> float | None:
     if inner <= 0:
         return None
     return (len(span) - 2) / inner * count / len(span)
-
-
-def _collapsed(span: tuple[Word, ...]) -> bool:
-    """Most digits squeezed into no time: Whisper's alignment gave up (often on a hallucination)."""
-    return len(span) >= 3 and sorted(w.end - w.start for w in span)[len(span) // 2] < COLLAPSED_WORD_S
 
 
 def _digit_edges(span: tuple[Word, ...]) -> tuple[Word, Word]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..checks.findings import Severity
 from ..checks.pack import Pack
 from ..grade.team import TeamReport
-from ..measure.phone import grouped
+from ..numbers.readings import grouped
 from ..report.serialize import file_to_dict
 from .words import shown
 

@@ -8,10 +8,10 @@ from rich.table import Table
 from rich.text import Text
 
 from ..checks.findings import Finding, Severity
-from ..engines.transcript import Transcript
 from ..measure.measurements import Measurements
-from ..measure.phone import grouped
+from ..numbers.readings import grouped
 from ..report.results import FileReport, Report
+from ..transcript import Transcript
 from .words import shown
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}

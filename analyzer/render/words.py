@@ -3,7 +3,7 @@ transcriber's pieces (" 816" "-916" "-614" "-1" reads "816-916-6141")."""
 
 from __future__ import annotations
 
-from ..measure.phone import grouped
+from ..numbers.readings import grouped
 
 _END = ".,;:?!"
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from ..audio.clip import Clip
 from ..checks.findings import Evidence, Finding, Severity
-from ..engines.transcript import Transcript
 from ..measure.measurements import Measurements
+from ..transcript import Transcript
 
 SCHEMA_VERSION = 1
 # What kind of failure a file's error is: the input could not be used (the user's to fix, and

@@ -6,9 +6,9 @@ from __future__ import annotations
 import dataclasses
 
 from ..checks.findings import Evidence, Finding, Said, Severity
-from ..engines.transcript import EngineInfo, Region, Transcript, Word
 from ..measure.clauses import Clause, Score
 from ..measure.measurements import Measurements, Pause, PhoneNumber
+from ..transcript import EngineInfo, Region, Transcript, Word
 from .results import AudioInfo, FileReport
 
 
@@ -25,7 +25,7 @@ def file_to_dict(f: FileReport) -> dict:
             "text": t.text,
             "language": t.language,
             "words": _words(t.words),
-            # the digit-focused second pass over the number (engines/number_pass.py)
+            # the digit-focused second pass over the number (number_pass.py)
             "regions": [{"start": r.start, "end": r.end, "words": _words(r.words)} for r in t.regions],
         },
         "measures": dataclasses.asdict(done.measures),

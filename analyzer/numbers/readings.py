@@ -10,11 +10,12 @@ often drops one of a doubled digit.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..engines.transcript import Word
-from .digits import Digit, digit_runs
+from ..transcript import Word, bare
+from .digits import Digit, Run, digit_runs
 
 MIN_DIGITS = 7
 # Words that announce a number, even when none of its digits were heard.
@@ -54,8 +55,13 @@ class Reading:
 
 
 def find_readings(words: tuple[Word, ...] | list[Word]) -> list[Reading]:
+    return readings_of(digit_runs(words))
+
+
+def readings_of(runs: list[Run]) -> list[Reading]:
+    """The readings in runs of digits: each run split into the readings it holds."""
     readings: list[Reading] = []
-    for run in digit_runs(words):
+    for run in runs:
         segments = split_run(run.digits)
         for k, (segment, loop) in enumerate(segments):
             extension = run.extension if k == len(segments) - 1 else []
@@ -73,11 +79,11 @@ def find_readings(words: tuple[Word, ...] | list[Word]) -> list[Reading]:
     return readings
 
 
-def leftovers(words: tuple[Word, ...] | list[Word]) -> list[list[Digit]]:
+def leftovers(runs: list[Run]) -> list[list[Digit]]:
     """Digits of a glued run (longer than one reading) that the split gave to no reading, where
     there are NUMBER_LIKE_DIGITS of them or more: a reading may be hidden in them."""
     out = []
-    for run in digit_runs(words):
+    for run in runs:
         if len(run.digits) <= MAX_DIGITS:
             continue
         segments = split_run(run.digits)
@@ -103,11 +109,6 @@ def split_run(digits: list[Digit]) -> list[tuple[list[Digit], bool]]:
         return [(digits[:loop_period], True)]
     bounds = _best_split(text, tuple(_gap_before(digits, i) for i in range(n)))
     return [(digits[a:b], False) for a, b in bounds if b - a >= MIN_DIGITS]
-
-
-def bare(text: str) -> str:
-    """A word lower-cased, without the punctuation Whisper writes around it."""
-    return text.strip(" ,.?!:;\"'").lower()
 
 
 def is_cue(text: str) -> bool:
@@ -140,7 +141,7 @@ def same_number(a: str, b: str) -> bool:
     return len(short) == 7 and len(long_) >= 10 and distance(short, long_[-7:]) <= 1
 
 
-def group(readings: list[Reading]) -> list[int]:
+def group(readings: Sequence[Reading]) -> list[int]:
     """For each reading, the index of the distinct number it belongs to (in order of first mention).
 
     A reading joins the first number whose every reading so far it matches, so two different
@@ -160,7 +161,7 @@ def group(readings: list[Reading]) -> list[int]:
     return ids
 
 
-def most_repeated(readings: list[Reading]) -> int:
+def most_repeated(readings: Sequence[Reading]) -> int:
     """How often the number said most often was said (0 when none was)."""
     ids = group(readings)
     return max((ids.count(k) for k in set(ids)), default=0)

@@ -5,17 +5,21 @@ verdict: a word between two readings heard as digits, a digit pair heard as word
 a whole quiet reading dropped. Transcribed again on its own, levelled, without the VAD and
 with a prompt that reads a number digit by digit, the same stretch comes back with every digit
 as its own word and its own time. Both passes are kept; measure/numbers.py reconciles their readings.
+
+A pipeline step between transcription and measurement (pipeline.py): it reads where the number is
+from numbers/ and asks the engine (engines.Engine.transcribe_region) to hear that stretch again.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from ..audio.clip import SAMPLE_RATE_HZ, Clip
-from ..audio.voice import frame_energy, unheard, voiced_spans
-from ..measure.digits import digit_runs
-from ..measure.phone import MIN_FRAGMENT_DIGITS, NUMBER_LIKE_DIGITS, find_readings, is_cue, most_repeated
-from . import WINDOW_S
+from .audio.clip import SAMPLE_RATE_HZ, Clip
+from .audio.voice import frame_energy, unheard, voiced_spans
+from .confidence import POLICY
+from .engines import WINDOW_S, Engine
+from .numbers.heard import hear
+from .numbers.readings import MIN_FRAGMENT_DIGITS, NUMBER_LIKE_DIGITS, most_repeated
 from .transcript import Region, Transcript, Word
 
 # A number read digit by digit steers the decoder to write digits one by one. Its groups cannot
@@ -23,8 +27,6 @@ from .transcript import Region, Transcript, Word
 # pass that the first pass did not hear is the prompt echoed, not the rep's number.
 PROMPT = "Call me at 1 0 9, 1 0 8, 1 0 7 6. Again, 1 0 9, 1 0 8, 1 0 7 6."
 PROMPT_GROUPS = ("109", "108", "1076")
-# First-pass readings heard with at least this mean confidence need no second pass (settled()).
-SETTLED_PROBABILITY = 0.7
 BEFORE_S = 1.0  # the region starts this long before the first digit heard
 CUE_BEFORE_S = 8.0  # or at the ask ("call me at") this close before it
 AFTER_S = 1.0  # and ends this long after the last speech
@@ -35,10 +37,8 @@ LOST_MARGIN_S = 0.3
 MAX_RECOVERIES = 2
 
 
-def refine(engine, clip: Clip, transcript: Transcript) -> Transcript:
-    """The transcript with its number region transcribed again (engines without the pass: unchanged)."""
-    if not hasattr(engine, "transcribe_region"):
-        return transcript
+def refine(engine: Engine, clip: Clip, transcript: Transcript) -> Transcript:
+    """The transcript with its number region transcribed again."""
     voiced = voiced_spans(frame_energy(clip.samples, SAMPLE_RATE_HZ))
     if settled(transcript.words, voiced):
         return transcript
@@ -53,7 +53,7 @@ def refine(engine, clip: Clip, transcript: Transcript) -> Transcript:
     return dataclasses.replace(transcript, regions=(Region(round(start, 3), round(end, 3), words),))
 
 
-def _recover(engine, clip: Clip, voiced: list[tuple[float, float]], first: tuple[Word, ...],
+def _recover(engine: Engine, clip: Clip, voiced: list[tuple[float, float]], first: tuple[Word, ...],
              words: tuple[Word, ...], start: float, end: float) -> tuple[Word, ...]:
     """Voice in the region that neither pass gave words (a quiet or fast reading the decoder
     skipped) is transcribed again on its own, and its words join the region's."""
@@ -71,32 +71,33 @@ def _recover(engine, clip: Clip, voiced: list[tuple[float, float]], first: tuple
 def settled(words: tuple[Word, ...], voiced: list[tuple[float, float]]) -> bool:
     """The first pass already heard the number twice, surely, and nothing else that looks like
     digits or lost speech after the ask: a second pass would only cost time (a second on 2 cores)."""
-    readings = find_readings(words)
+    heard = hear(words)
+    readings = heard.readings
     if most_repeated(readings) < 2:
         return False
     for r in readings:
         span = words[r.first_word : r.last_word + 1]
-        if sum(w.probability for w in span) / len(span) < SETTLED_PROBABILITY:
+        if sum(w.probability for w in span) / len(span) < POLICY.settled_reading:
             return False
     inside = [(r.start, r.end) for r in readings]
     if any(len(run.digits) >= MIN_FRAGMENT_DIGITS and not any(run.digits[0].start < b and run.digits[-1].end > a
-                                                               for a, b in inside) for run in digit_runs(words)):
+                                                               for a, b in inside) for run in heard.runs):
         return False  # digits outside the readings: a reading may be garbled
     first = min(a for a, _ in inside)
     return not [s for s in unheard(voiced, [(w.start, w.end) for w in words]) if s[1] > first]
 
 
 def echoes_prompt(first: tuple[Word, ...], second: tuple[Word, ...]) -> bool:
-    heard = " ".join(r.text for r in digit_runs(first))
-    again = " ".join(r.text for r in digit_runs(second))
+    heard, again = hear(first).text, hear(second).text
     return any(digits in again and digits not in heard for digits in PROMPT_GROUPS)
 
 
 def region(words: tuple[Word, ...], voiced: list[tuple[float, float]], duration_s: float) -> tuple[float, float] | None:
     """From just before the first number-like run of digits (or the last ask, when none was heard)
     to the end of the voice, at most 45 s."""
-    runs = [r for r in digit_runs(words) if len(r.digits) >= NUMBER_LIKE_DIGITS]
-    cues = [w for w in words if is_cue(w.text)]
+    heard = hear(words)
+    runs = [r for r in heard.runs if len(r.digits) >= NUMBER_LIKE_DIGITS]
+    cues = [words[i] for i in heard.cues]
     if runs:
         first = runs[0].digits[0].start
         # the ask just before the first digits heard: a first reading reeled off may be all lost
