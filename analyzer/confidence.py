@@ -31,6 +31,9 @@ class Confidence:
     # A first-pass word heard at least this surely is a word, whatever the second pass writes over it
     # (the digit prompt makes the decoder write digits over "400 customers across the region").
     sure_word: float = 0.7
+    # A digit heard at least this surely is the digit said: two readings of the callback number that
+    # differ in such digits differ for certain (checks/kinds.py's readings-differ); under it, a note.
+    sure_digit: float = 0.7
     # A reading whose digits average under this may not be the digits said: a doubt on "no number"
     # or "said once" (measure/numbers.py).
     unsure_digits: float = 0.4

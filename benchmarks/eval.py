@@ -34,6 +34,9 @@ NUMBER_RULES = ("no-callback-number", "number-not-repeated", "wrong-number")
 # never with a caller-centred line, and asks for the call exactly when it gives a number: the
 # content rules' truth here follows from that.
 CONTENT_RULES = ("no-name-or-company", "self-focused-opener", "no-benefit-claim", "no-call-to-action")
+# tools/make_eval.py reads a number the same way every time it says it (or says a second number that
+# differs in most digits): wherever this rule fires, or leaves a note, it is wrong.
+NEVER_TRUE = "number-readings-differ"
 RATE_TOLERANCE = 0.15
 LENGTH_TOLERANCE_S = 0.5
 SPURIOUS_PAUSE_S = 1.0
@@ -46,6 +49,7 @@ def evaluate(analyzer: Analyzer, folder: Path, verbose: bool, keep: Path | None 
     content = {rule: [0, 0, 0] for rule in CONTENT_RULES}
     false_errors, rates_ok, rates, length_bad, spurious, seconds, audio = [], 0, 0, [], [], 0.0, 0.0
     unconfirmed = [0, 0]  # notes where the truth does not fire the rule, and where it does
+    never = [[], []]  # NEVER_TRUE's verdicts and its notes
     for path in paths:
         data = json.loads(path.read_text())
         truth, want = data["truth"], set(data["rules"])
@@ -64,6 +68,10 @@ def evaluate(analyzer: Analyzer, folder: Path, verbose: bool, keep: Path | None 
             if getattr(f, "doubt", "") and f.name in scope:
                 unconfirmed[f.name in want] += 1
         wrong = tally(confusion, fired, want)
+        for f in report.findings:
+            if f.name == NEVER_TRUE:
+                never[bool(getattr(f, "doubt", ""))].append(data["recording"])
+                wrong.append(f"+{NEVER_TRUE}" + (" (note)" if getattr(f, "doubt", "") else ""))
         wrong += tally(content, fired, set() if truth["numbers"] else {"no-call-to-action"})
         errors = [f for f in report.findings if str(f.severity) == "error" and f.name in NUMBER_RULES
                   and f.name not in want]
@@ -99,11 +107,11 @@ def evaluate(analyzer: Analyzer, folder: Path, verbose: bool, keep: Path | None 
             for n in m.phone_numbers:
                 print(f"      number {n.digits} #{n.number} {n.start:.2f}-{n.end:.2f} {n.digits_per_s} {n.note}")
             for f in report.findings:
-                if f.name in scope or f.name in NUMBER_RULES or f.name in CONTENT_RULES:
+                if f.name in scope or f.name in NUMBER_RULES or f.name in CONTENT_RULES or f.name == NEVER_TRUE:
                     print(f"      {f.severity} {f.name}: {f.message}")
     return {"recordings": len(paths), "confusion": confusion, "content": content, "false_errors": false_errors,
             "rates": (rates_ok, rates), "length_bad": length_bad, "spurious": spurious,
-            "seconds": seconds, "audio": audio, "unconfirmed": unconfirmed}
+            "seconds": seconds, "audio": audio, "unconfirmed": unconfirmed, "never": never}
 
 
 def show(split: str, result: dict) -> None:
@@ -113,6 +121,9 @@ def show(split: str, result: dict) -> None:
     wrong, right = result["unconfirmed"]
     print(f"  'could not confirm' notes (info, not counted as firing): {right} where the rule should fire, "
           f"{wrong} where it should not")
+    verdicts, notes = result["never"]
+    print(f"  {NEVER_TRUE} (no script reads its number two ways): fired on {len(verdicts)} {' '.join(verdicts)}, "
+          f"a note on {len(notes)} {' '.join(notes)}")
     print("  the content rules (every script names the rep and company and states a gain; "
           "it asks iff it gives a number):")
     table(result["content"])

@@ -96,8 +96,14 @@ def test_number_option_catches_a_wrong_digit():
     run = voicemail("analyze", SAMPLES / "wrong_digit_espeak.ogg", "--number", "816 916 6141", "--format", "json")
     [f] = [f for f in json.loads(run.stdout)["files"][0]["findings"] if f["name"] == "wrong-number"]
     assert "816-916-6147, is not your number, 816-916-6141: the 10th digit, 7 for 1" in f["message"]
+    assert "number-readings-differ" not in {f["name"] for f in json.loads(run.stdout)["files"][0]["findings"]}
+    # without the rep's number, the two readings still differ: the prospect cannot know which to call
     run = voicemail("analyze", SAMPLES / "wrong_digit_espeak.ogg", "--format", "json")
-    assert "wrong-number" not in {f["name"] for f in json.loads(run.stdout)["files"][0]["findings"]}
+    findings = {f["name"]: f for f in json.loads(run.stdout)["files"][0]["findings"]}
+    assert "wrong-number" not in findings
+    differ = findings["number-readings-differ"]
+    assert differ["severity"] == "warning" and not differ["doubt"]
+    assert "816-916-6141, then as 816-916-6147: the 10th digit: 1, then 7" in differ["message"]
 
 
 def test_pack_option_and_bad_pack(tmp_path):

@@ -159,3 +159,37 @@ def test_digits_left_over_in_a_glued_run_are_a_doubt(default_pack):
     transcript = transcript_from_script(f"{OPENING} 1 8 5 8 7 9 5 8 7 8 7 8 5 8 7 9 thanks")
     [finding] = findings(default_pack, transcript, "number-not-repeated")
     assert finding.severity == Severity.INFO and "left over" in finding.doubt
+
+
+def test_a_misreading_does_not_replace_a_number_heard_alike_twice(default_pack):
+    # the first pass heard 470-220-9134 twice alike; the second pass one reading and a misreading
+    first = f"{OPENING} 470-220-9134. That's 470-220-9134."
+    second = "[start 6.0] Call me at 4 7 0 2 2 0 9 1 3 4 that's 7 0 2 0 9 1 3 4"
+    transcript = two_passes(first, second, start=5.5, end=20.0)
+    m = measure(transcript)
+    assert m.callback_repeats == 2 and m.callback_number == "4702209134" and m.doubts == ()
+    assert findings(default_pack, transcript, "number-not-repeated") == []
+    # where the second pass heard it twice alike too, its finer times win
+    again = two_passes(first, "[start 6.0] Call me at 4 7 0 2 2 0 9 1 3 4 that's 4 7 0 2 2 0 9 1 3 4",
+                       start=5.5, end=20.0)
+    assert [n.text for n in measure(again).phone_numbers] == ["4 7 0 2 2 0 9 1 3 4"] * 2
+
+
+@pytest.mark.parametrize("script", [
+    # no digits, no unclear speech where a number would be: certain
+    "Hi this is Sam with Acme. We cut payroll time in half. Just call me back at the number that came up on "
+    "your phone. [probability 0.3] Thanks.",  # one unsure word cannot hide a reading
+    "Hi this is Sam with Acme. We cut payroll time in half. I'll try you again Thursday.",  # no number to repeat
+    "Hi this is Sam with Acme. Call me any time: we funded more than 8 ,000 projects at $1 ,200 each.",  # amounts
+])
+def test_a_certain_absence_is_a_verdict_not_a_doubt(default_pack, script):
+    transcript = transcript_from_script(script)
+    assert measure(transcript).doubts == ()
+    [finding] = findings(default_pack, transcript, "no-callback-number")
+    assert finding.severity == Severity.ERROR and not finding.doubt
+
+
+def test_unclear_words_after_the_ask_long_enough_to_hide_a_reading_are_still_a_doubt(default_pack):
+    script = "Hi this is Sam with Acme. We cut payroll time in half. Call me at [probability 0.3] ate one sex nine one"
+    [finding] = findings(default_pack, transcript_from_script(script), "no-callback-number")
+    assert finding.severity == Severity.INFO and "unclear" in finding.doubt

@@ -16,11 +16,13 @@ from typing import ClassVar
 from ..confidence import POLICY
 from ..measure.clauses import Clause, Score
 from ..measure.measurements import LISTS, SCALARS, SPANS, Measurements
-from ..numbers.readings import differences, grouped, national
+from ..measure.numbers import PhoneNumber
+from ..numbers.readings import differences, grouped, national, ordinal
 from ..transcript import Transcript
 from .text import Match, TextIndex, pattern_searchable, searchable
 
 WINDOWS = ("message", "opening", "opener", "closing")
+WHOLE_NUMBER_DIGITS = (7, 10)  # a local number, and one with its area code (a country code left out)
 
 
 @dataclass(frozen=True)
@@ -363,8 +365,64 @@ class NumberMismatch:
         return out
 
 
-Check = Threshold | Each | Phrases | MissingPhrases | NumberMismatch
-CHECKS: dict[str, type[Check]] = {c.kind: c for c in (Threshold, Each, Phrases, MissingPhrases, NumberMismatch)}
+@dataclass(frozen=True)
+class ReadingsDiffer:
+    """Two readings of the callback number that differ in a digit: the prospect hears two numbers and
+    cannot know which one to call. Each later reading of the number said most often is compared with
+    its first, digit for digit (whole readings of one length only, 10 digits or 7 after any country
+    code: a digit dropped from a doubled pair, or a glued run split a digit off, is the
+    transcriber's). Where a differing digit was heard unsure (POLICY.sure_digit), the difference may
+    be the transcriber's: a note. Skipped when the rep's own number is known: wrong-number then says
+    which reading is wrong.
+    """
+
+    kind: ClassVar[str] = "readings-differ"
+    placeholders: ClassVar[tuple[str, ...]] = ("digits", "then", "differs", "start", "end")
+
+    def validate(self) -> str | None:
+        return None
+
+    def hits(self, ctx: Context) -> list[Hit]:
+        if re.sub(r"\D", "", ctx.expected_number or ""):
+            return []
+        numbers = [n for n in ctx.measures.phone_numbers if not n.loop]
+        counts = {k: sum(n.number == k for n in numbers) for k in {n.number for n in numbers}}
+        if not counts or max(counts.values()) < 2:
+            return []
+        last_end = {n.number: n.end for n in numbers}
+        callback = max(counts, key=lambda k: (counts[k], last_end[k]))  # as measure/numbers.py's callback()
+        first, *later = [n for n in numbers if n.number == callback]
+        out = []
+        for again in later:
+            a, b = national(first.digits), national(again.digits)
+            # readings of a whole number only: a glued run split off by a digit ("...854076", "...854071")
+            # is the transcriber's, and so is a digit dropped from a doubled pair
+            whole = len(a) == len(b) and len(a) in WHOLE_NUMBER_DIGITS
+            apart = [i for i, (x, y) in enumerate(zip(a, b)) if x != y] if whole else []
+            if not apart:
+                continue
+            unsure = [i for i in apart if min(_digit_probability(first, i), _digit_probability(again, i))
+                      < POLICY.sure_digit]
+            values = {"digits": grouped(first.digits), "then": grouped(again.digits), "start": first.start,
+                      "end": again.end, "differs": " and ".join(f"the {ordinal(i + 1)} digit: {a[i]}, then {b[i]}"
+                                                                for i in apart)}
+            doubt = (f"the transcriber was unsure of the {ordinal(unsure[0] + 1)} digit in one of the readings"
+                     if unsure else "")
+            out.append(Hit(values, first.start, again.end,
+                           ((first.first_word, first.last_word), (again.first_word, again.last_word)), doubt=doubt))
+        return out
+
+
+def _digit_probability(number: PhoneNumber, i: int) -> float:
+    """How sure the transcriber was of the i-th national digit of a reading (1.0 when not known)."""
+    offset = len(number.digits) - len(national(number.digits))
+    probabilities = number.digit_probabilities
+    return probabilities[i + offset] if i + offset < len(probabilities) else 1.0
+
+
+Check = Threshold | Each | Phrases | MissingPhrases | NumberMismatch | ReadingsDiffer
+CHECKS: dict[str, type[Check]] = {c.kind: c for c in (Threshold, Each, Phrases, MissingPhrases, NumberMismatch,
+                                                      ReadingsDiffer)}
 
 
 def _bad_regex(key: str, patterns: tuple[str, ...]) -> str | None:

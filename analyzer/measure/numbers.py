@@ -25,6 +25,9 @@ MAX_PLAUSIBLE_DIGITS_PER_S = 10.0
 SIMILAR_DIGITS = 4
 # The words this long after an ask ("call me at") should hold a reading (POLICY.unclear_ask).
 ASK_WINDOW_S = 5.0
+# Unclear words shorter than this cannot hide a reading (7 digits at 7 a second): a "Thanks." heard
+# unsure after "the number that came up on your phone." leaves the absence of a number certain.
+HIDDEN_READING_S = 1.0
 # The same word this many times in a row is the decoder looping.
 LOOP_WORDS = 6
 # Digits this close to a reading, making no whole number themselves, may be a reading garbled.
@@ -61,6 +64,7 @@ class PhoneNumber:
     loop: bool = False  # the transcriber repeated it in a loop: counted once, not timed
     note: str = ""  # why there is no rate
     probability: float = 1.0  # the transcriber's mean confidence in its digits
+    digit_probabilities: tuple[float, ...] = ()  # and in each digit (its word's probability)
 
 
 def find(words: tuple[Word, ...], regions: tuple[Region, ...],
@@ -114,6 +118,7 @@ def find(words: tuple[Word, ...], regions: tuple[Region, ...],
                 loop=reading.loop,
                 note=note,
                 probability=round(sum(w.probability for w in span) / len(span), 3),
+                digit_probabilities=tuple(round(p, 3) for p in reading.probabilities),
             )
         )
     return tuple(out)
@@ -182,12 +187,14 @@ def doubts(numbers: tuple[PhoneNumber, ...], words: tuple[Word, ...], regions: t
     for cue in (w for w in cues if bare(w.text) not in EXTENSION_WORDS):
         after_cue = [w for w in words if cue.end <= w.start < cue.end + ASK_WINDOW_S]
         answered = any(cue.start <= x < cue.end + ASK_WINDOW_S for x, _ in spans)
-        if after_cue and not answered and sum(w.probability for w in after_cue) / len(after_cue) < POLICY.unclear_ask:
+        room = after_cue[-1].end - after_cue[0].start if after_cue else 0.0
+        if (after_cue and not answered and room >= HIDDEN_READING_S
+                and sum(w.probability for w in after_cue) / len(after_cue) < POLICY.unclear_ask):
             unclear = " ".join(w.text for w in after_cue[:6])
             found.append((key, f"after \"{cue.text}\" at {cue.start:.1f} s the words were unclear (\"{unclear}\"): "
                                 "a reading may have been garbled"))
             break
-    if after is not None:
+    if numbers and after is not None:  # "again" is evidence of a reading missed only beside one heard
         repeat = phone.repeat_cue(words, after)
         if repeat is not None:
             found.append((key, f"\"{repeat.text.strip(' ,.')}\" at {repeat.start:.1f} s announces the number "

@@ -38,6 +38,7 @@ AMBIGUOUS_TWO = {"to", "too"}
 NOT_A_DIGIT_BEFORE = {"more"}
 
 _NUMERAL = re.compile(r"\d+(?:[-./() ]*\d+)*")
+_THOUSANDS = re.compile(r",\d{3}[.,;:!?]?")
 _NUMERAL_WITH_O = re.compile(r"(?=[\do.-]*\d)[\do][\do.-]*")
 
 
@@ -76,6 +77,7 @@ class Digit:
     word: int  # index of the word it came from
     start: float
     end: float
+    probability: float = 1.0  # how sure the transcriber was of its word
 
 
 @dataclass
@@ -180,6 +182,8 @@ def classify(text: str) -> Piece:
         return Piece(Kind.PUNCT)
     if "$" in text or "%" in text:
         return _WORD  # money and percentages are never phone digits
+    if _THOUSANDS.fullmatch(text.strip()):
+        return _WORD  # "8 ,000 projects", "$1 ,200 a month": an amount's thousands, as the tokenizer splits it
     if _NUMERAL.fullmatch(token):
         return Piece(Kind.NUMERAL, re.sub(r"\D", "", token))
     if _NUMERAL_WITH_O.fullmatch(token):  # "73o": the letter o for a spoken "oh"
@@ -242,4 +246,5 @@ def _spread(chars: str, index: int, word: Word) -> list[Digit]:
     """Give each digit of a word an equal share of the word's time."""
     n = len(chars)
     step = (word.end - word.start) / n
-    return [Digit(c, index, word.start + k * step, word.start + (k + 1) * step) for k, c in enumerate(chars)]
+    return [Digit(c, index, word.start + k * step, word.start + (k + 1) * step, word.probability)
+            for k, c in enumerate(chars)]

@@ -52,6 +52,7 @@ class Reading:
     start: float  # start of the first digit's word
     end: float  # end of the last digit's word
     loop: bool = False  # the transcriber repeated it in a loop; counted once
+    probabilities: tuple[float, ...] = ()  # how sure the transcriber was of each digit (its word's probability)
 
 
 def find_readings(words: tuple[Word, ...] | list[Word]) -> list[Reading]:
@@ -74,6 +75,7 @@ def readings_of(runs: list[Run]) -> list[Reading]:
                     start=segment[0].start,
                     end=segment[-1].end,
                     loop=loop,
+                    probabilities=tuple(d.probability for d in segment),
                 )
             )
     return readings
@@ -193,10 +195,10 @@ def differences(said: str, own: str) -> str:
     apart = [(i, a, b) for i, (a, b) in enumerate(zip(said, own)) if a != b]
     if len(apart) > 2:
         return f"{len(apart)} digits differ"
-    return " and ".join(f"the {_ordinal(i + 1)} digit, {a} for {b}" for i, a, b in apart)
+    return " and ".join(f"the {ordinal(i + 1)} digit, {a} for {b}" for i, a, b in apart)
 
 
-def _ordinal(n: int) -> str:
+def ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
