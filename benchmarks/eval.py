@@ -40,6 +40,12 @@ NEVER_TRUE = "number-readings-differ"
 RATE_TOLERANCE = 0.15
 LENGTH_TOLERANCE_S = 0.5
 SPURIOUS_PAUSE_S = 1.0
+# Pauses against the script's gaps (truth["silences"]), apart for noisy recordings (at most NOISY_DB
+# SNR): a pause is right when its start and its length are within PAUSE_TOLERANCE_S of the gap it
+# falls in; a pause over a gap shorter than SHORT_GAP_S (or over no gap of the script) is invented.
+NOISY_DB = 20.0
+PAUSE_TOLERANCE_S = 0.1
+SHORT_GAP_S = 0.45
 
 
 def evaluate(analyzer: Analyzer, folder: Path, verbose: bool, keep: Path | None = None) -> dict:
@@ -50,6 +56,8 @@ def evaluate(analyzer: Analyzer, folder: Path, verbose: bool, keep: Path | None 
     false_errors, rates_ok, rates, length_bad, spurious, seconds, audio = [], 0, 0, [], [], 0.0, 0.0
     unconfirmed = [0, 0]  # notes where the truth does not fire the rule, and where it does
     never = [[], []]  # NEVER_TRUE's verdicts and its notes
+    # per kind of recording: the script's pauses, pauses found, right, invented, at no gap
+    pause_tally = {"clean": [0, 0, 0, 0, 0], "noisy": [0, 0, 0, 0, 0]}
     for path in paths:
         data = json.loads(path.read_text())
         truth, want = data["truth"], set(data["rules"])
@@ -96,6 +104,9 @@ def evaluate(analyzer: Analyzer, folder: Path, verbose: bool, keep: Path | None 
         if abs(length_error) > LENGTH_TOLERANCE_S:
             length_bad.append(f"{data['recording']} {length_error:+.2f} s")
         silences = truth["silences"]
+        snr = data["generator"].get("noise_snr_db")
+        _tally_pauses(pause_tally["noisy" if snr is not None and snr <= NOISY_DB else "clean"], m.pauses, silences,
+                      truth["pauses"])
         bad_pauses = [p for p in m.pauses if p.duration_s >= SPURIOUS_PAUSE_S
                       and not any(p.start < b and p.end > a for a, b in silences)]
         if bad_pauses:
@@ -111,7 +122,21 @@ def evaluate(analyzer: Analyzer, folder: Path, verbose: bool, keep: Path | None 
                     print(f"      {f.severity} {f.name}: {f.message}")
     return {"recordings": len(paths), "confusion": confusion, "content": content, "false_errors": false_errors,
             "rates": (rates_ok, rates), "length_bad": length_bad, "spurious": spurious,
-            "seconds": seconds, "audio": audio, "unconfirmed": unconfirmed, "never": never}
+            "seconds": seconds, "audio": audio, "unconfirmed": unconfirmed, "never": never, "pauses": pause_tally}
+
+
+def _tally_pauses(tally: list[int], found, gaps: list[list[float]], pauses: list[list[float]]) -> None:
+    """Each pause found, against the script gap it falls in (see PAUSE_TOLERANCE_S, SHORT_GAP_S)."""
+    tally[0] += len(pauses)
+    for p in found:
+        tally[1] += 1
+        gap = next(((a, b) for a, b in gaps if p.start < b and p.end > a), None)
+        if gap is None:
+            tally[4] += 1
+        elif gap[1] - gap[0] < SHORT_GAP_S:
+            tally[3] += 1
+        elif abs(p.start - gap[0]) <= PAUSE_TOLERANCE_S and abs(p.duration_s - (gap[1] - gap[0])) <= PAUSE_TOLERANCE_S:
+            tally[2] += 1
 
 
 def show(split: str, result: dict) -> None:
@@ -135,6 +160,10 @@ def show(split: str, result: dict) -> None:
           f"{'; '.join(result['length_bad'])}")
     print(f"  pauses of {SPURIOUS_PAUSE_S:.0f} s or more where the truth has none: {len(result['spurious'])} "
           f"{'; '.join(result['spurious'])}")
+    for kind, (truth, found, right, invented, nowhere) in result["pauses"].items():
+        print(f"  pauses, {kind} recordings (noisy: {NOISY_DB:.0f} dB SNR or less): {truth} in the scripts, "
+              f"{found} found, {right} within {PAUSE_TOLERANCE_S} s of their gap (start and length), "
+              f"{invented} over a gap under {SHORT_GAP_S} s, {nowhere} at no gap of the script")
 
 
 def main() -> int:
