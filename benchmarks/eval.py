@@ -161,7 +161,8 @@ def show(split: str, result: dict) -> None:
     print(f"  pauses of {SPURIOUS_PAUSE_S:.0f} s or more where the truth has none: {len(result['spurious'])} "
           f"{'; '.join(result['spurious'])}")
     for kind, (truth, found, right, invented, nowhere) in result["pauses"].items():
-        print(f"  pauses, {kind} recordings (noisy: {NOISY_DB:.0f} dB SNR or less): {truth} in the scripts, "
+        which = f"noisy recordings ({NOISY_DB:.0f} dB SNR or less)" if kind == "noisy" else "other recordings"
+        print(f"  pauses, {which}: {truth} in the scripts, "
               f"{found} found, {right} within {PAUSE_TOLERANCE_S} s of their gap (start and length), "
               f"{invented} over a gap under {SHORT_GAP_S} s, {nowhere} at no gap of the script")
 

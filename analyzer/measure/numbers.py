@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..confidence import POLICY
-from ..numbers import readings as phone
+from ..numbers import readings
 from ..numbers.digits import EXTENSION_WORDS, Run
 from ..numbers.heard import hear
 from ..numbers.reconcile import collapsed, reconcile
@@ -142,7 +142,7 @@ def doubts(numbers: tuple[PhoneNumber, ...], words: tuple[Word, ...], regions: t
     key = "callback_repeats" if numbers else "phone_number_count"
     first_pass = hear(words).readings
     if regions and numbers:
-        heard_first = phone.most_repeated(first_pass)
+        heard_first = readings.most_repeated(first_pass)
         if heard_first != repeats:
             found.append((key, f"the two transcription passes heard the number {heard_first} and {repeats} time(s)"))
         for region in regions:
@@ -155,7 +155,7 @@ def doubts(numbers: tuple[PhoneNumber, ...], words: tuple[Word, ...], regions: t
         found.append((key, "the transcriber was unsure of the number's digits"))
     said = callback(numbers, 0.0)[0]
     for n in numbers:
-        apart = phone.distance(phone.national(n.digits), phone.national(said or ""))
+        apart = readings.distance(readings.national(n.digits), readings.national(said or ""))
         if said and 0 < apart <= SIMILAR_DIGITS and n.digits != said:
             found.append((key, f"{n.digits} and {said} differ in {apart} digit(s): one number misheard?"))
             break
@@ -195,7 +195,7 @@ def doubts(numbers: tuple[PhoneNumber, ...], words: tuple[Word, ...], regions: t
                                 "a reading may have been garbled"))
             break
     if numbers and after is not None:  # "again" is evidence of a reading missed only beside one heard
-        repeat = phone.repeat_cue(words, after)
+        repeat = readings.repeat_cue(words, after)
         if repeat is not None:
             found.append((key, f"\"{repeat.text.strip(' ,.')}\" at {repeat.start:.1f} s announces the number "
                                 "once more: a reading may not have been heard"))
@@ -208,13 +208,13 @@ def _stray(run: Run, words: tuple[Word, ...], spans: list[tuple[float, float]], 
     ("extension 204"), and not a short number like "10 hours"."""
     a, b = run.digits[0].start, run.digits[-1].end
     first = run.digits[0].word
-    if len(run.digits) < phone.MIN_FRAGMENT_DIGITS or (first > 0 and bare(words[first - 1].text)
+    if len(run.digits) < readings.MIN_FRAGMENT_DIGITS or (first > 0 and bare(words[first - 1].text)
                                                         in EXTENSION_WORDS):
         return False
     if any(a < y + 0.2 and b > x - 0.2 for x, y in spans):
         return False  # the reading itself, as the other pass heard it
     near = any(a < y + FRAGMENT_NEAR_S and b > x - FRAGMENT_NEAR_S for x, y in spans)
-    return near or (ask is not None and a > ask) or len(run.digits) >= phone.NUMBER_LIKE_DIGITS
+    return near or (ask is not None and a > ask) or len(run.digits) >= readings.NUMBER_LIKE_DIGITS
 
 
 def _word_loop(words: tuple[Word, ...]) -> bool:
@@ -319,7 +319,7 @@ def _spoken_digit_count(digits: str, agreed: str) -> int:
     """Digits said, where the transcript shows fewer or more: a reading of a number whose readings
     agree on another length was heard with digits dropped or doubled; and a North American number
     of 9 digits is a 10-digit one missing one."""
-    if len(phone.national(digits)) != len(phone.national(agreed)):
+    if len(readings.national(digits)) != len(readings.national(agreed)):
         return len(agreed)
     return 10 if len(digits) == 9 else len(digits)
 
@@ -333,6 +333,6 @@ def callback(numbers: tuple[PhoneNumber, ...], speech_end: float) -> tuple[str |
         counts[n.number] = counts.get(n.number, 0) + 1
         last_end[n.number] = n.end
     best = max(counts, key=lambda k: (counts[k], last_end[k]))
-    digits = phone.consensus([n.digits for n in numbers if n.number == best and not n.loop] or
+    digits = readings.consensus([n.digits for n in numbers if n.number == best and not n.loop] or
                              [n.digits for n in numbers if n.number == best])
     return digits, counts[best], round(max(0.0, speech_end - last_end[best]), 2)
