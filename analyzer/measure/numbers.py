@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..confidence import POLICY
 from ..numbers import readings
-from ..numbers.digits import EXTENSION_WORDS, Run
+from ..numbers.digits import EXTENSION_WORDS, Run, is_amount
 from ..numbers.heard import hear
 from ..numbers.reconcile import collapsed, reconcile
 from ..transcript import Region, Word, bare
@@ -205,11 +205,11 @@ def doubts(numbers: tuple[PhoneNumber, ...], words: tuple[Word, ...], regions: t
 def _stray(run: Run, words: tuple[Word, ...], spans: list[tuple[float, float]], ask: float | None) -> bool:
     """Digits that overlap no reading, said after the ask or close to a reading, or long enough to be
     part of a phone number wherever they are: perhaps a reading garbled. Not an extension
-    ("extension 204"), and not a short number like "10 hours"."""
+    ("extension 204"), not an amount ("8 ,000 projects"), and not a short number like "10 hours"."""
     a, b = run.digits[0].start, run.digits[-1].end
     first = run.digits[0].word
-    if len(run.digits) < readings.MIN_FRAGMENT_DIGITS or (first > 0 and bare(words[first - 1].text)
-                                                        in EXTENSION_WORDS):
+    if len(run.digits) < readings.MIN_FRAGMENT_DIGITS or is_amount(run, words) or (
+            first > 0 and bare(words[first - 1].text) in EXTENSION_WORDS):
         return False
     if any(a < y + 0.2 and b > x - 0.2 for x, y in spans):
         return False  # the reading itself, as the other pass heard it

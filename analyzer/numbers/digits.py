@@ -38,6 +38,7 @@ AMBIGUOUS_TWO = {"to", "too"}
 NOT_A_DIGIT_BEFORE = {"more"}
 
 _NUMERAL = re.compile(r"\d+(?:[-./() ]*\d+)*")
+# An amount's thousands as the tokenizer splits them ("8 ,000 projects", "$1 ,200 a month").
 _THOUSANDS = re.compile(r",\d{3}[.,;:!?]?")
 _NUMERAL_WITH_O = re.compile(r"(?=[\do.-]*\d)[\do][\do.-]*")
 
@@ -175,6 +176,12 @@ class _RunReader:
         return bool(digits) and digits[-1].word == i - 1
 
 
+def is_amount(run: Run, words: tuple[Word, ...] | list[Word]) -> bool:
+    """Digits with an amount's thousands in them ("8 ,000", "$1 ,200"): no phone digits, though
+    they are read as a run (the number pass still looks there: a number may follow the amount)."""
+    return any(_THOUSANDS.fullmatch(words[d.word].text.strip()) for d in run.digits)
+
+
 def classify(text: str) -> Piece:
     """One word, as a number reader sees it."""
     token = bare(text)
@@ -182,8 +189,6 @@ def classify(text: str) -> Piece:
         return Piece(Kind.PUNCT)
     if "$" in text or "%" in text:
         return _WORD  # money and percentages are never phone digits
-    if _THOUSANDS.fullmatch(text.strip()):
-        return _WORD  # "8 ,000 projects", "$1 ,200 a month": an amount's thousands, as the tokenizer splits it
     if _NUMERAL.fullmatch(token):
         return Piece(Kind.NUMERAL, re.sub(r"\D", "", token))
     if _NUMERAL_WITH_O.fullmatch(token):  # "73o": the letter o for a spoken "oh"
