@@ -87,11 +87,12 @@ LOST_SPEECH_S = 0.5
 
 
 def stretches(spans: list[tuple[float, float]], *, gap_s: float = STRETCH_GAP_S) -> list[tuple[float, float]]:
-    """Spans closer than gap_s joined: digits read one by one are one stretch of voice."""
+    """Spans (in order of start) closer than gap_s joined, overlapping ones too: digits read one by
+    one are one stretch of voice."""
     out: list[tuple[float, float]] = []
     for a, b in spans:
         if out and a - out[-1][1] < gap_s:
-            out[-1] = (out[-1][0], b)
+            out[-1] = (out[-1][0], max(out[-1][1], b))
         else:
             out.append((a, b))
     return out
@@ -122,14 +123,3 @@ def speech_spans(samples: np.ndarray, rate_hz: int) -> list[tuple[float, float]]
     options = VadOptions(threshold=VAD_THRESHOLD, min_speech_duration_ms=VAD_MIN_SPEECH_MS,
                          min_silence_duration_ms=VAD_MIN_SILENCE_MS, speech_pad_ms=0)
     return [(c["start"] / rate_hz, c["end"] / rate_hz) for c in get_speech_timestamps(samples, options, rate_hz)]
-
-
-def joined(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Overlapping or touching spans as one."""
-    out: list[tuple[float, float]] = []
-    for a, b in sorted(spans):
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out

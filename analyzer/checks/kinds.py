@@ -16,7 +16,7 @@ from typing import ClassVar
 from ..confidence import POLICY
 from ..measure.clauses import Clause, Score
 from ..measure.measurements import LISTS, SCALARS, SPANS, Measurements
-from ..measure.numbers import PhoneNumber
+from ..measure.numbers import PhoneNumber, callback_number
 from ..numbers.readings import differences, grouped, national, ordinal
 from ..transcript import Transcript
 from .text import Match, TextIndex, pattern_searchable, searchable
@@ -30,6 +30,11 @@ class Context:
     transcript: Transcript
     measures: Measurements
     expected_number: str | None = None
+
+    @cached_property
+    def expected_digits(self) -> str:
+        """The rep's own number, digits only ("" when not known)."""
+        return re.sub(r"\D", "", self.expected_number or "")
 
     @cached_property
     def index(self) -> TextIndex:
@@ -352,7 +357,7 @@ class NumberMismatch:
         return None
 
     def hits(self, ctx: Context) -> list[Hit]:
-        expected = re.sub(r"\D", "", ctx.expected_number or "")
+        expected = ctx.expected_digits
         if not expected:
             return []
         out = []
@@ -383,15 +388,10 @@ class ReadingsDiffer:
         return None
 
     def hits(self, ctx: Context) -> list[Hit]:
-        if re.sub(r"\D", "", ctx.expected_number or ""):
+        found = callback_number([n for n in ctx.measures.phone_numbers if not n.loop])
+        if ctx.expected_digits or found is None or len(found[1]) < 2:
             return []
-        numbers = [n for n in ctx.measures.phone_numbers if not n.loop]
-        counts = {k: sum(n.number == k for n in numbers) for k in {n.number for n in numbers}}
-        if not counts or max(counts.values()) < 2:
-            return []
-        last_end = {n.number: n.end for n in numbers}
-        callback = max(counts, key=lambda k: (counts[k], last_end[k]))  # as measure/numbers.py's callback()
-        first, *later = [n for n in numbers if n.number == callback]
+        first, *later = found[1]
         out = []
         for again in later:
             a, b = national(first.digits), national(again.digits)

@@ -15,7 +15,6 @@ from ..audio.voice import (
     WORD_SLACK_S,
     frame_energy,
     gaps,
-    joined,
     speech_spans,
     stretches,
     unheard,
@@ -181,7 +180,7 @@ def _pause_spans(spans: list[tuple[float, float]], clip: Clip | None, start: flo
         return spans
     heard = speech_spans(clip.samples, SAMPLE_RATE_HZ)
     model = [(max(a, start), min(b, end)) for a, b in heard if b > start and a < end]
-    return joined(spans + model)
+    return stretches(sorted(spans + model), gap_s=0.0)  # overlapping spans as one
 
 
 def _word_spans(words: tuple[Word, ...]) -> list[tuple[float, float]]:

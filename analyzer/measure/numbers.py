@@ -9,6 +9,7 @@ islands), and says where the readings are in doubt.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..confidence import POLICY
@@ -324,15 +325,22 @@ def _spoken_digit_count(digits: str, agreed: str) -> int:
     return 10 if len(digits) == 9 else len(digits)
 
 
-def callback(numbers: tuple[PhoneNumber, ...], speech_end: float) -> tuple[str | None, int | None, float | None]:
+def callback_number(numbers: Sequence[PhoneNumber]) -> tuple[int, list[PhoneNumber]] | None:
+    """Which distinct number is the callback number, and its readings: the one said most often, on a
+    tie the one said last (None when no number was said)."""
     if not numbers:
-        return None, None, None
-    counts: dict[int, int] = {}
-    last_end: dict[int, float] = {}
+        return None
+    said: dict[int, list[PhoneNumber]] = {}
     for n in numbers:
-        counts[n.number] = counts.get(n.number, 0) + 1
-        last_end[n.number] = n.end
-    best = max(counts, key=lambda k: (counts[k], last_end[k]))
-    digits = readings.consensus([n.digits for n in numbers if n.number == best and not n.loop] or
-                             [n.digits for n in numbers if n.number == best])
-    return digits, counts[best], round(max(0.0, speech_end - last_end[best]), 2)
+        said.setdefault(n.number, []).append(n)
+    best = max(said, key=lambda k: (len(said[k]), said[k][-1].end))
+    return best, said[best]
+
+
+def callback(numbers: tuple[PhoneNumber, ...], speech_end: float) -> tuple[str | None, int | None, float | None]:
+    found = callback_number(numbers)
+    if found is None:
+        return None, None, None
+    _, said = found
+    digits = readings.consensus([n.digits for n in said if not n.loop] or [n.digits for n in said])
+    return digits, len(said), round(max(0.0, speech_end - said[-1].end), 2)
