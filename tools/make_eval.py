@@ -15,6 +15,7 @@ reading) and, under "rules", which of the rules in "scope" must fire. The audio 
 (about 25 MB); `make eval` builds it, and the JSON files it writes must stay as committed.
 
     .venv/bin/python tools/make_eval.py [--out eval] [--count 120] [--only NAME ...]
+    .venv/bin/python tools/make_eval.py --seed N --split test --voice hibari:heart --out DIR   # one voice for all
 """
 
 from __future__ import annotations
@@ -222,10 +223,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED,
                         help="another draw of the corpus "
                              "(a fresh, never-seen test half: --seed N --split test --out DIR)")
+    parser.add_argument("--voice", help="speak every message with this voice, e.g. hibari:heart (the human digits "
+                                        "stay); everything else is drawn as without it")
     args = parser.parse_args(argv)
     for split, spec in specs(args.count, args.seed):
         if (args.only and spec.name not in args.only) or (args.split and split != args.split):
             continue
+        if args.voice:  # drawn as without it, then replaced: the same draws, the same recordings otherwise
+            spec.about = spec.about.replace(spec.voice, args.voice)
+            spec.voice = args.voice
         folder = args.out / split
         folder.mkdir(parents=True, exist_ok=True)
         path = build(spec, folder)
