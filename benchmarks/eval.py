@@ -37,6 +37,9 @@ CONTENT_RULES = ("no-name-or-company", "self-focused-opener", "no-benefit-claim"
 # tools/make_eval.py reads a number the same way every time it says it (or says a second number that
 # differs in most digits): wherever this rule fires, or leaves a note, it is wrong.
 NEVER_TRUE = "number-readings-differ"
+# Every script says its number at a pace a person reads out, so where this rule fires the
+# transcriber, not the script, lost the number: counted apart, by whether the script has one.
+UNCLEAR = "number-unclear"
 RATE_TOLERANCE = 0.15
 LENGTH_TOLERANCE_S = 0.5
 SPURIOUS_PAUSE_S = 1.0
@@ -56,6 +59,8 @@ def evaluate(analyzer: Analyzer, folder: Path, verbose: bool, keep: Path | None 
     false_errors, rates_ok, rates, length_bad, spurious, seconds, audio = [], 0, 0, [], [], 0.0, 0.0
     unconfirmed = [0, 0]  # notes where the truth does not fire the rule, and where it does
     never = [[], []]  # NEVER_TRUE's verdicts and its notes
+    unclear = [[], []]  # UNCLEAR's verdicts where the script says no number, and where it says one
+    noted = []  # recordings with a "could not confirm" note on a number rule the script keeps
     # per kind of recording: the script's pauses, pauses found, right, invented, at no gap
     pause_tally = {"clean": [0, 0, 0, 0, 0], "noisy": [0, 0, 0, 0, 0]}
     for path in paths:
@@ -75,6 +80,10 @@ def evaluate(analyzer: Analyzer, folder: Path, verbose: bool, keep: Path | None 
         for f in report.findings:
             if getattr(f, "doubt", "") and f.name in scope:
                 unconfirmed[f.name in want] += 1
+        if any(getattr(f, "doubt", "") and f.name in scope and f.name not in want for f in report.findings):
+            noted.append(data["recording"])
+        if UNCLEAR in fired:
+            unclear[bool(truth["numbers"])].append(data["recording"])
         wrong = tally(confusion, fired, want)
         for f in report.findings:
             if f.name == NEVER_TRUE:
@@ -118,11 +127,12 @@ def evaluate(analyzer: Analyzer, folder: Path, verbose: bool, keep: Path | None 
             for n in m.phone_numbers:
                 print(f"      number {n.digits} #{n.number} {n.start:.2f}-{n.end:.2f} {n.digits_per_s} {n.note}")
             for f in report.findings:
-                if f.name in scope or f.name in NUMBER_RULES or f.name in CONTENT_RULES or f.name == NEVER_TRUE:
+                if f.name in (*scope, *NUMBER_RULES, *CONTENT_RULES, NEVER_TRUE, UNCLEAR):
                     print(f"      {f.severity} {f.name}: {f.message}")
     return {"recordings": len(paths), "confusion": confusion, "content": content, "false_errors": false_errors,
             "rates": (rates_ok, rates), "length_bad": length_bad, "spurious": spurious,
-            "seconds": seconds, "audio": audio, "unconfirmed": unconfirmed, "never": never, "pauses": pause_tally}
+            "seconds": seconds, "audio": audio, "unconfirmed": unconfirmed, "never": never, "pauses": pause_tally,
+            "unclear": unclear, "noted": noted}
 
 
 def _tally_pauses(tally: list[int], found, gaps: list[list[float]], pauses: list[list[float]]) -> None:
@@ -146,6 +156,12 @@ def show(split: str, result: dict) -> None:
     wrong, right = result["unconfirmed"]
     print(f"  'could not confirm' notes (info, not counted as firing): {right} where the rule should fire, "
           f"{wrong} where it should not")
+    noted = result["noted"]
+    print(f"  recordings with such a note on a rule their script keeps: {len(noted)} of {result['recordings']} "
+          f"({len(noted) / max(result['recordings'], 1):.1%}) {' '.join(noted)}")
+    none, some = result["unclear"]
+    print(f"  {UNCLEAR} (the transcriber lost the number): on {len(some)} recordings whose script says one "
+          f"{' '.join(some)}; on {len(none)} that say none {' '.join(none)}")
     verdicts, notes = result["never"]
     print(f"  {NEVER_TRUE} (no script reads its number two ways): fired on {len(verdicts)} {' '.join(verdicts)}, "
           f"a note on {len(notes)} {' '.join(notes)}")

@@ -62,11 +62,20 @@ def test_a_number_said_once_clearly_is_still_an_error(default_pack):
     assert finding.severity == Severity.ERROR and not finding.doubt
 
 
-def test_digits_after_the_ask_that_make_no_number_are_a_doubt(default_pack):
-    # a reading garbled to six digits: "no number" is not an error on that evidence
+def test_digits_after_the_ask_that_make_no_number_are_an_unclear_number(default_pack):
+    # a reading garbled to six digits: no error that no number was said, but the verdict that none was made out
     transcript = transcript_from_script(f"{OPENING} 3 2 4 2 3 3 thanks")
+    assert findings(default_pack, transcript, "no-callback-number") == []
+    [finding] = findings(default_pack, transcript, "number-unclear")
+    assert finding.severity == Severity.WARNING and "324233" in finding.message and not finding.doubt
+
+
+def test_digits_like_a_number_with_no_ask_are_a_doubt(default_pack):
+    # five digits that make no whole number, and no ask before them: "no number" is not an error on that evidence
+    transcript = transcript_from_script("Hi this is Sam with Acme. We cut payroll time in half. 3 2 4 2 3 3 thanks")
+    assert findings(default_pack, transcript, "number-unclear") == []
     [finding] = findings(default_pack, transcript, "no-callback-number")
-    assert finding.severity == Severity.INFO and "324233" in finding.message
+    assert finding.severity == Severity.INFO and "324233" in finding.doubt
 
 
 def test_no_number_and_nothing_that_looks_like_one_is_an_error(default_pack):
@@ -189,7 +198,8 @@ def test_a_certain_absence_is_a_verdict_not_a_doubt(default_pack, script):
     assert finding.severity == Severity.ERROR and not finding.doubt
 
 
-def test_unclear_words_after_the_ask_long_enough_to_hide_a_reading_are_still_a_doubt(default_pack):
+def test_unclear_words_after_the_ask_long_enough_to_hide_a_reading_are_an_unclear_number(default_pack):
     script = "Hi this is Sam with Acme. We cut payroll time in half. Call me at [probability 0.3] ate one sex nine one"
-    [finding] = findings(default_pack, transcript_from_script(script), "no-callback-number")
-    assert finding.severity == Severity.INFO and "unclear" in finding.doubt
+    assert findings(default_pack, transcript_from_script(script), "no-callback-number") == []
+    [finding] = findings(default_pack, transcript_from_script(script), "number-unclear")
+    assert finding.severity == Severity.WARNING and "unsure of the words" in finding.message

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from ..confidence import POLICY
 from ..measure.clauses import Clause, Score
-from ..measure.measurements import LISTS, SCALARS, SPANS, Measurements
+from ..measure.measurements import LISTS, SCALARS, SPANS, UNLESS, Measurements
 from ..measure.numbers import PhoneNumber, callback_number
 from ..numbers.readings import differences, grouped, national, ordinal
 from ..transcript import Transcript
@@ -63,7 +63,10 @@ class Threshold:
     """A scalar measurement below `min` or above `max`. Skipped when the measurement is absent.
 
     With `escalate_by`, a value that far past the limit or farther is one severity worse (a
-    46 s message against a 30 s limit and escalate_by = 10 is an error, not a warning)."""
+    46 s message against a 30 s limit and escalate_by = 10 is an error, not a warning).
+
+    `unless` names a measurement that, when made, is another rule's verdict on the same thing (no
+    number read, where one was said but could not be made out: `unless = "unclear_number"`)."""
 
     kind: ClassVar[str] = "threshold"
     placeholders: ClassVar[tuple[str, ...]] = ("value", "min", "max", "escalate_by")
@@ -71,8 +74,11 @@ class Threshold:
     min: float | None = None
     max: float | None = None
     escalate_by: float | None = None
+    unless: str = ""
 
     def validate(self) -> str | None:
+        if bad := _bad_unless(self.unless):
+            return bad
         if self.measure not in SCALARS:
             return f"measure: {self.measure!r} is not one of {', '.join(SCALARS)}"
         if self.min is None and self.max is None:
@@ -83,7 +89,7 @@ class Threshold:
 
     def hits(self, ctx: Context) -> list[Hit]:
         value = getattr(ctx.measures, self.measure)
-        if value is None or not _outside(value, self.min, self.max):
+        if value is None or not _outside(value, self.min, self.max) or _made(ctx, self.unless):
             return []
         start_key, end_key = SPANS.get(self.measure, (None, None))
         start = getattr(ctx.measures, start_key) if start_key else (0.0 if end_key else None)
@@ -290,8 +296,8 @@ class Phrases(_Said):
 class MissingPhrases(_Said):
     """None of the phrases or patterns is said in the window: a missing thing is a rule too.
 
-    `unless` names a measurement that, when above zero, says it another way (a phone number
-    left is itself the ask to call back: `unless = "phone_number_count"`).
+    `unless` names a measurement that, when above zero (or made), says it another way (a phone
+    number left is itself the ask to call back: `unless = "phone_number_count"`).
 
     `unsure` patterns are what the thing looks like said but misheard ("and a fish are calling
     from Blue Harbor" for "Hannah Fischer calling from Blue Harbor"). Where one matches words the
@@ -310,8 +316,8 @@ class MissingPhrases(_Said):
     unsure_below: float = POLICY.unsure_phrase
 
     def validate(self) -> str | None:
-        if self.unless and self.unless not in SCALARS:
-            return f"unless: {self.unless!r} is not one of {', '.join(SCALARS)}"
+        if bad := _bad_unless(self.unless):
+            return bad
         if not 0 < self.unsure_below <= 1:
             return f"unsure_below: {self.unsure_below!r} is not a probability between 0 and 1"
         return _bad_regex("unsure", self.unsure) or super().validate()
@@ -322,9 +328,7 @@ class MissingPhrases(_Said):
         return tuple(re.compile(pattern_searchable(p), re.IGNORECASE) for p in self.unsure)
 
     def hits(self, ctx: Context) -> list[Hit]:
-        if self.unless and (getattr(ctx.measures, self.unless) or 0) > 0:
-            return []
-        if self.matches(ctx):
+        if _made(ctx, self.unless) or self.matches(ctx):
             return []
         window = self.window(ctx)
         heard = [m for p in self.unsure_compiled for m in ctx.index.unsure(p, self.unsure_below, window)]
@@ -413,6 +417,28 @@ class ReadingsDiffer:
         return out
 
 
+@dataclass(frozen=True)
+class NumberUnclear:
+    """The rep asked for a call back and said something there, but no reading of a number could be
+    made out of it (measure/numbers.unclear): digits that make no number, unclear words, or voice
+    the transcriber gave no words. A prospect's phone, transcribing the message, would not make it
+    out either."""
+
+    kind: ClassVar[str] = "number-unclear"
+    placeholders: ClassVar[tuple[str, ...]] = ("ask", "heard", "why", "start", "end")
+
+    def validate(self) -> str | None:
+        return None
+
+    def hits(self, ctx: Context) -> list[Hit]:
+        found = ctx.measures.unclear_number
+        if found is None:
+            return []
+        values = {"ask": found.ask, "heard": found.heard, "why": found.why, "start": found.start, "end": found.end}
+        inside = [i for i, w in enumerate(ctx.transcript.words) if w.start < found.end and w.end > found.start]
+        return [Hit(values, found.start, found.end, ((inside[0], inside[-1]),) if inside else ())]
+
+
 def _digit_probability(number: PhoneNumber, i: int) -> float:
     """How sure the transcriber was of the i-th national digit of a reading (1.0 when not known)."""
     offset = len(number.digits) - len(national(number.digits))
@@ -420,9 +446,9 @@ def _digit_probability(number: PhoneNumber, i: int) -> float:
     return probabilities[i + offset] if i + offset < len(probabilities) else 1.0
 
 
-Check = Threshold | Each | Phrases | MissingPhrases | NumberMismatch | ReadingsDiffer
+Check = Threshold | Each | Phrases | MissingPhrases | NumberMismatch | ReadingsDiffer | NumberUnclear
 CHECKS: dict[str, type[Check]] = {c.kind: c for c in (Threshold, Each, Phrases, MissingPhrases, NumberMismatch,
-                                                      ReadingsDiffer)}
+                                                      ReadingsDiffer, NumberUnclear)}
 
 
 def _bad_regex(key: str, patterns: tuple[str, ...]) -> str | None:
@@ -441,6 +467,20 @@ def _bad_regex(key: str, patterns: tuple[str, ...]) -> str | None:
             return (f"{key}: {p!r} is searched with its number words as digits, as {searched!r}, which is not a "
                     f"valid regular expression ({exc}); rename the group or escape the word")
     return None
+
+
+def _bad_unless(name: str) -> str | None:
+    if name and name not in UNLESS:
+        return f"unless: {name!r} is not one of {', '.join(UNLESS)}"
+    return None
+
+
+def _made(ctx: Context, unless: str) -> bool:
+    """The measurement a rule's `unless` names says the thing another way: above zero, or made."""
+    if not unless:
+        return False
+    value = getattr(ctx.measures, unless)
+    return value is not None and (not isinstance(value, int | float) or value > 0)
 
 
 def _outside(value: float, low: float | None, high: float | None) -> bool:

@@ -25,7 +25,7 @@ from ..transcript import Transcript, Word
 from . import numbers as phone_numbers
 from .clauses import Clause, Labeller
 from .delivery import Delivery, delivery
-from .numbers import PhoneNumber
+from .numbers import PhoneNumber, UnclearNumber
 
 PAUSE_MIN_S = 0.5
 # Articulation rate leaves out every silence this long, not just the pauses reported.
@@ -78,6 +78,8 @@ class Measurements:
     pitch_median_hz: float | None = field(metadata=_scalar())
     pitch_variation_st: float | None = field(metadata=_scalar())
     loudness_dbfs: float | None = field(metadata=_scalar())
+    # The ask for a call back answered by speech no reading could be made out of (no number read at all).
+    unclear_number: UnclearNumber | None = None
     # What could not be confirmed: (measurement, why). A rule on a doubted measurement is not an error.
     doubts: tuple[tuple[str, str], ...] = ()
     # How far a measurement could be off where the transcriber was unsure: (measurement, low, high,
@@ -98,6 +100,8 @@ SCALARS: tuple[str, ...] = tuple(f.name for f in fields(Measurements) if f.metad
 SPANS: dict[str, tuple[str | None, str]] = {f.name: f.metadata["span"] for f in fields(Measurements)
                                             if f.metadata.get("span")}
 LISTS: dict[str, tuple[str, ...]] = {f.name: f.metadata["items"] for f in fields(Measurements) if "items" in f.metadata}
+# What a rule's `unless` may name: a scalar, when above zero, or a finding of the measure stage, when made.
+UNLESS: tuple[str, ...] = (*SCALARS, "unclear_number")
 
 
 def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: float | None = None,
@@ -125,6 +129,7 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
     numbers = phone_numbers.find(words, transcript.regions, spans if energy is not None else None)
     lost = unheard(voiced, [(w.start, w.end) for w in heard])
     doubts = phone_numbers.doubts(numbers, words, transcript.regions, lost)
+    unclear = phone_numbers.unclear(numbers, words, transcript.regions, lost)
     callback, repeats, end_gap = phone_numbers.callback(numbers, end)
     # Whisper writes "816" for three spoken words: a number's digits count one word each.
     word_count = len(words) + sum(n.digit_count - (n.last_word - n.first_word + 1) for n in numbers)
@@ -164,6 +169,7 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
         pitch_median_hz=voice.pitch_median_hz,
         pitch_variation_st=voice.pitch_variation_st,
         loudness_dbfs=voice.loudness_dbfs,
+        unclear_number=unclear,
         doubts=doubts,
         ranges=ranges,
         clauses=labeller.read(words, tuple((n.first_word, n.last_word) for n in numbers)),

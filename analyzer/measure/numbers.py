@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..confidence import POLICY
 from ..numbers import readings
-from ..numbers.digits import EXTENSION_WORDS, Run, is_amount
+from ..numbers.digits import EXTENSION_WORDS, Run, is_amount, is_time
 from ..numbers.heard import hear
 from ..numbers.reconcile import collapsed, reconcile
 from ..transcript import Region, Word, bare
@@ -29,6 +29,15 @@ ASK_WINDOW_S = 5.0
 # Unclear words shorter than this cannot hide a reading (7 digits at 7 a second): a "Thanks." heard
 # unsure after "the number that came up on your phone." leaves the absence of a number certain.
 HIDDEN_READING_S = 1.0
+# The words of an ask itself ("give me a call back at", "my direct line is"); of the words after them, the
+# first ANSWER_WORDS are where the number is said.
+ASK_WORDS = {"me", "us", "back", "at", "on", "is", "a", "call", "give", "reach", "my", "our", "number", "direct",
+             "line", "cell", "phone", "mobile", "that's", "it's", "again", "please", "you", "can"}
+ANSWER_WORDS = 3
+# The word after a cue that makes it an ask for a call back at a number.
+ASK_SHAPE = {"me", "us", "back", "at", "on", "is"}
+# An unclear number is quoted by this many words, from its ask on.
+HEARD_WORDS = 10
 # The same word this many times in a row is the decoder looping.
 LOOP_WORDS = 6
 # Digits this close to a reading, making no whole number themselves, may be a reading garbled.
@@ -66,6 +75,17 @@ class PhoneNumber:
     note: str = ""  # why there is no rate
     probability: float = 1.0  # the transcriber's mean confidence in its digits
     digit_probabilities: tuple[float, ...] = ()  # and in each digit (its word's probability)
+
+
+@dataclass(frozen=True)
+class UnclearNumber:
+    """Where the rep asked for a call back and spoke, but no reading of a number could be made out."""
+
+    ask: str  # the word that asked ("call", "reach", "number")
+    heard: str  # what the transcriber made of it and the words after it
+    start: float  # the stretch after the ask
+    end: float
+    why: str  # what says a number was spoken there: digits that make none, unclear words, voice with no words
 
 
 def find(words: tuple[Word, ...], regions: tuple[Region, ...],
@@ -125,6 +145,53 @@ def find(words: tuple[Word, ...], regions: tuple[Region, ...],
     return tuple(out)
 
 
+def unclear(numbers: tuple[PhoneNumber, ...], words: tuple[Word, ...], regions: tuple[Region, ...],
+            unheard: list[tuple[float, float]]) -> UnclearNumber | None:
+    """The first ask ("call me at") after which speech was heard but no reading made out: digits
+    that make no whole number; words the transcriber was unsure of, over long enough to hold a
+    reading (HIDDEN_READING_S); a word heard very unsure where the number should be, right after
+    the ask ("call me back at $25.", a number reeled off in a blur); or that long a voice it gave
+    no words. None once any reading was made out, and where the words after every ask are clear
+    ("call me back at the number on your screen"): the absence of a number is then certain. A
+    prospect's phone, transcribing the message, would not make such a number out either."""
+    if numbers:
+        return None
+    sources = (words, *(r.words for r in regions))
+    times = _times(sources)
+    for cue in asks(words):
+        a, b = cue.end, cue.end + ASK_WINDOW_S
+        after = [w for w in words if a <= w.start < b]
+        heard = " ".join(w.text.strip() for w in [cue, *after][:HEARD_WORDS])
+        run = next((run for source in sources for run in hear(source).runs
+                    if a <= run.digits[0].start < b and _stray(run, source, [], a, times)), None)
+        if run is not None:
+            why = f"the digits heard ({run.text.strip()}) make no whole number"
+            return UnclearNumber(cue.text.strip(), heard, round(a, 2), round(run.digits[-1].end, 2), why)
+        room = after[-1].end - after[0].start if after else 0.0
+        if room >= HIDDEN_READING_S and sum(w.probability for w in after) / len(after) < POLICY.unclear_ask:
+            why = "the transcriber was unsure of the words"
+            return UnclearNumber(cue.text.strip(), heard, round(a, 2), round(after[-1].end, 2), why)
+        answer = [w for w in after if bare(w.text) not in ASK_WORDS][:ANSWER_WORDS]
+        unsure = next((w for w in answer if w.probability < POLICY.unsure_word), None)
+        if unsure is not None:  # a number reeled off in a blur: "call me back at $25." (0.12)
+            why = f"\"{unsure.text.strip()}\" was heard unsure where the number should be"
+            return UnclearNumber(cue.text.strip(), heard, round(a, 2), round(unsure.end, 2), why)
+        lost = [(x, y) for x, y in unheard if a <= x < b]
+        if sum(y - x for x, y in lost) >= HIDDEN_READING_S:
+            why = f"the voice at {lost[0][0]:.1f}-{lost[-1][1]:.1f} s has no words"
+            return UnclearNumber(cue.text.strip(), heard, round(lost[0][0], 2), round(lost[-1][1], 2), why)
+    return None
+
+
+def asks(words: tuple[Word, ...]) -> list[Word]:
+    """The words that ask for a call back at a number: a cue followed by the shape of an ask ("call
+    me", "reach us", "call back", "line is", "number at"). Not an extension's aside, not the rep's
+    "calling" or "call from" (a garbled "calling from"), not "I'll call you at 2 15"."""
+    texts = [bare(w.text) for w in words]
+    return [words[i] for i in hear(words).cues
+            if texts[i] not in EXTENSION_WORDS | {"calling"} and i + 1 < len(words) and texts[i + 1] in ASK_SHAPE]
+
+
 def doubts(numbers: tuple[PhoneNumber, ...], words: tuple[Word, ...], regions: tuple[Region, ...],
            unheard: list[tuple[float, float]]) -> tuple[tuple[str, str], ...]:
     """Why a verdict of "no number" or "said once" could be the transcriber's fault, not the rep's.
@@ -161,10 +228,11 @@ def doubts(numbers: tuple[PhoneNumber, ...], words: tuple[Word, ...], regions: t
             found.append((key, f"{n.digits} and {said} differ in {apart} digit(s): one number misheard?"))
             break
     spans = [(n.start, n.end) for n in numbers]
+    times = _times((words, *(r.words for r in regions)))
     cues = [words[i] for i in hear(words).cues]
     ask = cues[0].start if cues else None
     for source in (words, *(r.words for r in regions)):
-        fragment = next((run for run in hear(source).runs if _stray(run, source, spans, ask)), None)
+        fragment = next((run for run in hear(source).runs if _stray(run, source, spans, ask, times)), None)
         if fragment:
             found.append((key, f"digits were heard at {fragment.digits[0].start:.1f} s ({fragment.text}) "
                                 "that make no whole number"))
@@ -203,17 +271,25 @@ def doubts(numbers: tuple[PhoneNumber, ...], words: tuple[Word, ...], regions: t
     return tuple(dict.fromkeys(found))
 
 
-def _stray(run: Run, words: tuple[Word, ...], spans: list[tuple[float, float]], ask: float | None) -> bool:
+def _times(sources: tuple[tuple[Word, ...], ...]) -> list[tuple[float, float]]:
+    """Where either pass heard a clock time ("2 .15"): the other pass's "2 15" there is no garbled reading."""
+    return [(run.digits[0].start, run.digits[-1].end) for source in sources for run in hear(source).runs
+            if is_time(run, source)]
+
+
+def _stray(run: Run, words: tuple[Word, ...], spans: list[tuple[float, float]], ask: float | None,
+           times: list[tuple[float, float]]) -> bool:
     """Digits that overlap no reading, said after the ask or close to a reading, or long enough to be
     part of a phone number wherever they are: perhaps a reading garbled. Not an extension
-    ("extension 204"), not an amount ("8 ,000 projects"), and not a short number like "10 hours"."""
+    ("extension 204"), not an amount ("8 ,000 projects"), not a time ("at 10 .15"), and not a short
+    number like "10 hours"."""
     a, b = run.digits[0].start, run.digits[-1].end
     first = run.digits[0].word
-    if len(run.digits) < readings.MIN_FRAGMENT_DIGITS or is_amount(run, words) or (
+    if len(run.digits) < readings.MIN_FRAGMENT_DIGITS or is_amount(run, words) or is_time(run, words) or (
             first > 0 and bare(words[first - 1].text) in EXTENSION_WORDS):
         return False
-    if any(a < y + 0.2 and b > x - 0.2 for x, y in spans):
-        return False  # the reading itself, as the other pass heard it
+    if any(a < y + 0.2 and b > x - 0.2 for x, y in spans + times):
+        return False  # the reading itself (or a time), as the other pass heard it
     near = any(a < y + FRAGMENT_NEAR_S and b > x - FRAGMENT_NEAR_S for x, y in spans)
     return near or (ask is not None and a > ask) or len(run.digits) >= readings.NUMBER_LIKE_DIGITS
 

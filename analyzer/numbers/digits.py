@@ -40,6 +40,9 @@ NOT_A_DIGIT_BEFORE = {"more"}
 _NUMERAL = re.compile(r"\d+(?:[-./() ]*\d+)*")
 # An amount's thousands as the tokenizer splits them ("8 ,000 projects", "$1 ,200 a month").
 _THOUSANDS = re.compile(r",\d{3}[.,;:!?]?")
+# A clock time as Whisper writes it ("10.15", "10 .15"), or words after one ("3 30 pm").
+_CLOCK = re.compile(r"(1[0-2]|0?[1-9])\.[0-5]\d")
+CLOCK_WORDS = {"am", "pm", "oclock"}
 _NUMERAL_WITH_O = re.compile(r"(?=[\do.-]*\d)[\do][\do.-]*")
 
 
@@ -180,6 +183,17 @@ def is_amount(run: Run, words: tuple[Word, ...] | list[Word]) -> bool:
     """Digits with an amount's thousands in them ("8 ,000", "$1 ,200"): no phone digits, though
     they are read as a run (the number pass still looks there: a number may follow the amount)."""
     return any(_THOUSANDS.fullmatch(words[d.word].text.strip()) for d in run.digits)
+
+
+def is_time(run: Run, words: tuple[Word, ...] | list[Word]) -> bool:
+    """A clock time ("calling at 10 .15 as promised", "call me after 3 30 pm"): at most four
+    digits, written as hours and minutes ("10.15", not "6.64") or followed by "am", "pm" or "o'clock"."""
+    if len(run.digits) > 4:
+        return False
+    first, last = run.digits[0].word, run.digits[-1].word
+    written = "".join(w.text.strip(" ,;:!?") for w in words[first : last + 1])
+    following = re.sub(r"[^a-z]", "", words[last + 1].text.lower()) if last + 1 < len(words) else ""
+    return bool(_CLOCK.fullmatch(written.rstrip("."))) or following in CLOCK_WORDS
 
 
 def classify(text: str) -> Piece:

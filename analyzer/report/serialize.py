@@ -7,7 +7,7 @@ import dataclasses
 
 from ..checks.findings import Evidence, Finding, Said, Severity
 from ..measure.clauses import Clause, Score
-from ..measure.measurements import Measurements, Pause, PhoneNumber
+from ..measure.measurements import Measurements, Pause, PhoneNumber, UnclearNumber
 from ..transcript import EngineInfo, Region, Transcript, Word
 from .results import AudioInfo, FileReport
 
@@ -64,6 +64,7 @@ def file_from_dict(d: dict) -> FileReport:
     m["pauses"] = tuple(Pause(**p) for p in m["pauses"])
     m["phone_numbers"] = tuple(PhoneNumber(**{**n, "digit_probabilities": tuple(n.get("digit_probabilities", ()))})
                                for n in m["phone_numbers"])
+    m["unclear_number"] = UnclearNumber(**m["unclear_number"]) if m.get("unclear_number") else None
     m["doubts"] = tuple(tuple(d) for d in m.get("doubts", ()))
     m["ranges"] = tuple(tuple(r) for r in m.get("ranges", ()))
     m["clauses"] = tuple(Clause(**{**c, "scores": tuple(Score(**s) for s in c["scores"])})
