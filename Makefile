@@ -68,6 +68,7 @@ eval: $(VENV)/.installed $(VENV)/.eval
 	$(PY) tools/make_text_eval.py --audio eval/text-audio --set $(WRITTEN_SETS)
 	$(PY) tools/make_text_eval.py --voice hibari:heart --audio eval/text-audio/natural --set $(TEXT_SETS) $(WRITTEN_SETS)
 	$(PY) benchmarks/eval.py
+	$(PY) benchmarks/perf.py --split eval/test
 	$(PY) benchmarks/content.py
 	$(PY) benchmarks/content.py --audio eval/text-audio
 	$(PY) benchmarks/content.py --audio eval/text-audio/natural

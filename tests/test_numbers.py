@@ -203,3 +203,15 @@ def test_unclear_words_after_the_ask_long_enough_to_hide_a_reading_are_an_unclea
     assert findings(default_pack, transcript_from_script(script), "no-callback-number") == []
     [finding] = findings(default_pack, transcript_from_script(script), "number-unclear")
     assert finding.severity == Severity.WARNING and "unsure of the words" in finding.message
+
+
+def test_voice_with_no_words_and_no_ask_doubts_the_absence_of_a_number():
+    # the transcriber stopped after the benefit (GSM, a quiet phone): the ask and both readings are voice with no
+    # words; "no number was said" is then a guess, not a certainty
+    from analyzer.measure import numbers as phone_numbers
+
+    words = transcript_from_script("Hi this is Ken with Harbor Freight. I help clinics like your name.").words
+    found = phone_numbers.doubts((), words, (), [(words[-1].end + 0.5, words[-1].end + 9.0)])
+    assert [key for key, _ in found] == ["phone_number_count"] and "has no words" in found[0][1]
+    too_short = [(words[-1].end + 0.5, words[-1].end + 0.9)]  # to hide a reading
+    assert phone_numbers.doubts((), words, (), too_short) == ()

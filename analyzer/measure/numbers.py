@@ -245,6 +245,8 @@ def doubts(numbers: tuple[PhoneNumber, ...], words: tuple[Word, ...], regions: t
             break
     after = ask if ask is not None else (spans[0][0] if spans else None)
     lost = [(a, b) for a, b in unheard if after is not None and b > after]
+    if after is None:  # nothing asked, nothing read: the transcriber may have dropped the rest of the message
+        lost = [(a, b) for a, b in unheard if b - a >= HIDDEN_READING_S]
     if lost:
         found.append((key, f"speech at {lost[0][0]:.1f}-{lost[0][1]:.1f} s has no words: a reading may be lost"))
     if any(n.loop or (n.digits_per_s is None and n.note) for n in numbers):

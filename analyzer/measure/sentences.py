@@ -87,13 +87,7 @@ def views_kept(sentences: tuple[str, ...]) -> np.ndarray:
     kept yet are read."""
     path = user_cache_dir() / "sentence-vectors" / f"{model_key()}.npz"
     keys = [hashlib.sha256(t.encode()).hexdigest()[:24] for t in sentences]
-    kept: dict[str, np.ndarray] = {}
-    try:
-        with np.load(path) as store:
-            if store["vectors"].shape[1:] == (2 * WIDTH,):
-                kept = dict(zip(store["keys"].tolist(), store["vectors"]))
-    except (OSError, ValueError, KeyError):
-        pass
+    kept = dict(_kept_store(path, _stamp(path)))
     missing = {k: t for k, t in zip(keys, sentences) if k not in kept}
     if missing:
         kept.update(zip(missing, views(list(missing.values()))))
@@ -103,6 +97,27 @@ def views_kept(sentences: tuple[str, ...]) -> np.ndarray:
     if not sentences:
         return np.zeros((0, 2 * WIDTH), dtype=np.float32)
     return np.array([kept[k] for k in keys], dtype=np.float32)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+        return stat.st_mtime_ns, stat.st_size
+    except OSError:
+        return 0, 0
+
+
+@lru_cache(maxsize=2)
+def _kept_store(path: Path, stamp: tuple[int, int]) -> dict[str, np.ndarray]:
+    """The kept vectors, read once a process while the file is unchanged (`stamp`): each content
+    rule's examples are looked up in it."""
+    try:
+        with np.load(path) as store:
+            if store["vectors"].shape[1:] == (2 * WIDTH,):
+                return dict(zip(store["keys"].tolist(), store["vectors"]))
+    except (OSError, ValueError, KeyError):
+        pass
+    return {}
 
 
 def model_key() -> str:
