@@ -420,9 +420,9 @@ class ReadingsDiffer:
 @dataclass(frozen=True)
 class NumberUnclear:
     """The rep asked for a call back and said something there, but no reading of a number could be
-    made out of it (measure/numbers.unclear): digits that make no number, unclear words, or voice
-    the transcriber gave no words. A prospect's phone, transcribing the message, would not make it
-    out either."""
+    made out of it (measure/numbers.unclear): digits that make no number, unclear words, a word
+    heard very unsure right after the ask, or voice the transcriber gave no words. A prospect's
+    phone, transcribing the message, would not make it out either."""
 
     kind: ClassVar[str] = "number-unclear"
     placeholders: ClassVar[tuple[str, ...]] = ("ask", "heard", "why", "start", "end")
