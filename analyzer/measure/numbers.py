@@ -160,15 +160,14 @@ def unclear(numbers: tuple[PhoneNumber, ...], words: tuple[Word, ...], regions: 
     times = _times(sources)
     for cue in asks(words):
         a, b = cue.end, cue.end + ASK_WINDOW_S
-        after = [w for w in words if a <= w.start < b]
+        after = _after(cue, words)
         heard = " ".join(w.text.strip() for w in [cue, *after][:HEARD_WORDS])
         run = next((run for source in sources for run in hear(source).runs
                     if a <= run.digits[0].start < b and _stray(run, source, [], a, times)), None)
         if run is not None:
             why = f"the digits heard ({run.text.strip()}) make no whole number"
             return UnclearNumber(cue.text.strip(), heard, round(a, 2), round(run.digits[-1].end, 2), why)
-        room = after[-1].end - after[0].start if after else 0.0
-        if room >= HIDDEN_READING_S and sum(w.probability for w in after) / len(after) < POLICY.unclear_ask:
+        if _unclear_words(after):
             why = "the transcriber was unsure of the words"
             return UnclearNumber(cue.text.strip(), heard, round(a, 2), round(after[-1].end, 2), why)
         answer = [w for w in after if bare(w.text) not in ASK_WORDS][:ANSWER_WORDS]
@@ -228,16 +227,17 @@ def doubts(numbers: tuple[PhoneNumber, ...], words: tuple[Word, ...], regions: t
             found.append((key, f"{n.digits} and {said} differ in {apart} digit(s): one number misheard?"))
             break
     spans = [(n.start, n.end) for n in numbers]
-    times = _times((words, *(r.words for r in regions)))
+    sources = (words, *(r.words for r in regions))
+    times = _times(sources)
     cues = [words[i] for i in hear(words).cues]
     ask = cues[0].start if cues else None
-    for source in (words, *(r.words for r in regions)):
+    for source in sources:
         fragment = next((run for run in hear(source).runs if _stray(run, source, spans, ask, times)), None)
         if fragment:
             found.append((key, f"digits were heard at {fragment.digits[0].start:.1f} s ({fragment.text}) "
                                 "that make no whole number"))
             break
-    for source in (words, *(r.words for r in regions)):
+    for source in sources:
         left = next(iter(hear(source).leftovers), None)
         if left:
             found.append((key, f"digits heard at {left[0].start:.1f} s ({''.join(d.char for d in left)}) were left "
@@ -256,11 +256,9 @@ def doubts(numbers: tuple[PhoneNumber, ...], words: tuple[Word, ...], regions: t
         found.append((key, f"the second pass repeated one word over and over between {looped.start:.1f} and "
                            f"{looped.end:.1f} s, where a reading may be"))
     for cue in (w for w in cues if bare(w.text) not in EXTENSION_WORDS):
-        after_cue = [w for w in words if cue.end <= w.start < cue.end + ASK_WINDOW_S]
+        after_cue = _after(cue, words)
         answered = any(cue.start <= x < cue.end + ASK_WINDOW_S for x, _ in spans)
-        room = after_cue[-1].end - after_cue[0].start if after_cue else 0.0
-        if (after_cue and not answered and room >= HIDDEN_READING_S
-                and sum(w.probability for w in after_cue) / len(after_cue) < POLICY.unclear_ask):
+        if not answered and _unclear_words(after_cue):
             unclear = " ".join(w.text for w in after_cue[:6])
             found.append((key, f"after \"{cue.text}\" at {cue.start:.1f} s the words were unclear (\"{unclear}\"): "
                                 "a reading may have been garbled"))
@@ -271,6 +269,17 @@ def doubts(numbers: tuple[PhoneNumber, ...], words: tuple[Word, ...], regions: t
             found.append((key, f"\"{repeat.text.strip(' ,.')}\" at {repeat.start:.1f} s announces the number "
                                 "once more: a reading may not have been heard"))
     return tuple(dict.fromkeys(found))
+
+
+def _after(cue: Word, words: tuple[Word, ...]) -> list[Word]:
+    """The words an ask is answered by: those starting within ASK_WINDOW_S after it."""
+    return [w for w in words if cue.end <= w.start < cue.end + ASK_WINDOW_S]
+
+
+def _unclear_words(after: list[Word]) -> bool:
+    """Words the transcriber was unsure of (POLICY.unclear_ask), over long enough to hide a reading."""
+    room = after[-1].end - after[0].start if after else 0.0
+    return room >= HIDDEN_READING_S and sum(w.probability for w in after) / len(after) < POLICY.unclear_ask
 
 
 def _times(sources: tuple[tuple[Word, ...], ...]) -> list[tuple[float, float]]:
