@@ -209,7 +209,7 @@ def test_the_fitted_weights_are_kept_and_read_back(monkeypatch):
 
     meaning = clauses.Meaning(*SMALL)
     first = clauses.Classifier(meaning).weights
-    monkeypatch.setattr(clauses, "_fit", lambda *_: pytest.fail("fitted again"))
+    monkeypatch.setattr(clauses, "fit", lambda *_: pytest.fail("fitted again"))
     assert np.array_equal(clauses.Classifier(meaning).weights, first)
     other = clauses.Meaning(SMALL[0], SMALL[1] + ("Your invoices get paid two weeks sooner.",), SMALL[2])
     with pytest.raises(pytest.fail.Exception, match="fitted again"):

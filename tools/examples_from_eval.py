@@ -10,7 +10,9 @@ is labelled as a whole (`fires`: the rules it breaks); its clauses are labelled 
 - no-benefit-claim, no-call-to-action: in a message with no gain (no ask), no clause is one, so
   every clause but the greeting and the introduction is an `unlike`; in a message with one, the
   clause the rule found it in is a `like` (a message where the rule found none is left out, and
-  printed, for a person to label).
+  printed, for a person to label);
+- no-name-or-company: the message's opening (its first two sentences) is a `like` when the
+  message keeps the habit, an `unlike` when it breaks it.
 
     .venv/bin/python tools/examples_from_eval.py dev holdout4 real holdout5 real2 train1 train2 holdout6 real3
 
@@ -34,10 +36,12 @@ sys.path.insert(0, str(ROOT))
 from analyzer.checks.kinds import Context, Phrases  # noqa: E402
 from analyzer.checks.pack import load_pack  # noqa: E402
 from analyzer.checks.text import is_greeting_or_introduction, searchable  # noqa: E402
+from analyzer.measure import introduction  # noqa: E402
 from analyzer.measure.measurements import measure  # noqa: E402
 from analyzer.testing import rule_by_name, transcript_from_script  # noqa: E402
 
 OPENER = "self-focused-opener"
+NAME = "no-name-or-company"
 FOUND_IN = ("no-benefit-claim", "no-call-to-action")
 MIN_WORDS = 3
 
@@ -114,8 +118,20 @@ def annotated(message: dict, clauses) -> dict[str, dict[str, list[str]]]:
     return out
 
 
+def openings(messages: list[dict]) -> dict[str, list[str]]:
+    """no-name-or-company reads whole openings (analyzer/measure/introduction.py): a message's
+    opening is a `like` when the message keeps the habit, an `unlike` when it breaks it."""
+    out: dict[str, list[str]] = {"like": [], "unlike": []}
+    for m in messages:
+        if "fires" in m:
+            said = introduction.opening(m["script"])
+            out["unlike" if NAME in m["fires"] else "like"].append(said)
+    return {k: list(dict.fromkeys(v)) for k, v in out.items()}
+
+
 def write(folder: Path, rule: str, sentences: dict[str, list[str]], parts: list[str]) -> Path:
-    lines = [f"# {rule}: clauses of labelled messages ({', '.join(parts)} in eval/text/), by",
+    what = "openings" if rule == NAME else "clauses"
+    lines = [f"# {rule}: {what} of labelled messages ({', '.join(parts)} in eval/text/), by",
              "# tools/examples_from_eval.py. `like` says the rule's thing, `unlike` does not. Read by the",
              "# default pack's `examples`; a trainer changes a verdict with \"like+\" / \"unlike+\" in their pack."]
     for key in ("like", "unlike"):
@@ -132,13 +148,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("parts", nargs="+", help="parts of eval/text/ (dev, holdout4, real, ...)")
     parser.add_argument("--out", type=Path, default=ROOT / "rules" / "examples")
+    parser.add_argument("--rules", nargs="+", help="write only these rules' files (default: all)")
     args = parser.parse_args()
     pack = load_pack("default")
     messages = [m for part in args.parts
                 for m in tomllib.loads((ROOT / "eval" / "text" / f"{part}.toml").read_text())["message"]]
     sentences, unlabelled = harvest(pack, messages)
+    sentences[NAME] = openings(messages)
     args.out.mkdir(parents=True, exist_ok=True)
     for rule, found in sentences.items():
+        if args.rules and rule not in args.rules:
+            continue
         path = write(args.out, rule, found, args.parts)
         print(f"{path}: {len(found['like'])} like, {len(found['unlike'])} unlike")
     for line in unlabelled:

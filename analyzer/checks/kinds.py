@@ -22,6 +22,7 @@ from ..transcript import Transcript
 from .text import Match, TextIndex, pattern_searchable, searchable
 
 WINDOWS = ("message", "opening", "opener", "closing")
+READS = ("clauses", "introduction")
 WHOLE_NUMBER_DIGITS = (7, 10)  # a local number, and one with its area code (a country code left out)
 
 
@@ -170,6 +171,9 @@ class _Said:
     unlike: tuple[str, ...] = ()
     like_min: float = 0.5
     unsure_band: float = 0.15
+    # What `like` and `unlike` are: clauses, read for what they say, or whole openings ("Hi Dale,
+    # Renee Castillo with Bluegate Freight."), read for whom they name (measure/introduction.py).
+    reads: str = "clauses"
     # Set by the pack, never pack keys: whose clause scores to read (the rule's name), and the other
     # content rules' `like` sentences, which this rule learns from as ones that do not say its thing.
     meaning: str = ""
@@ -190,6 +194,8 @@ class _Said:
             return f"{'like' if self.unlike else 'unlike'}: give both `like` and `unlike` sentences, or neither"
         if self.like and (len(self.like) < 2 or len(self.unlike) < 2):
             return f"{'like' if len(self.like) < 2 else 'unlike'}: give at least 2 sentences (a rule learns from them)"
+        if self.reads not in READS:
+            return f"reads: {self.reads!r} is not one of {', '.join(READS)}"
         if not 0 < self.like_min < 1:
             return f"like_min: {self.like_min!r} is not between 0 and 1"
         if not 0 <= self.unsure_band < self.like_min:
@@ -229,6 +235,8 @@ class _Said:
         if not self.like:
             return []
         window = self.opening_line(ctx) if self.within == "opener" else self.window(ctx)
+        if self.reads == "introduction":  # the opening, as the measure stage cut it
+            return [(c, s) for c in ctx.measures.introduction if (s := c.score(self.meaning)) is not None]
         out = []
         for clause in ctx.measures.clauses:
             score = clause.score(self.meaning)

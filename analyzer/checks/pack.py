@@ -144,21 +144,23 @@ class Pack:
 
 def labeller_of(rules: tuple[Rule, ...]) -> Labeller:
     """The meanings of the rules that give example sentences, for the measure stage to score."""
-    return Labeller(tuple(Meaning(r.name, r.check.like, r.check.unlike + r.check.others_like) for r in rules
-                          if isinstance(r.check, Phrases | MissingPhrases) and r.check.like))
+    return Labeller(tuple(Meaning(r.name, r.check.like, r.check.unlike + r.check.others_like, r.check.reads)
+                          for r in rules if isinstance(r.check, Phrases | MissingPhrases) and r.check.like))
 
 
 def _with_others(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
     """What one content rule looks for is not what another does (a gain is no ask, an ask no
     opener): each rule that learns from sentences also learns from the others' `like` ones, as
-    sentences that do not say its thing."""
+    sentences that do not say its thing. (Openings, read for whom they name, are no clauses: they
+    neither teach nor learn from the others.)"""
     said = [r for r in rules if isinstance(r.check, Phrases | MissingPhrases) and r.check.like]
     out = []
     for rule in rules:
         if rule in said:
             assert isinstance(rule.check, Phrases | MissingPhrases)
             own = set(rule.check.like) | set(rule.check.unlike)
-            others = (s for o in said if o.name != rule.name for s in o.check.like if s not in own)  # type: ignore[union-attr]
+            others = (s for o in said if o.name != rule.name and o.check.reads == rule.check.reads  # type: ignore[union-attr]
+                      for s in o.check.like if s not in own)  # type: ignore[union-attr]
             check = dataclasses.replace(rule.check, others_like=tuple(dict.fromkeys(others)))
             rule = dataclasses.replace(rule, check=check)
         out.append(rule)

@@ -34,6 +34,7 @@ MIN_CLAUSE_WORDS = 3  # a shorter stretch ("Hi Dana,") is read with the one afte
 # The regression's L2 weight (on the sum of the examples' losses, each class weighed to half).
 RIDGE = 0.1
 NEWTON_STEPS = 30
+BIAS_SCALE = 10.0  # fit_wide's bias dimension
 # A clause this near an example (cosine of their vectors) is that example said again: its label decides.
 SAME_SENTENCE = 0.92
 SCORE_DIGITS = 3  # scores are rounded so that a kernel's last bits never show in a report
@@ -58,6 +59,9 @@ class Meaning:
     name: str  # the rule's name
     like: tuple[str, ...]
     unlike: tuple[str, ...]
+    # What the examples are: clauses, read for what they say (this module), or openings, read for whom
+    # they name (introduction.py).
+    reads: str = "clauses"
 
 
 @dataclass(frozen=True)
@@ -176,7 +180,7 @@ class Classifier:
     def scores(self, vectors: np.ndarray, cued: np.ndarray) -> list[Score]:
         """Each clause's score, from its vector and its cues (`shapes` of its text)."""
         x = vectors.astype(np.float64)
-        p = _sigmoid(np.hstack([x, cued]) @ self.weights[:-1] + self.weights[-1])
+        p = sigmoid(np.hstack([x, cued]) @ self.weights[:-1] + self.weights[-1])
         similarity = x @ self.vectors.T
         out = []
         for row, prob in zip(similarity, p):
@@ -249,18 +253,18 @@ def _fitted(vectors: np.ndarray, examples: tuple[str, ...], labels: np.ndarray) 
     except (OSError, ValueError):
         pass
     with sentences.one_blas_thread():
-        weights = _fit(np.hstack([vectors, shapes(examples)]), labels)
+        weights = fit(np.hstack([vectors, shapes(examples)]), labels)
     buffer = io.BytesIO()
     np.save(buffer, weights)
     keep_in_cache(path, buffer.getvalue())
     return weights
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
+def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
 
-def _fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def fit(x: np.ndarray, y: np.ndarray, *, ridge: float = RIDGE) -> np.ndarray:
     """L2-regularised logistic regression with each class weighed to half the total, by Newton's
     method: weights (one per dimension) and the bias last."""
     n = len(y)
@@ -268,17 +272,42 @@ def _fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     negatives = max(n - float(y.sum()), 1.0)
     weight = np.where(y > 0, n / (2 * positives), n / (2 * negatives))
     design = np.hstack([x, np.ones((n, 1))])
-    ridge = np.full(design.shape[1], RIDGE)
-    ridge[-1] = 0.0  # the bias is not held back
+    penalty = np.full(design.shape[1], ridge)
+    penalty[-1] = 0.0  # the bias is not held back
     w = np.zeros(design.shape[1])
     for _ in range(NEWTON_STEPS):
-        p = _sigmoid(design @ w)
-        gradient = design.T @ (weight * (p - y)) + ridge * w
-        hessian = (design * (weight * p * (1 - p))[:, None]).T @ design + np.diag(ridge) + 1e-9 * np.eye(len(w))
+        p = sigmoid(design @ w)
+        gradient = design.T @ (weight * (p - y)) + penalty * w
+        hessian = (design * (weight * p * (1 - p))[:, None]).T @ design + np.diag(penalty) + 1e-9 * np.eye(len(w))
         step = np.linalg.solve(hessian, gradient)
         w -= step
         if np.abs(step).max() < 1e-8:
             break
+    return w
+
+
+def fit_wide(x: np.ndarray, y: np.ndarray, *, ridge: float) -> np.ndarray:
+    """The same regression for more dimensions than examples (a vocabulary of thousands of word
+    n-grams, a few hundred examples), by Newton's method on the examples' weights (w = Xᵀa: the
+    weights stay a sum of the examples), each step an examples-by-examples solve instead of a
+    dimensions-by-dimensions one. The bias is a dimension of BIAS_SCALE, held back like the rest,
+    so a hundredth as much as a weight."""
+    n = len(y)
+    positives = max(float(y.sum()), 1.0)
+    negatives = max(n - float(y.sum()), 1.0)
+    weight = np.where(y > 0, n / (2 * positives), n / (2 * negatives))
+    design = np.hstack([x, np.full((n, 1), BIAS_SCALE)])
+    kernel = design @ design.T
+    a = np.zeros(n)
+    for _ in range(NEWTON_STEPS):
+        p = sigmoid(kernel @ a)
+        curvature = weight * p * (1 - p)
+        step = np.linalg.solve(curvature[:, None] * kernel + ridge * np.eye(n), weight * (p - y) + ridge * a)
+        a -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    w = design.T @ a
+    w[-1] *= BIAS_SCALE  # the bias as fit() gives it (a weight on a dimension of ones)
     return w
 
 
@@ -289,27 +318,45 @@ def classifier(meaning: Meaning) -> Classifier:
 
 @dataclass(frozen=True)
 class Labeller:
-    """The pack's content rules' meanings; reads a message's clauses once for all of them."""
+    """The pack's content rules' meanings; reads a message's clauses, and its opening, once for all of them."""
 
     meanings: tuple[Meaning, ...] = ()
 
+    @property
+    def of_clauses(self) -> tuple[Meaning, ...]:
+        return tuple(m for m in self.meanings if m.reads == "clauses")
+
+    @property
+    def of_openings(self) -> tuple[Meaning, ...]:
+        return tuple(m for m in self.meanings if m.reads == "introduction")
+
     def fit(self) -> None:
-        for m in self.meanings:
+        from . import introduction
+
+        for m in self.of_clauses:
             classifier(m)
+        for m in self.of_openings:
+            introduction.classifier(m)
 
     def read(self, words: tuple[Word, ...], numbers: tuple[tuple[int, int], ...] = ()) -> tuple[Clause, ...]:
-        """The clauses of the words, each scored for every meaning; `numbers`: the phone numbers'
-        (first word, last word)."""
+        """The clauses of the words, each scored for every meaning that reads clauses; `numbers`: the
+        phone numbers' (first word, last word)."""
         spans = split(words, numbers)
         per_rule: list[list[Score]] = []
-        if self.meanings and spans:
+        if self.of_clauses and spans:
             from . import sentences
 
             vectors = sentences.views([content(t) for _, _, t in spans])
             cued = shapes([t for _, _, t in spans])
             with sentences.one_blas_thread():
-                per_rule = [classifier(m).scores(vectors, cued) for m in self.meanings]
+                per_rule = [classifier(m).scores(vectors, cued) for m in self.of_clauses]
         return tuple(
             Clause(a, b, round(words[a].start, 2), round(words[b].end, 2), t, tuple(s[i] for s in per_rule))
             for i, (a, b, t) in enumerate(spans)
         )
+
+    def introduce(self, words: tuple[Word, ...]) -> tuple[Clause, ...]:
+        """The opening, scored for every meaning that reads openings (introduction.py)."""
+        from . import introduction
+
+        return introduction.read(words, self.of_openings)

@@ -87,6 +87,8 @@ class Measurements:
     ranges: tuple[tuple[str, float, float, str], ...] = ()
     # The message in clauses, each scored for what the content rules look for (clauses.py).
     clauses: tuple[Clause, ...] = ()
+    # The opening, scored for whom it names, for the rules that read it so (introduction.py).
+    introduction: tuple[Clause, ...] = ()
 
     def doubt(self, name: str) -> str:
         return next((why for measure, why in self.doubts if measure == name), "")
@@ -173,6 +175,7 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
         doubts=doubts,
         ranges=ranges,
         clauses=labeller.read(words, tuple((n.first_word, n.last_word) for n in numbers)),
+        introduction=labeller.introduce(words),
     )
 
 

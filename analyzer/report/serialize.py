@@ -67,8 +67,8 @@ def file_from_dict(d: dict) -> FileReport:
     m["unclear_number"] = UnclearNumber(**m["unclear_number"]) if m.get("unclear_number") else None
     m["doubts"] = tuple(tuple(d) for d in m.get("doubts", ()))
     m["ranges"] = tuple(tuple(r) for r in m.get("ranges", ()))
-    m["clauses"] = tuple(Clause(**{**c, "scores": tuple(Score(**s) for s in c["scores"])})
-                         for c in m.get("clauses", ()))
+    for key in ("clauses", "introduction"):
+        m[key] = tuple(Clause(**{**c, "scores": tuple(Score(**s) for s in c["scores"])}) for c in m.get(key, ()))
     findings = tuple(
         Finding(
             code=x["code"], name=x["name"], severity=Severity.parse(x["severity"]), message=x["message"],

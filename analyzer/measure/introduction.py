@@ -1,0 +1,212 @@
+"""Whom the opening names: the caller, and the company they call from, read from the shape of the
+introduction rather than its wording.
+
+"Hi Dale, Renee Castillo with Bluegate Freight." and "Hey Sandra, Payflow here, it's Gus." name a
+person and a company; "it's Mo, the guy from the Chamber breakfast" and "this is Riverside Lawn and
+Tree calling" do not. No list of wordings can hold every way a rep says who they are, but the
+introduction's shape does: each word is read as what it is (a greeting, a title, a first name, a
+capitalised word, a company's word such as "Insurance", a word that joins a name to a company such as
+"with", or any other word), and what decides is fitted from the rule's examples (openings of labelled
+messages that keep the habit, `like`, and that break it, `unlike`): a logistic regression over the
+shapes' single words, pairs and triples (clauses.fit_wide, the same Newton's method and float64 as the clause
+scores, so the same examples give the same weights on every machine). An opening word for word one of
+the examples takes that example's label: a trainer's `"like+"` changes that verdict.
+
+The first names (rules/lexicon/first-names.txt) and the word classes below are cheap evidence of what a
+word is; how much each shape counts is the examples'.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..storage import keep_in_cache, user_cache_dir
+from ..transcript import Word
+from .clauses import SCORE_DIGITS, Clause, Meaning, Score, fit_wide, sigmoid
+
+FIRST_NAMES = Path(__file__).resolve().parent.parent / "packs" / "lexicon" / "first-names.txt"
+OPENING_SENTENCES = 2  # the introduction is in the first two sentences
+SHORT = 3  # words: a sentence this short ("Hi Dale.") is read with the next ones
+MAX_TOKENS = 40
+RIDGE = 0.03  # the regression's L2 weight, and the n-grams: chosen on ten parts each left out in turn
+NGRAMS = (1, 3)
+
+TITLES = {"mr", "mrs", "ms", "dr", "prof"}
+GREETINGS = {"hi", "hey", "hello", "morning", "afternoon", "evening", "good", "there", "yeah", "um", "uh", "so",
+             "dear", "howdy"}
+# Words read as themselves: what joins a name to a company, and the words of an introduction.
+JOINERS = {"with", "from", "at", "of", "for", "over", "here", "calling", "again", "and", "&", "in", "on", "by"}
+OWN = {"the", "your", "a", "an", "our", "my", "this", "is", "it's", "its", "i'm", "im", "i", "am", "name",
+       "name's", "you've", "got", "we", "we're", "me", "i'd", "i'll", "i've", "we'd", "we'll", "we've", "you",
+       "you're", "just", "who", "that", "to", "guy", "team", "program",
+       "department", "manager", "list", "office", "crew", "side", "area", "territory", "rep", "recruiter", "lead",
+       "exec", "executive", "owner", "founder", "partner", "director", "vp", "consultant", "specialist", "advisor"}
+# A company's own words: "Harbor Light Insurance", "coin bridge payments".
+COMPANY_WORDS = frozenset("""
+insurance staffing security solutions group realty dental marketing supply lab labs partners hr it media systems
+services service printing print cleaning roofing mutual bank banking capital health logistics freight telematics
+communications hosting graphics benefits advisors advisory consulting agency inc llc co company corp technologies
+tech software payments payroll financial finance wealth properties property management construction electric
+plumbing hvac solar energy motors auto fleet transport trucking design studio studios associates law legal clinic
+medical pharma analytics data cloud networks network digital ventures holdings industries manufacturing recruiting
+talent search realtors mortgage lending credit coverage couriers courier racking drayage pest lawn landscaping tree
+pools pool water air heating cooling mechanical builders homes home rentals leasing signs press inspections
+inspection repair restoration flooring windows glass painting electrical movers moving storage catering events
+fitness wellness pharmacy veterinary accounting cpa bookkeeping tax brewing coffee foods farms equipment rental
+tools parts industrial packaging labels uniforms linen waste recycling hauling towing tire tires collision detailing
+janitorial alarm locksmith telecom wireless internet cyber web seo creative pr hospitality hotel hotels travel 3pl
+shipping express delivery""".split())  # noqa: SIM905 (a paragraph of words reads better than a list)
+# What a third party did: "Steve Dalton at Brightline said you're ...", "Maria over at Crestview gave
+# me your number" name someone else and their company.
+SAID = {"said", "says", "mentioned", "suggested", "gave", "told", "recommended", "referred", "thought", "asked",
+        "passed", "introduced", "shared", "pointed"}
+_TOKEN = re.compile(r"[\w'&$%-]+|[.,?!]")
+_TITLE_STOP = re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof|St)\.", re.I)
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    lines = FIRST_NAMES.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def opening(text: str) -> str:
+    """The first OPENING_SENTENCES sentences of a text; a title's full stop ends none, and a sentence
+    of SHORT words or fewer ("Hi, Wendy.", a greeting the transcriber wrote apart) does not count."""
+    text = _TITLE_STOP.sub(lambda m: m.group(1), " ".join(text.split()))
+    taken, counted = [], 0
+    for sentence in re.split(r"(?<=[.?!])\s+", text):
+        if counted == OPENING_SENTENCES:
+            break
+        taken.append(sentence)
+        counted += len(sentence.split()) > SHORT
+    return " ".join(taken)
+
+
+def shape(text: str) -> str:
+    """What each word of an opening is, as one token per word: G greeting, T title, F a capitalised
+    first name, C a capitalised company's word, c one in small letters, X
+    another capitalised word, S one that only starts a sentence, D a number, R what a third party
+    did (said, gave), w any other word;
+    joiners and the introduction's own words as themselves; commas and full stops kept."""
+    names = first_names()
+    out: list[str] = []
+    starts = True
+    for token in _TOKEN.findall(opening(text)):
+        if token in ".?!":
+            out.append(".")
+            starts = True
+            continue
+        if token == ",":
+            out.append(",")
+            continue
+        low = token.lower().strip("'-")
+        capital = token[:1].isupper()
+        if low in TITLES:
+            kind = "T"
+        elif low in GREETINGS:
+            kind = "G"
+        elif low in JOINERS or low in OWN:
+            kind = low
+        elif low in SAID:
+            kind = "R"
+        elif re.fullmatch(r"[\d$%.,-]+", token):
+            kind = "D"
+        elif low in COMPANY_WORDS:
+            kind = "C" if capital else "c"
+        elif low in names and capital:
+            kind = "F"
+        elif capital:
+            kind = "S" if starts else "X"
+        else:
+            kind = "w"
+        out.append(kind)
+        starts = False
+    return " ".join(out[:MAX_TOKENS])
+
+
+def _grams(shaped: str) -> set[str]:
+    tokens = shaped.split()
+    return {" ".join(tokens[i:i + n]) for n in range(NGRAMS[0], NGRAMS[1] + 1) for i in range(len(tokens) - n + 1)}
+
+
+def _said_again(text: str) -> str:
+    return " ".join(re.findall(r"[\w']+", opening(text).lower()))
+
+
+class Classifier:
+    """One rule's example openings fitted: a logistic regression over their shapes' words, pairs and triples."""
+
+    def __init__(self, meaning: Meaning):
+        self.meaning = meaning
+        self.examples = meaning.like + meaning.unlike
+        self.labels = np.array([1.0] * len(meaning.like) + [0.0] * len(meaning.unlike))
+        grams = [_grams(shape(e)) for e in self.examples]
+        self.vocabulary = {g: i for i, g in enumerate(sorted(set().union(*grams)))}
+        self.design = np.array([self._row(g) for g in grams])
+        self.weights = self._fitted()
+        self.again = {_said_again(e): (k, bool(label)) for k, (e, label) in enumerate(zip(self.examples, self.labels))}
+
+    def _row(self, grams: set[str]) -> np.ndarray:
+        row = np.zeros(len(self.vocabulary))
+        for g in grams:
+            if g in self.vocabulary:
+                row[self.vocabulary[g]] = 1.0
+        return row
+
+    def _fitted(self) -> np.ndarray:
+        """The weights, kept in the user cache by what decides them (as clauses._fitted)."""
+        recipe = json.dumps([RIDGE, NGRAMS, MAX_TOKENS, sorted(self.vocabulary), list(self.examples),
+                             self.labels.tolist(), hashlib.sha256(FIRST_NAMES.read_bytes()).hexdigest(),
+                             sorted(COMPANY_WORDS), sorted(OWN), sorted(JOINERS), sorted(GREETINGS), sorted(SAID)])
+        path = user_cache_dir() / "classifiers" / f"intro-{hashlib.sha256(recipe.encode()).hexdigest()[:24]}.npy"
+        try:
+            weights = np.load(path)
+            if weights.shape == (self.design.shape[1] + 1,):
+                return weights
+        except (OSError, ValueError):
+            pass
+        weights = fit_wide(self.design, self.labels, ridge=RIDGE)
+        buffer = io.BytesIO()
+        np.save(buffer, weights)
+        keep_in_cache(path, buffer.getvalue())
+        return weights
+
+    def score(self, text: str) -> Score:
+        x = self._row(_grams(shape(text)))
+        prob = float(sigmoid(np.array([x @ self.weights[:-1] + self.weights[-1]]))[0])
+        norms = np.sqrt(self.design.sum(axis=1) * max(x.sum(), 1.0))
+        similarity = (self.design @ x) / np.maximum(norms, 1.0)
+        k = int(np.argmax(similarity))
+        said = self.again.get(_said_again(text))
+        if said is not None:  # said as an example: its label decides
+            k, is_like = said
+            prob = max(prob, 0.99) if is_like else min(prob, 0.01)
+            return Score(self.meaning.name, round(prob, SCORE_DIGITS), self.examples[k], is_like, 1.0)
+        return Score(self.meaning.name, round(prob, SCORE_DIGITS), self.examples[k], bool(self.labels[k]),
+                     round(float(similarity[k]), SCORE_DIGITS))
+
+
+@lru_cache(maxsize=64)
+def classifier(meaning: Meaning) -> Classifier:
+    return Classifier(meaning)
+
+
+def read(words: tuple[Word, ...], meanings: tuple[Meaning, ...]) -> tuple[Clause, ...]:
+    """The opening (its first two sentences), scored for each meaning that reads introductions; none
+    when no rule does."""
+    if not meanings or not words:
+        return ()
+    text = " ".join(w.text.strip() for w in words)
+    said = opening(text)
+    count = len(said.split())
+    last = min(len(words), max(count, 1)) - 1
+    scores = tuple(classifier(m).score(said) for m in meanings)
+    return (Clause(0, last, round(words[0].start, 2), round(words[last].end, 2), said, scores),)
