@@ -142,7 +142,8 @@ def _said_again(text: str) -> str:
 
 
 class Classifier:
-    """One rule's example openings fitted: a logistic regression over their shapes' words, pairs and triples."""
+    """One rule's example openings fitted: a logistic regression over their shapes' words, pairs and
+    triples, and the examples themselves, for the one an opening is nearest to."""
 
     def __init__(self, meaning: Meaning):
         self.meaning = meaning
@@ -150,16 +151,9 @@ class Classifier:
         self.labels = np.array([1.0] * len(meaning.like) + [0.0] * len(meaning.unlike))
         grams = [_grams(shape(e)) for e in self.examples]
         self.vocabulary = {g: i for i, g in enumerate(sorted(set().union(*grams)))}
-        self.design = np.array([self._row(g) for g in grams])
+        self.rows = [frozenset(self.vocabulary[g] for g in found) for found in grams]
         self.weights = self._fitted()
         self.again = {_said_again(e): (k, bool(label)) for k, (e, label) in enumerate(zip(self.examples, self.labels))}
-
-    def _row(self, grams: set[str]) -> np.ndarray:
-        row = np.zeros(len(self.vocabulary))
-        for g in grams:
-            if g in self.vocabulary:
-                row[self.vocabulary[g]] = 1.0
-        return row
 
     def _fitted(self) -> np.ndarray:
         """The weights, kept in the user cache by what decides them (as clauses._fitted)."""
@@ -169,29 +163,32 @@ class Classifier:
         path = user_cache_dir() / "classifiers" / f"intro-{hashlib.sha256(recipe.encode()).hexdigest()[:24]}.npy"
         try:
             weights = np.load(path)
-            if weights.shape == (self.design.shape[1] + 1,):
+            if weights.shape == (len(self.vocabulary) + 1,):
                 return weights
         except (OSError, ValueError):
             pass
-        weights = fit_wide(self.design, self.labels, ridge=RIDGE)
+        design = np.zeros((len(self.rows), len(self.vocabulary)))
+        for k, row in enumerate(self.rows):
+            design[k, sorted(row)] = 1.0
+        weights = fit_wide(design, self.labels, ridge=RIDGE)
         buffer = io.BytesIO()
         np.save(buffer, weights)
         keep_in_cache(path, buffer.getvalue())
         return weights
 
     def score(self, text: str) -> Score:
-        x = self._row(_grams(shape(text)))
-        prob = float(sigmoid(np.array([x @ self.weights[:-1] + self.weights[-1]]))[0])
-        norms = np.sqrt(self.design.sum(axis=1) * max(x.sum(), 1.0))
-        similarity = (self.design @ x) / np.maximum(norms, 1.0)
-        k = int(np.argmax(similarity))
+        found = {self.vocabulary[g] for g in _grams(shape(text)) if g in self.vocabulary}
+        prob = float(sigmoid(np.array([self.weights[sorted(found)].sum() + self.weights[-1]]))[0])
         said = self.again.get(_said_again(text))
         if said is not None:  # said as an example: its label decides
             k, is_like = said
             prob = max(prob, 0.99) if is_like else min(prob, 0.01)
             return Score(self.meaning.name, round(prob, SCORE_DIGITS), self.examples[k], is_like, 1.0)
+        # the nearest example: the most n-grams in common, for their numbers (a cosine of 0/1 vectors)
+        shared = [len(found & row) / max(np.sqrt(len(found) * len(row)), 1.0) for row in self.rows]
+        k = int(np.argmax(shared))
         return Score(self.meaning.name, round(prob, SCORE_DIGITS), self.examples[k], bool(self.labels[k]),
-                     round(float(similarity[k]), SCORE_DIGITS))
+                     round(float(shared[k]), SCORE_DIGITS))
 
 
 @lru_cache(maxsize=64)

@@ -1,0 +1,108 @@
+"""no-name-or-company judges whom the opening names (analyzer/measure/introduction.py): the shape of
+the introduction, scored in the measure stage from the pack's example openings, read by the rule as a
+measurement.
+
+None of the openings below is one of the pack's examples: each is said in words written for this
+test, in the orders reps use."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from analyzer.checks.kinds import Context
+from analyzer.checks.pack import load_pack
+from analyzer.errors import PackError
+from analyzer.measure import introduction
+from analyzer.measure.clauses import Meaning
+from analyzer.testing import measure_script, rule_by_name
+
+RULE = "no-name-or-company"
+REST = " Your lanes to Reno got pricier this spring. Call me at 402-730-5108."
+
+
+def verdict(pack, opening: str) -> str:
+    """The rule's verdict: "warning", "note" (could not confirm) or "" (quiet)."""
+    context = Context(*measure_script(opening + REST, labeller=pack.labeller))
+    findings = rule_by_name(pack, RULE).findings(context)
+    return "" if not findings else "note" if findings[0].doubt else str(findings[0].severity)
+
+
+def test_each_word_is_read_as_what_it_is():
+    assert introduction.shape("Hi Dale, Renee Castillo with Bluegate Freight.") == "G F , F X with X C ."
+    assert introduction.shape("Hey Sandra, Payflow here, it's Gus.") == "G F , X here , it's F ."
+    # a greeting the transcriber wrote as a sentence of its own does not count as one of the two
+    assert introduction.opening("Hi, Wendy. Tricia Moreno with PeopleFirst HR. We help teams hire. Call me.") == \
+        "Hi, Wendy. Tricia Moreno with PeopleFirst HR. We help teams hire."
+    # a title's full stop ends no sentence
+    assert introduction.opening("Hi Dr. Moss. This is Lumen Dental calling. Your ads ran for years. More.") == \
+        "Hi Dr Moss. This is Lumen Dental calling. Your ads ran for years."
+
+
+@pytest.mark.parametrize("opening", [
+    "Hi Priya, Northgate Dental Supply here, this is Omar Reyes.",  # the company first
+    "Hey Tom, Lena Ortiz over at Kestrel Freight.",
+    "Good morning Mr. Hale, my name is Dev Patel and I'm with Brightwater Insurance.",
+])
+def test_a_name_and_a_company_in_any_order_keep_the_habit(default_pack, opening):
+    assert verdict(default_pack, opening) == ""
+
+
+@pytest.mark.parametrize("opening", [
+    "Hi Priya, this is the billing team at Northgate Dental Supply.",  # a team, nobody named
+    "Hey Tom, it's Lena, I'm the new rep covering your area.",  # a name and a role, no company
+    "Hi, Kestrel Freight calling about your shipments.",  # a company alone
+])
+def test_a_name_or_a_company_alone_breaks_it(default_pack, opening):
+    assert verdict(default_pack, opening) == "warning"
+
+
+def test_the_score_is_a_measurement_with_the_nearest_example(default_pack):
+    context = Context(*measure_script("Hey Tom, Lena Ortiz over at Kestrel Freight." + REST,
+                                      labeller=default_pack.labeller))
+    [said] = context.measures.introduction
+    assert said.text == "Hey Tom, Lena Ortiz over at Kestrel Freight. Your lanes to Reno got pricier this spring."
+    [score] = said.scores
+    assert score.rule == RULE and score.score >= 0.9 and score.nearest_is_like and score.nearest
+    # the other content rules read clauses, not the opening
+    assert all(s.rule != RULE for c in context.measures.clauses for s in c.scores)
+
+
+def test_a_trainers_example_opening_changes_the_verdict(tmp_path, default_pack):
+    """A role at a company, nobody named, reads like an introduction; the trainer adds it with
+    "unlike+", and the verdict changes."""
+    opening = "Hi Jo, I head up partnerships at Lumen Analytics."
+    assert verdict(default_pack, opening) in ("", "note")
+    pack = tmp_path / "team.toml"
+    pack.write_text(f'[pack]\nextends = "default"\n[rules.{RULE}]\n"unlike+" = [{json.dumps(opening)}]\n')
+    assert verdict(load_pack(pack), opening) == "warning"
+
+
+def test_a_rule_reads_clauses_or_openings(tmp_path):
+    pack = tmp_path / "bad.toml"
+    pack.write_text(f'[pack]\nextends = "default"\n[rules.{RULE}]\nreads = "sentences"\n')
+    with pytest.raises(PackError, match="key 'reads': 'sentences' is not one of clauses, introduction; fix it"):
+        load_pack(pack)
+
+
+SMALL = (RULE, ("Hi Dale, Renee Castillo with Bluegate Freight.", "Hey Sandra, Payflow here, it's Gus."),
+         ("Hi, this is Riverside Lawn and Tree calling.", "Hey Rob, it's Mo, the guy from the breakfast."),
+         "introduction")
+
+
+def test_the_fit_is_kept_and_does_not_depend_on_the_blas_kernels(tmp_path, monkeypatch):
+    """Fitted under an older OpenBLAS kernel, in a cache of its own, the weights are the same; fitted
+    once, they are read back."""
+    first = introduction.Classifier(Meaning(*SMALL)).weights
+    code = ("import json; from analyzer.measure import introduction as i; from analyzer.measure.clauses import "
+            f"Meaning; print(json.dumps(i.Classifier(Meaning(*{SMALL!r})).weights.tolist()))")
+    for core in ("Prescott", "Haswell"):
+        env = {**os.environ, "OPENBLAS_CORETYPE": core, "XDG_CACHE_HOME": str(tmp_path / core)}
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                             check=True).stdout
+        assert np.abs(np.array(json.loads(out)) - first).max() < 1e-6
+    monkeypatch.setattr(introduction, "fit_wide", lambda *_, **__: pytest.fail("fitted again"))
+    assert np.array_equal(introduction.Classifier(Meaning(*SMALL)).weights, first)
