@@ -66,9 +66,13 @@ def _examples(rule: Rule, console: Console) -> None:
     if not isinstance(check, Phrases | MissingPhrases) or not check.like:
         return
     like, unlike, others = check.like, check.unlike, len(check.others_like)
-    console.print(Text(f"\nWhat it learns from: {len(like)} sentences that say it (like), {len(unlike)} that "
-                       f"do not (unlike), and {others} of the other content rules' like sentences as ones that "
-                       f"do not. A clause scored {check.like_min:g} or more says it; within "
+    if check.reads == "introduction":
+        learns = (f"{len(like)} openings that say it (like) and {len(unlike)} that do not (unlike), read for "
+                  f"whom they name. An opening scored")
+    else:
+        learns = (f"{len(like)} sentences that say it (like), {len(unlike)} that do not (unlike), and {others} of "
+                  f"the other content rules' like sentences as ones that do not. A clause scored")
+    console.print(Text(f"\nWhat it learns from: {learns} {check.like_min:g} or more says it; within "
                        f"{check.unsure_band:g} under that, it may, and the finding is a note.", style="bold"),
                   soft_wrap=True)
     for title, sentences in (("like", like), ("unlike", unlike)):
