@@ -213,7 +213,10 @@ class _Said:
         searched from the start up to the end of the opening line (a trainer's "hope you're well"
         is found in the greeting), and the opening line alone is read for its meaning."""
         if self.within == "opening":
-            return ctx.index.opening(sentences=self.opening_sentences, seconds=self.opening_s)
+            window = ctx.index.opening(sentences=self.opening_sentences, seconds=self.opening_s)
+            if self.reads == "introduction" and ctx.measures.introduction:  # and the opening it judged
+                return range(0, max(window.stop, ctx.measures.introduction[0].last_word + 1))
+            return window
         if self.within == "opener":
             return range(0, self.opening_line(ctx).stop)
         if self.within == "closing":
