@@ -43,6 +43,12 @@ def _selectors(values: list[str] | None) -> list[str] | None:
     return None if values is None else [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
+def _own_number(value: str | None) -> str | None:
+    from .numbers.own import own_number
+
+    return None if value is None else own_number(value, where="--number")
+
+
 @app.command()
 def analyze(
     files: list[Path] = typer.Argument(..., help="Recordings: WAV, MP3, M4A, OGG, FLAC, WebM."),
@@ -64,6 +70,7 @@ def analyze(
     from .report.results import Report
 
     with _usage_errors():
+        number = _own_number(number)
         rules = load_pack(pack, select=_selectors(select), ignore=_selectors(ignore))
         analyzer = Analyzer(rules, engine=engine, model=model, number=number)
     report = Report(tuple(analyzer.analyze(f) for f in files), pack=rules.name)
@@ -124,6 +131,7 @@ def grade(
         except OSError as exc:
             raise UsageError(f"Cannot write the reports to {out} ({exc.strerror}); "
                              "pass another --out folder.") from None
+        number = _own_number(number)
         chosen, dropped = _selectors(select), _selectors(ignore)
         rules_pack = load_pack(pack, select=chosen, ignore=dropped)
         if engine == "faster-whisper":

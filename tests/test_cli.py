@@ -106,6 +106,16 @@ def test_number_option_catches_a_wrong_digit():
     assert "816-916-6141, then as 816-916-6147: the 10th digit: 1, then 7" in differ["message"]
 
 
+@pytest.mark.parametrize("command", ["analyze", "grade"])
+@pytest.mark.parametrize("number", ["abc", "12345"])
+def test_a_number_that_is_no_number_is_refused_in_one_sentence(command, number, tmp_path):
+    run = voicemail(command, GOOD, "--number", number, *(["--out", tmp_path / "out"] if command == "grade" else []))
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr == (f"error: --number: {number!r} is not a callback number; write 10 digits with the area code, "
+                          "as in 816-916-6141 (spaces, dashes, dots, brackets and a leading 1 or +1 are fine).\n")
+    assert not (tmp_path / "out").exists()
+
+
 def test_pack_option_and_bad_pack(tmp_path):
     run = voicemail("analyze", SAMPLES / "no_number_espeak_gb.flac", "--pack", "email-callback", "--format", "json")
     assert run.returncode == 0  # a shipped pack by name: the number rules are off

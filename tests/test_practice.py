@@ -64,6 +64,17 @@ def test_the_script_card_number_is_checked(client):
     assert client.put("/api/script", content=b"[1, 2]", headers={"content-type": "application/json"}).status_code == 400
 
 
+@pytest.mark.parametrize("number", ["abc", "12345"])
+def test_a_script_card_number_that_is_no_number_is_refused_and_not_kept(client, number):
+    before = client.get("/api/script").json()
+    response = client.put("/api/script", json={"name": "Sam", "number": number})
+    assert response.status_code == 422
+    assert response.json()["error"].startswith(f"The script card's number: {number!r} is not a callback number; "
+                                               "write 10 digits with the area code, as in 816-916-6141")
+    assert client.get("/api/script").json() == before
+    assert client.put("/api/script", json={"name": "Sam", "number": ""}).status_code == 200  # no number: not checked
+
+
 def test_oversized_upload_gets_413_and_nothing_is_kept(analyzer, tmp_path):
     with TestClient(create_app(analyzer, tmp_path / "data", max_upload_bytes=200_000)) as c:
         response = upload(c, SAMPLES / "good_espeak_us.wav")  # about 800 KB

@@ -20,6 +20,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ..audio.clip import AUDIO_SUFFIXES
+from ..numbers.own import NumberError, own_number
 from ..pipeline import Analyzer
 from ..render.html import page, recording_data
 from ..report.serialize import file_to_dict
@@ -89,6 +90,7 @@ def create_app(analyzer: Analyzer, data_dir: Path, *, max_upload_bytes: int = MA
             card = None
         if not isinstance(card, dict):
             raise HTTPException(400, "The script card must be a JSON object with name, company, benefit, number.")
+        _card_number(str(card.get("number", "")))
         return store.save_script(card)
 
     @app.post("/api/attempts", status_code=201)
@@ -104,7 +106,7 @@ def create_app(analyzer: Analyzer, data_dir: Path, *, max_upload_bytes: int = MA
                     if size > max_upload_bytes:
                         raise HTTPException(413, _too_big(max_upload_bytes))
                     fh.write(chunk)
-            number = store.script()["number"] or None
+            number = _card_number(store.script()["number"])  # a card saved before numbers were checked
             report = await run_in_threadpool(
                 analyzer.analyze, path, number=number, max_s=max_seconds, turn=lambda clip: turns.turn(clip.duration_s))
             if report.error:
@@ -117,6 +119,14 @@ def create_app(analyzer: Analyzer, data_dir: Path, *, max_upload_bytes: int = MA
         return _view(saved, store.previous(saved.id))
 
     return app
+
+
+def _card_number(text: str) -> str | None:
+    """The script card's number, by the rule --number and a pack's number follow; none when blank."""
+    try:
+        return own_number(text, where="The script card's number") if text.strip() else None
+    except NumberError as exc:
+        raise HTTPException(422, str(exc)) from None
 
 
 def _summary(a: Attempt) -> dict:
