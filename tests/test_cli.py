@@ -204,6 +204,28 @@ def test_the_readmes_trainer_passes_its_own_cases(tmp_path):
     assert run.returncode == 2 and "has no rule 'no-such-rule'" in run.stderr and "Traceback" not in run.stderr
 
 
+def test_rules_fill_every_placeholder_and_explain_every_rule(tmp_path):
+    run = voicemail("rules", "--all")
+    assert run.returncode == 0 and "{" not in run.stdout
+    assert "Keep it under 30 seconds" in run.stdout and "take at least 12 seconds" in run.stdout
+    pack = tmp_path / "team.toml"
+    pack.write_text('[pack]\nextends = "length-15-25"\nnumber = "(816) 916-6141"\n[rules.synergy]\ncode = "VM901"\n'
+                    'check = "phrases"\nphrases = ["synergy"]\nseverity = "info"\nmessage = "Said synergy."\n'
+                    'hint = "Say what you mean."\n')
+    run = voicemail("rules", "--pack", pack)
+    assert run.returncode == 0 and "{" not in run.stdout and "Keep it under 25 seconds" in run.stdout
+    lines = run.stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("VM901"))
+    assert lines[header + 1] == "  Said synergy."  # no description: the message says what it flags
+    explained = voicemail("rules", "--pack", pack, "--explain", "VM901").stdout.splitlines()
+    assert explained[1] == "Said synergy."
+    run = voicemail("rules", "--pack", pack, "--explain", "wrong-number")
+    said = " ".join(run.stdout.split())
+    assert "the rep's own number: (816) 916-6141; the practice page's script card, else --number, else `number` " \
+           "under [pack]" in said
+    assert "the rep's own number: not in this pack" in " ".join(voicemail("rules", "--explain", "VM105").stdout.split())
+
+
 def test_explain_states_this_packs_limits():
     default = voicemail("rules", "--explain", "VM301")
     short = voicemail("rules", "--explain", "message-too-long", "--pack", "length-15-25")

@@ -64,8 +64,9 @@ class Rule:
 
     @property
     def explained(self) -> str:
-        """The description with this pack's limits in it ("over {max:g} s" -> "over 25 s")."""
-        return self.filled(self.description)
+        """The description with this pack's limits in it ("over {max:g} s" -> "over 25 s"); a rule
+        written without one is explained by its message."""
+        return self.filled(self.description or self.message)
 
     def filled(self, template: str) -> str:
         """A description or hint with the check's own keys put in; what only a finding knows
