@@ -67,11 +67,33 @@ def test_json_contract(json_run):
     assert fast["score"] == 100 - 25 - 10
 
 
+def test_a_run_that_exits_1_says_why_on_stderr(json_run):
+    assert json_run.returncode == 1
+    assert json_run.stderr == ("exit 1: 1 finding at error or above in 1 recording (number-not-repeated); --fail-on "
+                               "sets the level, --fail-on never always exits 0.\n")
+
+
+def test_a_file_that_cannot_be_used_is_a_sentence_on_stderr(tmp_path):
+    notes = tmp_path / "notes.wav"
+    notes.write_text("call me back")
+    for fmt in ("terminal", "json"):
+        run = voicemail("analyze", notes, "--format", fmt)
+        assert run.returncode == 2 and "Traceback" not in run.stderr
+        lines = run.stderr.splitlines()
+        assert lines[0].startswith(f"error: {notes} could not be read as audio") and len(lines) == 2
+        assert lines[1] == "exit 2: 1 recording could not be analysed (listed above)."
+        if fmt == "terminal":
+            assert run.stdout == ""  # results only
+        else:  # the JSON document still carries it, for tools
+            assert "could not be read as audio" in json.loads(run.stdout)["files"][0]["error"]
+
+
 def test_terminal_report_shows_score_marked_findings_hints_and_measures():
     run = voicemail("analyze", FAST_ONCE)
     assert run.returncode == 1
     out = run.stdout
-    assert "score 65/100" in out
+    assert "score 65/100" in out and "2 findings" in out and "(s)" not in out
+    assert "said once; say it twice" in out
     assert "number-too-fast (VM103)" in out and "number-not-repeated (VM102)" in out
     assert "→ You know your number" in out
     # when the number was said: the generator's start, within the expectation's tolerance
@@ -151,6 +173,21 @@ def test_rules_lists_the_pack_and_checks_it():
     assert "monotone-delivery" not in run.stdout
     everything = voicemail("rules", "--all").stdout
     assert "monotone-delivery  info  (off)" in everything
+
+
+@pytest.mark.parametrize("command", ["", "analyze", "grade", "regress", "practice", "rules"])
+def test_help_shows_what_to_type_not_python_types(command):
+    run = voicemail(*([command] if command else []), "--help", env={**os.environ, "COLUMNS": "200"})
+    assert run.returncode == 0, run.stderr
+    for noise in ("<bool>", "list[", "{", "[default: 0]", "(s)"):
+        assert noise not in run.stdout, (noise, run.stdout)
+    usage = {"analyze": "[OPTIONS] FILE...", "grade": "[OPTIONS] PATH...", "regress": "[OPTIONS] CORPUS"}
+    assert f"Usage: voicemail {command} {usage.get(command, '')}".rstrip() in " ".join(run.stdout.split())
+    if command == "grade":
+        assert "--audio <embed|link|none>" in " ".join(run.stdout.split())
+        assert "one per core" in run.stdout
+    if command == "practice":
+        assert "a free one" in run.stdout
 
 
 def test_help_is_quick_to_import():
