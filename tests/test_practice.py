@@ -75,6 +75,28 @@ def test_a_script_card_number_that_is_no_number_is_refused_and_not_kept(client, 
     assert client.put("/api/script", json={"name": "Sam", "number": ""}).status_code == 200  # no number: not checked
 
 
+def test_an_attempt_is_deleted_with_its_recording_and_the_history_exported(client):
+    import csv
+    import io
+    import zipfile
+
+    first = upload(client, SAMPLES / "once_fast_festival.ogg").json()
+    second = upload(client, SAMPLES / "good_espeak_us.wav").json()
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/export.csv").text)))
+    assert [(r["attempt"], r["score"], r["source"]) for r in rows] == [
+        (str(first["id"]), "65", "once_fast_festival.ogg"), (str(second["id"]), "100", "good_espeak_us.wav")]
+    assert rows[0]["flags"] == "number-not-repeated; number-too-fast"
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/api/export.zip").content))
+    names = set(archive.namelist())
+    assert names == {"attempts.csv", rows[0]["recording"], rows[1]["recording"]}
+    assert archive.read(rows[1]["recording"]) == (SAMPLES / "good_espeak_us.wav").read_bytes()
+    assert client.delete(f"/api/attempts/{first['id']}").json() == {"deleted": first["id"]}
+    assert [a["id"] for a in client.get("/api/attempts").json()["attempts"]] == [second["id"]]
+    assert len(list(client.app.state.store.audio_dir.iterdir())) == 1  # its recording went with it
+    assert client.delete(f"/api/attempts/{first['id']}").status_code == 404
+    assert client.delete(f"/api/attempts/{second['id']}", headers={"Origin": "http://evil.example"}).status_code == 403
+
+
 def test_oversized_upload_gets_413_and_nothing_is_kept(analyzer, tmp_path):
     with TestClient(create_app(analyzer, tmp_path / "data", max_upload_bytes=200_000)) as c:
         response = upload(c, SAMPLES / "good_espeak_us.wav")  # about 800 KB
@@ -225,6 +247,11 @@ def test_rep_records_with_the_microphone_then_tries_again(analyzer, tmp_path):
             page.reload()
             page.wait_for_function(scored, timeout=30_000)
             assert page.locator("#history li").first.inner_text().startswith("attempt 2 · 100")
+            # an attempt is deleted from the page; the history can be taken away
+            assert page.locator("#export a[href='/api/export.zip']").is_visible()
+            page.on("dialog", lambda d: d.accept())
+            page.get_by_label("Delete attempt 1").click()
+            page.wait_for_function("document.querySelectorAll('#history li').length == 1")
             assert page.evaluate("document.querySelector('#history').tagName") == "UL"
             assert "score by attempt" in page.locator("#trend").inner_text()  # the trend has its axis
             # a bad file: its sentence, in plain words, and the last attempt's result is gone

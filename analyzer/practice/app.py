@@ -1,4 +1,5 @@
-"""The practice web app: record or upload, get scored, see what changed since the last attempt.
+"""The practice web app: record or upload, get scored, see what changed since the last attempt;
+delete an attempt, take the history away (export.py).
 
 Only this machine may connect (bound to 127.0.0.1, and requests naming another host are
 refused); only the page itself may change anything (a write from another site, which a browser
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ..audio.clip import AUDIO_SUFFIXES
@@ -24,6 +25,7 @@ from ..numbers.own import NumberError, own_number
 from ..pipeline import Analyzer
 from ..render.html import page, recording_data
 from ..report.serialize import file_to_dict
+from .export import attempts_csv, attempts_zip
 from .limits import BodyLimit
 from .store import Attempt, Store
 from .turns import Turns
@@ -72,6 +74,22 @@ def create_app(analyzer: Analyzer, data_dir: Path, *, max_upload_bytes: int = MA
     def attempt(attempt_id: int) -> dict:
         found = store.get(attempt_id) or _missing()
         return _view(found, store.previous(attempt_id))
+
+    @app.delete("/api/attempts/{attempt_id}")
+    def delete(attempt_id: int) -> dict:
+        if not store.delete(attempt_id):
+            _missing()
+        return {"deleted": attempt_id}
+
+    @app.get("/api/export.csv")
+    def export_csv() -> Response:
+        return Response(attempts_csv(store.history()), media_type="text/csv",
+                        headers={"Content-Disposition": 'attachment; filename="practice-attempts.csv"'})
+
+    @app.get("/api/export.zip")
+    def export_zip() -> Response:
+        return Response(attempts_zip(store.history(), store.audio_dir), media_type="application/zip",
+                        headers={"Content-Disposition": 'attachment; filename="practice-attempts.zip"'})
 
     @app.get("/api/attempts/{attempt_id}/audio")
     def audio(attempt_id: int) -> FileResponse:
