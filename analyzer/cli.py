@@ -7,10 +7,53 @@ from enum import Enum
 from pathlib import Path
 
 import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from .errors import UsageError
 
+
+class _HelpFlag:
+    """--help with no `<bool>` beside it."""
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.metavar = ""
+        return option
+
+
+class _Group(_HelpFlag, TyperGroup):
+    pass
+
+
+class _Command(_HelpFlag, TyperCommand):
+    """Help screens as a linter's: `FILE...`, not `{files}...`; no type shown for a flag or an
+    argument (`<bool>`, `<list[Path]>`), since the name and the help say what goes there."""
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for param in params:
+            if isinstance(param, TyperArgument):
+                param.display_type_rich = _no_type  # type: ignore[method-assign]
+            elif getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        return params
+
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                name = param.metavar or (param.name or "").upper()
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+
+def _no_type(ctx) -> None:
+    return None
+
+
 app = typer.Typer(
+    cls=_Group,
     add_completion=False,
     no_args_is_help=True,
     help="Coach sales reps on the voicemails they leave: transcribe, measure, and flag what keeps prospects "
@@ -33,19 +76,25 @@ class FailOn(str, Enum):
 PACK = typer.Option(None, "--pack", "-p", help="A rule pack: a TOML file or a shipped pack name.")
 ENGINE = typer.Option("faster-whisper", "--engine", help="faster-whisper, or openai-whisper (after make openai).")
 MODEL = typer.Option(None, "--model", help="A model directory or size name (default: bundled tiny.en).")
-SELECT = typer.Option(None, "--select", help="Only these rules: names, codes or code prefixes (VM1), "
-                      "repeated or comma-separated; replaces the pack's select.")
-IGNORE = typer.Option(None, "--ignore", help="Not these rules (VM205, filler-words); the most specific "
-                      "of --select and --ignore wins.")
+SELECT = typer.Option(None, "--select", metavar="RULES", help="Only these rules: names, codes or code prefixes "
+                      "(VM1), repeated or comma-separated; replaces the pack's select.")
+IGNORE = typer.Option(None, "--ignore", metavar="RULES", help="Not these rules (VM205, filler-words); the most "
+                      "specific of --select and --ignore wins.")
 
 
 def _selectors(values: list[str] | None) -> list[str] | None:
     return None if values is None else [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
-@app.command()
+def _own_number(value: str | None) -> str | None:
+    from .numbers.own import own_number
+
+    return None if value is None else own_number(value, where="--number")
+
+
+@app.command(cls=_Command)
 def analyze(
-    files: list[Path] = typer.Argument(..., help="Recordings: WAV, MP3, M4A, OGG, FLAC, WebM."),
+    files: list[Path] = typer.Argument(..., metavar="FILE...", help="Recordings: WAV, MP3, M4A, OGG, FLAC, WebM."),
     format: Format = typer.Option(Format.terminal, "--format", "-f", help="terminal (for people) or json."),
     pack: str | None = PACK,
     engine: str = ENGINE,
@@ -64,6 +113,7 @@ def analyze(
     from .report.results import Report
 
     with _usage_errors():
+        number = _own_number(number)
         rules = load_pack(pack, select=_selectors(select), ignore=_selectors(ignore))
         analyzer = Analyzer(rules, engine=engine, model=model, number=number)
     report = Report(tuple(analyzer.analyze(f) for f in files), pack=rules.name)
@@ -75,24 +125,29 @@ def analyze(
         from .render import terminal
 
         terminal.render(report, Console())
+    from .render import summary
+
     threshold = None if fail_on is FailOn.never else Severity.parse(fail_on.value)
+    summary.diagnostics(report, threshold, Console(stderr=True))
     raise typer.Exit(report.exit_code(threshold))
 
 
-@app.command()
+@app.command(cls=_Command)
 def grade(
-    paths: list[Path] = typer.Argument(..., help="Folders (searched recursively) and recordings."),
+    paths: list[Path] = typer.Argument(..., metavar="PATH...", help="Folders (searched recursively) and recordings."),
     out: Path = typer.Option(Path("voicemail-report"), "--out", "-o", help="Where the four reports go."),
     rep_pattern: str | None = typer.Option(
         None, "--rep-pattern", help="A regex with (?P<rep>...) on the file name; default: the folder's name."),
-    workers: int = typer.Option(0, "--workers", "-j", help="Parallel workers (default: one per core)."),
+    workers: int = typer.Option(0, "--workers", "-j", show_default=False,
+                                help="Parallel workers (default: one per core)."),
     pack: str | None = PACK,
     engine: str = ENGINE,
     model: str | None = MODEL,
     number: str | None = typer.Option(None, "--number", help="The team's callback number."),
     cache_dir: Path | None = typer.Option(None, "--cache", help="Cache folder (default: the user's cache)."),
-    audio: str = typer.Option("embed", "--audio", help="The report's players: embed a small copy (the page is "
-                              "self-contained), link the recordings beside it, or none (the smallest page)."),
+    audio: str = typer.Option("embed", "--audio", metavar="<embed|link|none>",
+                              help="The report's players: embed a small copy (the page is self-contained), link "
+                              "the recordings beside it, or none (the smallest page)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Analyse everything again, keep nothing."),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Exit 1 on findings at or above this severity."),
     select: list[str] | None = SELECT,
@@ -102,6 +157,7 @@ def grade(
     import time
 
     from rich.console import Console
+    from rich.text import Text
 
     from .checks.findings import Severity
     from .checks.pack import load_pack
@@ -109,12 +165,14 @@ def grade(
     from .grade import batch
     from .grade.cache import Cache, default_dir
     from .grade.team import summarize
+    from .numbers.readings import counted
     from .render import progress, summary
     from .render.html import AUDIO
     from .report.results import Report
     from .storage import check_writable_folder
 
-    console = Console(stderr=True)
+    console = Console(stderr=True)  # progress and diagnostics
+    results = Console()  # the summary, for a reader or a file
     started = time.perf_counter()
     with _usage_errors():
         if audio not in AUDIO:
@@ -124,11 +182,14 @@ def grade(
         except OSError as exc:
             raise UsageError(f"Cannot write the reports to {out} ({exc.strerror}); "
                              "pass another --out folder.") from None
+        number = _own_number(number)
         chosen, dropped = _selectors(select), _selectors(ignore)
         rules_pack = load_pack(pack, select=chosen, ignore=dropped)
         if engine == "faster-whisper":
             resolve(model)  # a bad --model is one sentence here, not a failure in every worker
         recordings = batch.find_recordings(paths, rep_pattern)
+        if rep_pattern is not None and (missed := summary.unnamed(recordings, rep_pattern)):
+            console.print(Text(missed, style="yellow"), soft_wrap=True)
         workers = min(workers or batch.default_workers(), len(recordings))
         settings = batch.Settings(pack, engine, model, number, threads=max(1, batch.default_workers() // workers),
                                   select=chosen, ignore=dropped)
@@ -144,22 +205,19 @@ def grade(
         team = summarize(graded, pack=rules_pack.name, rules=[r.name for r in rules_pack.active])
         written = _write_team_reports(out, team, rules_pack, audio)
     cached = sum(g.from_cache for g in graded)
-    console.print(f"graded {len(graded)} recordings of {len(team.reps)} reps "
+    results.print(f"graded {counted(len(graded), 'recording')} of {counted(len(team.reps), 'rep')} "
                   f"({cached} from the cache) in {time.perf_counter() - started:.1f} s; "
                   f"mean score {team.mean_score if team.mean_score is not None else '-'}")
-    for g in team.errors:
-        console.print(f"[red]could not be analysed[/]: {g.report.error}")
-    console.print(summary.reps_table(team))
-    console.print(f"reports: {', '.join(str(p) for p in written)}")
+    results.print(summary.reps_table(team))
+    results.print(Text(summary.dating(team), style="dim"), soft_wrap=True)
+    results.print(f"reports: {', '.join(str(p) for p in written)}")
     page_kb = (out / "report.html").stat().st_size / 1024
     players = {"embed": "audio embedded (--audio link or none for a smaller page)",
                "link": "players linked to the recordings", "none": "no audio"}[audio]
-    console.print(f"report.html: {page_kb:,.0f} KB, {players}")
+    results.print(f"report.html: {page_kb:,.0f} KB, {players}")
     threshold = None if fail_on is FailOn.never else Severity.parse(fail_on.value)
     report = Report(tuple(g.report for g in graded), pack=rules_pack.name)
-    reason = summary.exit_reason(report, threshold)
-    if reason:
-        console.print(reason)
+    summary.diagnostics(report, threshold, console)
     raise typer.Exit(report.exit_code(threshold))
 
 
@@ -182,9 +240,10 @@ def _write_team_reports(out: Path, team, pack, audio: str) -> list[Path]:
     return [out / name for name in reports]
 
 
-@app.command()
+@app.command(cls=_Command)
 def regress(
-    corpus: Path = typer.Argument(..., help="A folder of recordings with NAME.expected.json beside each."),
+    corpus: Path = typer.Argument(..., metavar="CORPUS",
+                                  help="A folder of recordings with NAME.expected.json beside each."),
     pack: str | None = PACK,
     engine: str = ENGINE,
     model: str | None = MODEL,
@@ -192,6 +251,8 @@ def regress(
     update: bool = typer.Option(False, "--update", help="Re-bless: rewrite the expectations that drifted."),
     drop_missing: bool = typer.Option(False, "--drop-missing", help="With --update: delete the expectations of "
                                       "recordings that are gone (else they keep exit 1)."),
+    workers: int = typer.Option(1, "--workers", "-j", help="Parallel workers, each loading the model once "
+                                "(0: one per core)."),
     select: list[str] | None = SELECT,
     ignore: list[str] | None = IGNORE,
 ) -> None:
@@ -199,20 +260,39 @@ def regress(
     from rich.console import Console
 
     from .checks.pack import load_pack
+    from .engines.bundled import resolve
+    from .grade import batch
+    from .numbers.readings import counted
     from .pipeline import Analyzer
     from .regress import run as corpus_run
     from .render import junit as junit_xml
+    from .render import progress
     from .render import regress as view
     from .storage import write_text_atomic
 
     console = Console()
     with _usage_errors():
-        rules_pack = load_pack(pack, select=_selectors(select), ignore=_selectors(ignore))
-        analyzer = Analyzer(rules_pack, engine=engine, model=model)
+        chosen, dropped = _selectors(select), _selectors(ignore)
+        rules_pack = load_pack(pack, select=chosen, ignore=dropped)
+        workers = workers or batch.default_workers()
+        if workers > 1:
+            if engine == "faster-whisper":
+                resolve(model)  # a bad --model is one sentence here, not a failure in every worker
+            settings = batch.Settings(pack, engine, model, None, threads=max(1, batch.default_workers() // workers),
+                                      select=chosen, ignore=dropped)
+
+            def in_workers(jobs, on_done) -> None:
+                try:
+                    batch.analyse(jobs, settings, workers=min(workers, len(jobs)), on_done=on_done)
+                except batch.WorkerError as exc:
+                    raise UsageError(str(exc)) from None
+
+            analyse: corpus_run.Analyse = in_workers
+        else:
+            analyse = corpus_run.one_by_one(Analyzer(rules_pack, engine=engine, model=model))
         off = frozenset(r.name for r in rules_pack.rules if not r.enabled)
-        with console.status("") as status:
-            result = corpus_run.run(analyzer, corpus, [r.name for r in rules_pack.active], off=off,
-                                    progress=lambda path: status.update(f"analysing {path.name}"))
+        with progress.steps(Console(stderr=True), "analysed") as step:
+            result = corpus_run.run(analyse, corpus, [r.name for r in rules_pack.active], off=off, progress=step)
     view.render(result, console)
     if junit:
         with _usage_errors():
@@ -224,17 +304,17 @@ def regress(
         changes, failed = corpus_run.update(result, drop_missing=drop_missing)
         view.render_changes(changes, console)
         if failed:
-            console.print(f"[red]{len(failed)} recording(s) could not be analysed[/], so their expectations stay "
-                          f"and the run fails: {', '.join(r.recording.name for r in failed)}"
+            console.print(f"[red]{counted(len(failed), 'recording')} could not be analysed[/], so their "
+                          f"expectations stay and the run fails: {', '.join(r.recording.name for r in failed)}"
                           + ("; pass --drop-missing to delete the expectations of recordings that are gone."
                              if any(not r.recording.exists() for r in failed) else "."))
         raise typer.Exit(1 if failed else 0)
     raise typer.Exit(result.exit_code)
 
 
-@app.command()
+@app.command(cls=_Command)
 def practice(
-    port: int = typer.Option(0, "--port", help="Port on this machine (default: a free one)."),
+    port: int = typer.Option(0, "--port", show_default=False, help="Port on this machine (default: a free one)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; keep 127.0.0.1 to stay private."),
     data: Path | None = typer.Option(None, "--data", help="Where attempts are kept (default: the user's data folder)."),
     pack: str | None = PACK,
@@ -251,14 +331,14 @@ def practice(
               max_upload_bytes=max_upload_mb * 2**20)
 
 
-@app.command()
+@app.command(cls=_Command)
 def rules(
     pack: str | None = typer.Option(None, "--pack", "-p", help="A rule pack to check and list."),
     all_rules: bool = typer.Option(False, "--all", help="Also list the rules the pack turns off."),
     explain: str | None = typer.Option(None, "--explain", help="One rule, by code or name: what, why, this "
                                        "pack's limits, examples, how to change it."),
-    test: list[Path] | None = typer.Option(None, "--test", help="Rule case files (TOML) to run against the pack; "
-                                           "exit 1 when one fails."),
+    test: list[Path] | None = typer.Option(None, "--test", metavar="FILE", help="Rule case files (TOML) to run "
+                                           "against the pack; exit 1 when one fails."),
 ) -> None:
     """List and explain the rules of the active pack; checks a trainer's pack on the way."""
     from rich.console import Console

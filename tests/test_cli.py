@@ -67,11 +67,33 @@ def test_json_contract(json_run):
     assert fast["score"] == 100 - 25 - 10
 
 
+def test_a_run_that_exits_1_says_why_on_stderr(json_run):
+    assert json_run.returncode == 1
+    assert json_run.stderr == ("exit 1: 1 finding at error or above in 1 recording (number-not-repeated); --fail-on "
+                               "sets the level, --fail-on never always exits 0.\n")
+
+
+def test_a_file_that_cannot_be_used_is_a_sentence_on_stderr(tmp_path):
+    notes = tmp_path / "notes.wav"
+    notes.write_text("call me back")
+    for fmt in ("terminal", "json"):
+        run = voicemail("analyze", notes, "--format", fmt)
+        assert run.returncode == 2 and "Traceback" not in run.stderr
+        lines = run.stderr.splitlines()
+        assert lines[0].startswith(f"error: {notes} could not be read as audio") and len(lines) == 2
+        assert lines[1] == "exit 2: 1 recording could not be analysed (listed above)."
+        if fmt == "terminal":
+            assert run.stdout == ""  # results only
+        else:  # the JSON document still carries it, for tools
+            assert "could not be read as audio" in json.loads(run.stdout)["files"][0]["error"]
+
+
 def test_terminal_report_shows_score_marked_findings_hints_and_measures():
     run = voicemail("analyze", FAST_ONCE)
     assert run.returncode == 1
     out = run.stdout
-    assert "score 65/100" in out
+    assert "score 65/100" in out and "2 findings" in out and "(s)" not in out
+    assert "said once; say it twice" in out
     assert "number-too-fast (VM103)" in out and "number-not-repeated (VM102)" in out
     assert "→ You know your number" in out
     # when the number was said: the generator's start, within the expectation's tolerance
@@ -104,6 +126,16 @@ def test_number_option_catches_a_wrong_digit():
     differ = findings["number-readings-differ"]
     assert differ["severity"] == "warning" and not differ["doubt"]
     assert "816-916-6141, then as 816-916-6147: the 10th digit: 1, then 7" in differ["message"]
+
+
+@pytest.mark.parametrize("command", ["analyze", "grade"])
+@pytest.mark.parametrize("number", ["abc", "12345"])
+def test_a_number_that_is_no_number_is_refused_in_one_sentence(command, number, tmp_path):
+    run = voicemail(command, GOOD, "--number", number, *(["--out", tmp_path / "out"] if command == "grade" else []))
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr == (f"error: --number: {number!r} is not a callback number; write 10 digits with the area code, "
+                          "as in 816-916-6141 (spaces, dashes, dots, brackets and a leading 1 or +1 are fine).\n")
+    assert not (tmp_path / "out").exists()
 
 
 def test_pack_option_and_bad_pack(tmp_path):
@@ -141,6 +173,21 @@ def test_rules_lists_the_pack_and_checks_it():
     assert "monotone-delivery" not in run.stdout
     everything = voicemail("rules", "--all").stdout
     assert "monotone-delivery  info  (off)" in everything
+
+
+@pytest.mark.parametrize("command", ["", "analyze", "grade", "regress", "practice", "rules"])
+def test_help_shows_what_to_type_not_python_types(command):
+    run = voicemail(*([command] if command else []), "--help", env={**os.environ, "COLUMNS": "200"})
+    assert run.returncode == 0, run.stderr
+    for noise in ("<bool>", "list[", "{", "[default: 0]", "(s)"):
+        assert noise not in run.stdout, (noise, run.stdout)
+    usage = {"analyze": "[OPTIONS] FILE...", "grade": "[OPTIONS] PATH...", "regress": "[OPTIONS] CORPUS"}
+    assert f"Usage: voicemail {command} {usage.get(command, '')}".rstrip() in " ".join(run.stdout.split())
+    if command == "grade":
+        assert "--audio <embed|link|none>" in " ".join(run.stdout.split())
+        assert "one per core" in run.stdout
+    if command == "practice":
+        assert "a free one" in run.stdout
 
 
 def test_help_is_quick_to_import():
@@ -192,6 +239,28 @@ def test_the_readmes_trainer_passes_its_own_cases(tmp_path):
     bad.write_text('rule = "no-such-rule"\n[[fail]]\nabout = "x"\nscript = "Hi"\n')
     run = voicemail("rules", "--test", bad)
     assert run.returncode == 2 and "has no rule 'no-such-rule'" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_rules_fill_every_placeholder_and_explain_every_rule(tmp_path):
+    run = voicemail("rules", "--all")
+    assert run.returncode == 0 and "{" not in run.stdout
+    assert "Keep it under 30 seconds" in run.stdout and "take at least 12 seconds" in run.stdout
+    pack = tmp_path / "team.toml"
+    pack.write_text('[pack]\nextends = "length-15-25"\nnumber = "(816) 916-6141"\n[rules.synergy]\ncode = "VM901"\n'
+                    'check = "phrases"\nphrases = ["synergy"]\nseverity = "info"\nmessage = "Said synergy."\n'
+                    'hint = "Say what you mean."\n')
+    run = voicemail("rules", "--pack", pack)
+    assert run.returncode == 0 and "{" not in run.stdout and "Keep it under 25 seconds" in run.stdout
+    lines = run.stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("VM901"))
+    assert lines[header + 1] == "  Said synergy."  # no description: the message says what it flags
+    explained = voicemail("rules", "--pack", pack, "--explain", "VM901").stdout.splitlines()
+    assert explained[1] == "Said synergy."
+    run = voicemail("rules", "--pack", pack, "--explain", "wrong-number")
+    said = " ".join(run.stdout.split())
+    assert "the rep's own number: (816) 916-6141; the practice page's script card, else --number, else `number` " \
+           "under [pack]" in said
+    assert "the rep's own number: not in this pack" in " ".join(voicemail("rules", "--explain", "VM105").stdout.split())
 
 
 def test_explain_states_this_packs_limits():

@@ -92,7 +92,7 @@ def test_second_run_comes_from_the_cache_and_is_much_faster(graded):
     run = voicemail("grade", graded["root"], "--out", graded["out"], "--cache", graded["cache"], "--fail-on", "never")
     second_s = time.perf_counter() - start
     assert run.returncode == 0
-    assert "(6 from the cache)" in run.stderr
+    assert "(6 from the cache)" in run.stdout
     assert all(f["from_cache"] for f in json.loads((graded["out"] / "report.json").read_text())["files"])
     assert graded["first_s"] / second_s >= 10, (graded["first_s"], second_s)
 
@@ -102,7 +102,7 @@ def test_a_changed_pack_is_graded_again(graded, tmp_path):
     pack.write_text('[pack]\nextends = "default"\n[rules.message-too-long]\nmax = 20.0\n')
     run = voicemail("grade", graded["root"] / "carol", "--out", tmp_path / "o", "--cache", graded["cache"],
                     "--pack", pack, "--fail-on", "never")
-    assert "(0 from the cache)" in run.stderr
+    assert "(0 from the cache)" in run.stdout
 
 
 def test_interrupted_run_resumes_with_only_the_rest(team, tmp_path):
@@ -126,7 +126,7 @@ def test_interrupted_run_resumes_with_only_the_rest(team, tmp_path):
 
     run = voicemail("grade", team, "--out", out, "--cache", cache, "--workers", "1", "--fail-on", "never")
     assert run.returncode == 0
-    assert f"({done_before} from the cache)" in run.stderr
+    assert f"({done_before} from the cache)" in run.stdout
     files = json.loads((out / "report.json").read_text())["files"]
     assert sum(not f["from_cache"] for f in files) == 6 - done_before
 
@@ -140,14 +140,51 @@ def test_bad_files_are_listed_and_the_good_one_graded(tmp_path):
     out = tmp_path / "out"
     run = voicemail("grade", tmp_path / "team", "--out", out, "--no-cache")
     assert run.returncode == 2  # some input could not be used
-    assert run.stderr.count("could not be analysed") == 3 and "Traceback" not in run.stderr
-    assert "exit 2: 2 recording(s) could not be analysed" in run.stderr  # and it says why
+    assert run.stderr.count("error: ") == 2 and "Traceback" not in run.stderr  # one sentence each, on stderr
+    assert "exit 2: 2 recordings could not be analysed" in run.stderr  # and it says why
+    assert "graded 3 recordings of 1 rep " in run.stdout and "error" not in run.stdout
     rows = {r["file"].rsplit("/", 1)[1]: r for r in csv.DictReader((out / "recordings.csv").open())}
     assert rows["monday.wav"]["score"] == "100" and rows["monday.wav"]["error"] == ""
     assert rows["empty.wav"]["error"].endswith("is empty (0 bytes); record or copy the message again.")
     assert "could not be read as audio" in rows["notes.wav"]["error"]
     reps = list(csv.DictReader((out / "reps.csv").open()))
     assert reps[0]["recordings"] == "3" and reps[0]["graded"] == "1"
+    # the page counts 3 recordings and lists all 3: those that could not be analysed too
+    chromium = require_tool("chromium")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"], headless=True)
+        page = browser.new_page()
+        page.goto((out / "report.html").as_uri())
+        listed = page.locator("#recordings").inner_text()
+        assert all(name in listed for name in ("monday.wav", "empty.wav", "notes.wav")), listed
+        assert page.locator("#shown").inner_text() == "3 recordings, 2 of them could not be analysed"
+        page.select_option("#rep-filter", "dana")  # the rep's filter keeps them too
+        assert page.locator("#shown").inner_text() == "3 of 3 recordings"
+        assert page.locator("#recordings .failed:visible").count() == 2
+        browser.close()
+
+
+def test_two_identical_runs_write_byte_identical_reports(graded, tmp_path):
+    """Ties among a rep's most frequent flags are broken by name, not by the order of a set (which
+    changes with each process's hash seed)."""
+    written = []
+    for seed in ("1", "2", "3"):
+        out = tmp_path / seed
+        run = voicemail("grade", graded["root"], "--out", out, "--cache", graded["cache"], "--fail-on", "never",
+                        env={**os.environ, "PYTHONHASHSEED": seed})
+        assert run.returncode == 0, run.stderr
+        written.append((out / "reps.csv").read_bytes())
+    assert written[0] == written[1] == written[2] == (graded["out"] / "reps.csv").read_bytes()
+
+
+def test_flags_that_tie_come_in_name_order():
+    from collections import Counter
+
+    from analyzer.grade.team import ranked
+
+    assert ranked(Counter({"number-too-fast": 1, "filler-words": 2, "long-pause": 1, "wrong-number": 2})) == (
+        ("filler-words", 2), ("wrong-number", 2), ("long-pause", 1), ("number-too-fast", 1))
 
 
 def test_same_message_every_time_is_flagged(tmp_path):
@@ -174,6 +211,16 @@ def test_rep_from_a_pattern_on_the_file_name(tmp_path):
                     "--workers", "1", "--fail-on", "never")
     assert run.returncode == 0, run.stderr
     assert [r["rep"] for r in csv.DictReader((out / "reps.csv").open())] == ["alice", "bob"]
+    assert "--rep-pattern" not in run.stderr
+    # a name the pattern does not match is said, not quietly graded as a rep called "inbox"
+    shutil.copy(SAMPLES / "good_espeak_us.wav", folder / "Carol-Monday.wav")
+    run = voicemail("grade", folder, "--out", out, "--cache", tmp_path / "cache", "--rep-pattern",
+                    r"^(?P<rep>[a-z]+)_", "--workers", "1", "--fail-on", "never")
+    assert run.returncode == 0, run.stderr
+    said = " ".join(run.stderr.split())
+    assert (f"warning: --rep-pattern '^(?P<rep>[a-z]+)_' does not match the name of 1 file of 3 "
+            f"({folder / 'Carol-Monday.wav'}), so they are graded under their folder's name (inbox); "
+            "fix the pattern or rename them.") in said
     bad = voicemail("grade", folder, "--out", out, "--rep-pattern", "(unclosed")
     assert bad.returncode == 2 and "not a valid regular expression" in bad.stderr
 
@@ -200,6 +247,21 @@ def test_report_opens_in_chromium_and_a_finding_seeks_the_player(graded):
         assert [name for name, _ in headers] == sorted(
             fired, key=lambda n: -next(r["recordings"] for r in doc["rules"] if r["name"] == n))
         assert all(severity in ("error", "warning", "info") for _, severity in headers)  # not by colour alone
+        # on a phone: the grid scrolls sideways, says so, and keeps the reps' names in view
+        scroller = "document.getElementById('grid-scroll')"
+        for width in (390, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            overflows = page.evaluate(f"{scroller}.scrollWidth > {scroller}.clientWidth")
+            assert (overflows or width > 390) and page.locator("#grid-more").is_visible() == overflows, width
+            assert max(b["height"] for b in map(lambda h: h.bounding_box(), page.locator("#grid th.rule").all())) < 50
+            assert max(r.bounding_box()["height"] for r in page.locator("#reps tbody tr").all()) < 100, width
+        page.set_viewport_size({"width": 390, "height": 800})
+        page.evaluate(f"{scroller}.scrollLeft = {scroller}.scrollWidth")
+        page.wait_for_function("document.getElementById('grid-more').hidden")  # the end: nothing more to the right
+        left = page.evaluate(f"{scroller}.getBoundingClientRect().left")
+        for name in page.locator("#grid tbody th").all():
+            assert abs(name.bounding_box()["x"] - left) < 2 and name.is_visible()
+        page.set_viewport_size({"width": 1280, "height": 800})
         # a grid cell leads to that rep's recordings with that rule
         cell = page.locator("#grid tbody tr", has_text="bob").locator("button.cell").first
         rule = cell.get_attribute("aria-label").split(": ", 1)[1].split(" (", 1)[0]  # "bob: RULE (error) in ..."
@@ -291,8 +353,10 @@ def test_the_workers_grade_with_the_selection(tmp_path):
 
 
 def test_grade_ends_with_who_needs_help_and_why_it_exits_1(graded, tmp_path):
-    shown = graded["run"].stderr
+    shown = graded["run"].stdout  # the summary is the result: `> summary.txt` keeps it
+    assert shown.startswith("graded 6 recordings of 3 reps (0 from the cache)")
     assert all(rep in shown for rep in TEAM) and "most frequent flags" in shown
+    assert "most frequent flags" not in graded["run"].stderr
     assert "number-not-repeated" in shown  # bob's once_fast
     run = voicemail("grade", graded["root"] / "bob", "--out", tmp_path / "out", "--cache", graded["cache"])
     assert run.returncode == 1
@@ -307,7 +371,7 @@ def test_the_report_embeds_links_or_leaves_out_the_audio_and_says_its_size(grade
         out = tmp_path / audio
         run = voicemail("grade", graded["root"], "--out", out, "--cache", graded["cache"], "--audio", audio,
                         "--fail-on", "never")
-        assert run.returncode == 0 and "report.html:" in run.stderr and " KB" in run.stderr, run.stderr
+        assert run.returncode == 0 and "report.html:" in run.stdout and " KB" in run.stdout, run.stderr
         page = (out / "report.html").read_text()
         assert "data:audio" not in page
         sizes[audio] = len(page)
@@ -334,6 +398,9 @@ def test_trend_follows_the_recordings_own_dates_not_the_copy_order(tmp_path):
     assert run.returncode == 0, run.stderr
     [row] = list(csv.DictReader((tmp_path / "out" / "reps.csv").open()))
     assert row["trend"] == "35" and row["latest_score"] == "100"
+    said = " ".join(run.stdout.split())  # and the summary says which time it followed
+    assert "latest and trend follow when each recording was made, as the recording's own date (creation_time) says." \
+        in said and "carry no date" not in said
 
 
 def test_inputs_are_checked_before_any_grading(tmp_path):
@@ -373,7 +440,7 @@ def test_a_damaged_cache_entry_is_graded_again_and_rewritten(tmp_path):
     for damage in ("{}", '{"file": "x", "audio": 3}'):  # it parses, but it is no report
         entry.write_text(damage)
         run = voicemail(*args)
-        assert run.returncode == 0 and "Traceback" not in run.stderr and "(0 from the cache)" in run.stderr
+        assert run.returncode == 0 and "Traceback" not in run.stderr and "(0 from the cache)" in run.stdout
         assert json.loads(entry.read_text())["score"] == 100  # rewritten whole
 
 

@@ -113,7 +113,9 @@ BAD = [
     ('[pack]\nextends = "nonexistent-pack"\n', "The rule pack nonexistent-pack does not exist"),
     ('[score]\nerror = "lots"\n', "key 'score.error' must be int"),
     ('this is = not toml\n', "is not valid TOML"),
-    ('[pack]\nextends = "default"\nnumber = "12-34"\n', "key 'pack.number': '12-34' is not a phone number"),
+    ('[pack]\nextends = "default"\nnumber = "12-34"\n', "key 'pack.number': '12-34' is not a callback number; write"),
+    # a local number cannot be told from a wrong one: every reading with the area code would be "wrong"
+    ('[pack]\nextends = "default"\nnumber = "916-6141"\n', "key 'pack.number': '916-6141' is not a callback number"),
     ('[rules.wrong-number]\nexpected = "816-916-6141"\n', "rule 'wrong-number': key 'expected': unknown"),
     ('[rules.message-too-long]\nescalate_by = -1.0\n', "key 'escalate_by': -1.0 must be above 0"),
     ('[rules.wrong-number]\ncount_each = "yes"\n', "rule 'wrong-number': key 'count_each': must be bool"),

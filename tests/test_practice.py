@@ -64,6 +64,39 @@ def test_the_script_card_number_is_checked(client):
     assert client.put("/api/script", content=b"[1, 2]", headers={"content-type": "application/json"}).status_code == 400
 
 
+@pytest.mark.parametrize("number", ["abc", "12345"])
+def test_a_script_card_number_that_is_no_number_is_refused_and_not_kept(client, number):
+    before = client.get("/api/script").json()
+    response = client.put("/api/script", json={"name": "Sam", "number": number})
+    assert response.status_code == 422
+    assert response.json()["error"].startswith(f"The script card's number: {number!r} is not a callback number; "
+                                               "write 10 digits with the area code, as in 816-916-6141")
+    assert client.get("/api/script").json() == before
+    assert client.put("/api/script", json={"name": "Sam", "number": ""}).status_code == 200  # no number: not checked
+
+
+def test_an_attempt_is_deleted_with_its_recording_and_the_history_exported(client):
+    import csv
+    import io
+    import zipfile
+
+    first = upload(client, SAMPLES / "once_fast_festival.ogg").json()
+    second = upload(client, SAMPLES / "good_espeak_us.wav").json()
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/export.csv").text)))
+    assert [(r["attempt"], r["score"], r["source"]) for r in rows] == [
+        (str(first["id"]), "65", "once_fast_festival.ogg"), (str(second["id"]), "100", "good_espeak_us.wav")]
+    assert rows[0]["flags"] == "number-not-repeated; number-too-fast"
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/api/export.zip").content))
+    names = set(archive.namelist())
+    assert names == {"attempts.csv", rows[0]["recording"], rows[1]["recording"]}
+    assert archive.read(rows[1]["recording"]) == (SAMPLES / "good_espeak_us.wav").read_bytes()
+    assert client.delete(f"/api/attempts/{first['id']}").json() == {"deleted": first["id"]}
+    assert [a["id"] for a in client.get("/api/attempts").json()["attempts"]] == [second["id"]]
+    assert len(list(client.app.state.store.audio_dir.iterdir())) == 1  # its recording went with it
+    assert client.delete(f"/api/attempts/{first['id']}").status_code == 404
+    assert client.delete(f"/api/attempts/{second['id']}", headers={"Origin": "http://evil.example"}).status_code == 403
+
+
 def test_oversized_upload_gets_413_and_nothing_is_kept(analyzer, tmp_path):
     with TestClient(create_app(analyzer, tmp_path / "data", max_upload_bytes=200_000)) as c:
         response = upload(c, SAMPLES / "good_espeak_us.wav")  # about 800 KB
@@ -206,6 +239,20 @@ def test_rep_records_with_the_microphone_then_tries_again(analyzer, tmp_path):
             history = page.locator("#history").inner_text()
             assert re.search(rf"attempt 1 · {first_score}\b", history) and re.search(r"attempt 2 · 100\b", history)
             assert page.locator("#trend circle").count() == 2
+            # the measurements as the terminal writes them, silence and pitch among them
+            measures = page.locator("#result .measures").inner_text()
+            assert re.search(r"spoken \d+\.\d s · \d+ wpm \(\d+ without pauses\) · silence \d+\.\d s before", measures)
+            assert "pitch" in measures and "(s)" not in measures, measures
+            # a reload shows the last result, and the history its attempts once, newest first
+            page.reload()
+            page.wait_for_function(scored, timeout=30_000)
+            assert page.locator("#history li").first.inner_text().startswith("attempt 2 · 100")
+            # an attempt is deleted from the page; the history can be taken away
+            assert page.locator("#export a[href='/api/export.zip']").is_visible()
+            page.on("dialog", lambda d: d.accept())
+            page.get_by_label("Delete attempt 1").click()
+            page.wait_for_function("document.querySelectorAll('#history li').length == 1")
+            assert page.evaluate("document.querySelector('#history').tagName") == "UL"
             assert "score by attempt" in page.locator("#trend").inner_text()  # the trend has its axis
             # a bad file: its sentence, in plain words, and the last attempt's result is gone
             notes = tmp_path / "notes.wav"
@@ -227,6 +274,46 @@ def test_rep_records_with_the_microphone_then_tries_again(analyzer, tmp_path):
         server.should_exit = True
         thread.join(timeout=10)
     assert problems == [] and len(expected) == 1
+
+
+def test_the_script_card_refuses_a_bad_number_and_a_failed_recording_is_yours(analyzer, tmp_path):
+    chromium = require_tool("chromium")
+    playwright = pytest.importorskip("playwright.sync_api")
+    mic = tmp_path / "silence.wav"
+    sf.write(mic, np.zeros(16000 * 4, np.float32), 16000, subtype="PCM_16")
+    args = ["--no-sandbox", "--disable-gpu", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={mic}"]
+    server, thread, url = _serve(create_app(analyzer, tmp_path / "data"))
+    try:
+        with playwright.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=args, headless=True)
+            page = browser.new_page()
+            page.goto(url)
+            # while recording: the button and the time, nothing dangling ("■ Stop 3 s or")
+            page.click("#record")
+            page.wait_for_selector("#record.recording")
+            page.wait_for_function("document.querySelector('#timer').textContent.startsWith('recording: ')")
+            assert not page.locator("#or").is_visible() and not page.locator("label.upload").is_visible()
+            page.wait_for_timeout(2000)
+            page.click("#record")
+            page.wait_for_selector("#status.error", timeout=60_000)
+            said = page.locator("#status").inner_text()  # the rep's recording, not "recording.webm"
+            assert said.startswith("Your recording is silent") and "recording.webm" not in said, said
+            assert page.locator("#or").is_visible()
+            page.fill("#number", "abc")
+            page.click("#save-card")
+            page.wait_for_selector("#card-status.card-error")
+            said = page.locator("#card-status").inner_text()
+            assert said.startswith("The script card's number: 'abc' is not a callback number; write 10 digits")
+            assert "checked in every attempt" not in said
+            page.fill("#number", "(816) 916-6141")
+            page.click("#save-card")
+            page.wait_for_function("document.querySelector('#card-status').className == 'dim'")
+            assert page.locator("#card-status").inner_text() == "saved: your number is checked in every attempt"
+            browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 def test_a_200_mb_upload_is_refused_before_its_body_is_read(analyzer, tmp_path):

@@ -38,6 +38,21 @@ def test_clean_corpus_passes(corpus):
     run = voicemail("regress", corpus)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "ok: 3 recordings" in run.stdout and "no drift" in run.stdout
+    # progress on stderr, a line a recording in a log (CI), so a long run never looks hung
+    assert run.stderr.splitlines() == [f"analysed {i} of 3: {name}" for i, name in enumerate(
+        ["good_espeak_us.wav", "no_number_espeak_gb.flac", "once_fast_festival.ogg"], 1)]
+
+
+def test_workers_give_the_same_verdicts_and_each_recording_its_number(corpus):
+    for path in SAMPLES.glob("wrong_digit_espeak.*"):  # its expectation gives the rep's number: wrong-number fires
+        shutil.copy(path, corpus / path.name)
+    run = voicemail("regress", corpus, "--workers", "2")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "ok: 4 recordings" in run.stdout and "no drift" in run.stdout
+    lines = [line.split(": ") for line in run.stderr.splitlines()]
+    assert [count for count, _ in lines] == [f"analysed {i} of 4" for i in range(1, 5)]  # in the order they finish
+    assert sorted(name for _, name in lines) == ["good_espeak_us.wav", "no_number_espeak_gb.flac",
+                                                 "once_fast_festival.ogg", "wrong_digit_espeak.ogg"]
 
 
 def test_flipped_rule_and_moved_measurement_are_drift(corpus, tmp_path):
@@ -77,7 +92,7 @@ def test_update_rewrites_exactly_what_changed(corpus):
     assert run.returncode == 0
     assert "rule:number-too-fast" in run.stdout and "measure:spoken_length_s" in run.stdout
     assert "measure:phone_numbers[1].digits_per_s" in run.stdout
-    assert "3 change(s) written" in run.stdout
+    assert "3 changes written" in run.stdout
 
     assert json.loads(fast.read_text()) == original_fast  # the rule is back, nothing else moved
     now = json.loads(good.read_text())

@@ -17,7 +17,7 @@ from ..confidence import POLICY
 from ..measure.clauses import Clause, Score
 from ..measure.measurements import LISTS, SCALARS, SPANS, UNLESS, Measurements
 from ..measure.numbers import PhoneNumber, callback_number
-from ..numbers.readings import differences, grouped, national, ordinal
+from ..numbers.readings import differences, grouped, national, ordinal, times
 from ..transcript import Transcript
 from .text import Match, TextIndex, pattern_searchable, searchable
 
@@ -70,7 +70,8 @@ class Threshold:
     number read, where one was said but could not be made out: `unless = "unclear_number"`)."""
 
     kind: ClassVar[str] = "threshold"
-    placeholders: ClassVar[tuple[str, ...]] = ("value", "min", "max", "escalate_by")
+    # times: a count in words ("once", "twice", "3 times"), for a measure that counts
+    placeholders: ClassVar[tuple[str, ...]] = ("value", "times", "min", "max", "escalate_by")
     measure: str
     min: float | None = None
     max: float | None = None
@@ -95,7 +96,8 @@ class Threshold:
         start_key, end_key = SPANS.get(self.measure, (None, None))
         start = getattr(ctx.measures, start_key) if start_key else (0.0 if end_key else None)
         end = getattr(ctx.measures, end_key) if end_key else None
-        values = {"value": value, "min": self.min, "max": self.max, "escalate_by": self.escalate_by}
+        values = {"value": value, "times": times(value) if isinstance(value, int) else f"{value:g} times",
+                  "min": self.min, "max": self.max, "escalate_by": self.escalate_by}
         worse = _far(value, self.min, self.max, self.escalate_by)
         return [Hit(values, start, end, doubt=self._doubt(ctx), worse=worse)]
 

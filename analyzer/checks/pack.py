@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import PackError
 from ..measure.clauses import Labeller, Meaning
+from ..numbers.own import NumberError, own_number
 from .findings import SEVERITIES, Evidence, Finding, Said, Severity
 from .kinds import CHECKS, Check, Context, Hit, MissingPhrases, Phrases
 
@@ -63,8 +64,9 @@ class Rule:
 
     @property
     def explained(self) -> str:
-        """The description with this pack's limits in it ("over {max:g} s" -> "over 25 s")."""
-        return self.filled(self.description)
+        """The description with this pack's limits in it ("over {max:g} s" -> "over 25 s"); a rule
+        written without one is explained by its message."""
+        return self.filled(self.description or self.message)
 
     def filled(self, template: str) -> str:
         """A description or hint with the check's own keys put in; what only a finding knows
@@ -182,9 +184,11 @@ def load_pack(path: str | Path | None = None, *, select: list[str] | None = None
             )
         codes[rule.code] = rule.name
     number = raw["pack"].get("number", "")
-    if number and not 7 <= len(re.sub(r"\D", "", number)) <= 11:
-        raise PackError(f"{files[-1]}: key 'pack.number': {number!r} is not a phone number of 7 to 11 digits; "
-                        "write the rep's number as it is dialled, for instance \"816-916-6141\".")
+    if number:
+        try:
+            own_number(number, where=f"{files[-1]}: key 'pack.number'")
+        except NumberError as exc:
+            raise PackError(str(exc)) from None
     unweighted = [s for s in SEVERITIES if s not in raw["score"]]
     if unweighted:  # the weights live in the packs (the default pack's [score]), nowhere else
         raise PackError(f"{files[-1]}: key 'score.{unweighted[0]}': missing; give [score] a weight for each of "

@@ -7,7 +7,7 @@ import multiprocessing
 import os
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -37,6 +37,8 @@ class Recording:
     # orders a rep's recordings, the latest last: when it was recorded, as the container says, else
     # the file's time (which a plain copy changes)
     recorded: float
+    dated: bool = True  # `recorded` is the container's date, not the file's time
+    named: bool = True  # False: --rep-pattern did not match the name, and the rep is the folder's name
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,12 @@ def find_recordings(paths: list[Path], rep_pattern: str | None = None) -> list[R
     if not found:
         raise UsageError(f"No recordings in {', '.join(map(str, paths))}; "
                          f"recordings end in {', '.join(AUDIO_SUFFIXES)}.")
-    return [Recording(p, _rep(p, pattern), recorded_at(p) or p.stat().st_mtime) for p in found.values()]
+    out = []
+    for p in found.values():
+        rep, named = _rep(p, pattern)
+        recorded = recorded_at(p)
+        out.append(Recording(p, rep, recorded or p.stat().st_mtime, dated=recorded is not None, named=named))
+    return out
 
 
 def fingerprint(pack: Pack, settings: Settings) -> str:
@@ -110,35 +117,51 @@ def grade(recordings: list[Recording], pack: Pack, settings: Settings, *, worker
         done[recording.path] = graded
         on_done(graded)
 
-    if pending and workers <= 1:
+    tasks = [(str(recording.path), None, True) for recording, _ in pending]
+    in_workers(tasks, settings, workers=workers,
+               on_done=lambda i, result: finish(pending[i][0], pending[i][1], *result))
+    cache.prune()
+    return [done[r.path] for r in recordings]
+
+
+def analyse(jobs: list[tuple[Path, str | None]], settings: Settings, *, workers: int,
+            on_done: Callable[[int, FileReport], None]) -> None:
+    """Each (recording, the rep's number for it or None) analysed in `workers` worker processes,
+    with no player copy (regress); `on_done(index, report)` as each is done."""
+    in_workers([(str(path), number, False) for path, number in jobs], settings, workers=workers,
+               on_done=lambda i, result: on_done(i, file_from_dict(result[0])))
+
+
+def in_workers(tasks: Sequence[tuple[str, str | None, bool]], settings: Settings, *, workers: int,
+               on_done: Callable[[int, tuple[dict, bytes | None]], None]) -> None:
+    """Each task (path, number, player) analysed here (one worker) or by worker processes, each
+    loading the model once; `on_done(index, (report, player))` as each is done, in the order they finish."""
+    if tasks and workers <= 1:
         _init_worker(settings)
-        for recording, content in pending:
-            finish(recording, content, *_grade_one(str(recording.path)))
-    elif pending:
+        for i, task in enumerate(tasks):
+            on_done(i, _grade_one(*task))
+    elif tasks:
         context = multiprocessing.get_context("spawn")  # no model state or threads inherited
         others = set(multiprocessing.active_children())
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                                  initargs=(settings, os.getpid())) as pool:
             with lifecycle.ctrl_c_ignored():  # the workers start here, and must never see a Ctrl-C of their own
-                futures = {pool.submit(_grade_one, str(r.path)): (r, c) for r, c in pending}
+                futures = {pool.submit(_grade_one, *task): i for i, task in enumerate(tasks)}
             spawned = [p for p in multiprocessing.active_children() if p not in others]
             try:
                 while futures:
                     ready, _ = wait(futures, return_when=FIRST_COMPLETED)
                     for future in ready:
-                        recording, content = futures.pop(future)
-                        finish(recording, content, *future.result())
+                        on_done(futures.pop(future), future.result())
             except BrokenProcessPool:
-                raise WorkerError("A grading worker stopped before its recording was done (its model would not "
-                                  "load, or it ran out of memory); what was graded is kept: run again with "
+                raise WorkerError("A worker stopped before its recording was done (its model would not "
+                                  "load, or it ran out of memory); what was done is kept: run again with "
                                   "--workers 1 to see why.") from None
-            except BaseException:  # Ctrl-C: stop now; what finished is cached already, a half-done file is not
+            except BaseException:  # Ctrl-C: stop now; what finished is kept already, a half-done file is not
                 for process in spawned:
                     process.kill()
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
-    cache.prune()
-    return [done[r.path] for r in recordings]
 
 
 def _readable(entry: dict, path: Path) -> FileReport | None:
@@ -166,12 +189,12 @@ def _init_worker(settings: Settings, parent: int | None = None) -> None:
                              number=settings.number, threads=settings.threads)
 
 
-def _grade_one(path: str) -> tuple[dict, bytes | None]:
+def _grade_one(path: str, number: str | None = None, player: bool = True) -> tuple[dict, bytes | None]:
     if _ANALYZER is None:
         raise RuntimeError("_grade_one runs in a worker that _init_worker set up")
-    report, clip = _ANALYZER.analyze_keeping_clip(path)
+    report, clip = _ANALYZER.analyze_keeping_clip(path, number=number)
     audio = None
-    if not report.error and clip is not None:
+    if player and not report.error and clip is not None:
         try:
             audio = webm_opus(clip)
         except (OSError, ValueError):
@@ -191,9 +214,10 @@ def _compile(pattern: str | None) -> re.Pattern | None:
     return compiled
 
 
-def _rep(path: Path, pattern: re.Pattern | None) -> str:
+def _rep(path: Path, pattern: re.Pattern | None) -> tuple[str, bool]:
+    """The rep's name, and whether the pattern gave it (no pattern: the folder's name is the rep's)."""
     if pattern is not None:
         match = pattern.search(path.name)
-        if match:
-            return match.group("rep") if "rep" in pattern.groupindex else match.group(1)
-    return path.parent.name or "."
+        if match and (rep := match.group("rep") if "rep" in pattern.groupindex else match.group(1)):
+            return rep, True
+    return path.parent.name or ".", pattern is None

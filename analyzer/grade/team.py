@@ -59,6 +59,11 @@ class TeamReport:
         return tuple(g for g in self.recordings if g.report.error)
 
     @property
+    def undated(self) -> int:
+        """Recordings whose file does not say when they were made: ordered by the file's time."""
+        return sum(not g.recording.dated for g in self.recordings)
+
+    @property
     def mean_score(self) -> float | None:
         scores = [g.report.analysed().score for g in self.recordings if not g.report.error]
         return round(sum(scores) / len(scores), 1) if scores else None
@@ -85,9 +90,15 @@ def _rep_summary(rep: str, mine: list[Graded]) -> RepSummary:
         mean_score=round(sum(scores) / len(scores), 1) if scores else None,
         first_score=scores[0] if scores else None,
         latest_score=scores[-1] if scores else None,
-        flags=tuple(flags.most_common()),
+        flags=ranked(flags),
         same_message=tuple(_same_messages(ok)),
     )
+
+
+def ranked(counts: Counter) -> tuple[tuple[str, int], ...]:
+    """Most frequent first, ties by name: the same order on every run (a Counter of a set's items
+    keeps the set's order, which changes from one process to the next)."""
+    return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _same_messages(graded: list[Graded]) -> list[tuple[str, str, float]]:

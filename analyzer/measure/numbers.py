@@ -211,20 +211,23 @@ def doubts(numbers: tuple[PhoneNumber, ...], words: tuple[Word, ...], regions: t
     if regions and numbers:
         heard_first = readings.most_repeated(first_pass)
         if heard_first != repeats:
-            found.append((key, f"the two transcription passes heard the number {heard_first} and {repeats} time(s)"))
+            found.append((key, f"the two transcription passes heard the number {readings.times(heard_first)} and "
+                                f"{readings.times(repeats)}"))
         for region in regions:
             heard = hear(region.words).readings
             once = sum(region.start <= r.start < region.end for r in first_pass)
             again = len(heard)
             if again and once != again:
-                found.append((key, f"the two transcription passes heard {once} and {again} reading(s)"))
+                heard_again = readings.counted(again, "reading")
+                found.append((key, f"the two transcription passes heard {once} and {heard_again}"))
     if any(n.probability < POLICY.unsure_digits for n in numbers):
         found.append((key, "the transcriber was unsure of the number's digits"))
     said = callback(numbers, 0.0)[0]
     for n in numbers:
         apart = readings.distance(readings.national(n.digits), readings.national(said or ""))
         if said and 0 < apart <= SIMILAR_DIGITS and n.digits != said:
-            found.append((key, f"{n.digits} and {said} differ in {apart} digit(s): one number misheard?"))
+            found.append((key, f"{n.digits} and {said} differ in {readings.counted(apart, 'digit')}: "
+                               "one number misheard?"))
             break
     spans = [(n.start, n.end) for n in numbers]
     sources = (words, *(r.words for r in regions))

@@ -198,6 +198,16 @@ def differences(said: str, own: str) -> str:
     return " and ".join(f"the {ordinal(i + 1)} digit, {a} for {b}" for i, a, b in apart)
 
 
+def counted(n: int, noun: str, plural: str = "") -> str:
+    """"1 finding", "2 findings": a count with its noun in the right number."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def times(n: int) -> str:
+    """How often, in words: "once", "twice", "3 times"."""
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
 def ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 

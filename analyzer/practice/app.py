@@ -1,4 +1,5 @@
-"""The practice web app: record or upload, get scored, see what changed since the last attempt.
+"""The practice web app: record or upload, get scored, see what changed since the last attempt;
+delete an attempt, take the history away (export.py).
 
 Only this machine may connect (bound to 127.0.0.1, and requests naming another host are
 refused); only the page itself may change anything (a write from another site, which a browser
@@ -16,13 +17,15 @@ from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ..audio.clip import AUDIO_SUFFIXES
+from ..numbers.own import NumberError, own_number
 from ..pipeline import Analyzer
 from ..render.html import page, recording_data
 from ..report.serialize import file_to_dict
+from .export import attempts_csv, attempts_zip
 from .limits import BodyLimit
 from .store import Attempt, Store
 from .turns import Turns
@@ -72,6 +75,22 @@ def create_app(analyzer: Analyzer, data_dir: Path, *, max_upload_bytes: int = MA
         found = store.get(attempt_id) or _missing()
         return _view(found, store.previous(attempt_id))
 
+    @app.delete("/api/attempts/{attempt_id}")
+    def delete(attempt_id: int) -> dict:
+        if not store.delete(attempt_id):
+            _missing()
+        return {"deleted": attempt_id}
+
+    @app.get("/api/export.csv")
+    def export_csv() -> Response:
+        return Response(attempts_csv(store.history()), media_type="text/csv",
+                        headers={"Content-Disposition": 'attachment; filename="practice-attempts.csv"'})
+
+    @app.get("/api/export.zip")
+    def export_zip() -> Response:
+        return Response(attempts_zip(store.history(), store.audio_dir), media_type="application/zip",
+                        headers={"Content-Disposition": 'attachment; filename="practice-attempts.zip"'})
+
     @app.get("/api/attempts/{attempt_id}/audio")
     def audio(attempt_id: int) -> FileResponse:
         found = store.get(attempt_id) or _missing()
@@ -89,6 +108,7 @@ def create_app(analyzer: Analyzer, data_dir: Path, *, max_upload_bytes: int = MA
             card = None
         if not isinstance(card, dict):
             raise HTTPException(400, "The script card must be a JSON object with name, company, benefit, number.")
+        _card_number(str(card.get("number", "")))
         return store.save_script(card)
 
     @app.post("/api/attempts", status_code=201)
@@ -104,7 +124,7 @@ def create_app(analyzer: Analyzer, data_dir: Path, *, max_upload_bytes: int = MA
                     if size > max_upload_bytes:
                         raise HTTPException(413, _too_big(max_upload_bytes))
                     fh.write(chunk)
-            number = store.script()["number"] or None
+            number = _card_number(store.script()["number"])  # a card saved before numbers were checked
             report = await run_in_threadpool(
                 analyzer.analyze, path, number=number, max_s=max_seconds, turn=lambda clip: turns.turn(clip.duration_s))
             if report.error:
@@ -117,6 +137,14 @@ def create_app(analyzer: Analyzer, data_dir: Path, *, max_upload_bytes: int = MA
         return _view(saved, store.previous(saved.id))
 
     return app
+
+
+def _card_number(text: str) -> str | None:
+    """The script card's number, by the rule --number and a pack's number follow; none when blank."""
+    try:
+        return own_number(text, where="The script card's number") if text.strip() else None
+    except NumberError as exc:
+        raise HTTPException(422, str(exc)) from None
 
 
 def _summary(a: Attempt) -> dict:

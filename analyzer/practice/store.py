@@ -91,6 +91,16 @@ class Store:
             row = self._db.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
         return _attempt(row) if row else None
 
+    def delete(self, attempt_id: int) -> bool:
+        """The attempt and its recording gone; False when there is no such attempt."""
+        found = self.get(attempt_id)
+        if found is None:
+            return False
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
+        (self.audio_dir / found.audio_file).unlink(missing_ok=True)
+        return True
+
     def history(self) -> list[Attempt]:
         with self._lock:
             rows = self._db.execute("SELECT * FROM attempts ORDER BY id").fetchall()

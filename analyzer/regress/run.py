@@ -5,6 +5,7 @@ The analysis is the one `analyze` runs (pipeline.Analyzer); only the comparison 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,22 +63,39 @@ def find(corpus: Path) -> list[tuple[Path, Path | None]]:
     return sorted(pairs.items())
 
 
-def run(analyzer: Analyzer, corpus: Path, rule_names: list[str], *, off: frozenset[str] = frozenset(),
-        progress=None) -> CorpusResult:
+# Analyses each (recording, the rep's number for it) and calls back (its index, its report) as each
+# is done: in this process (`one_by_one`), or in worker processes (grade.batch.analyse).
+Analyse = Callable[[list[tuple[Path, str | None]], Callable[[int, FileReport], None]], None]
+
+
+def one_by_one(analyzer: Analyzer) -> Analyse:
+    def analyse(jobs: list[tuple[Path, str | None]], on_done: Callable[[int, FileReport], None]) -> None:
+        for i, (recording, number) in enumerate(jobs):
+            on_done(i, analyzer.analyze(recording, number=number))
+
+    return analyse
+
+
+def run(analyse: Analyse, corpus: Path, rule_names: list[str], *, off: frozenset[str] = frozenset(),
+        progress: Callable[[Path, int, int], None] | None = None) -> CorpusResult:
     """Each recording analysed and compared with its expectations; `off`: the pack's rules that are
-    switched off (--ignore, enabled = false), which are not compared."""
-    results = []
-    for recording, expectation_file in find(corpus):
+    switched off (--ignore, enabled = false), which are not compared. `progress(recording, done,
+    total)` is called as each recording is done."""
+    pairs = find(corpus)
+    expected = [expectations.load(path) if path else None for _, path in pairs]
+    reports: dict[int, FileReport] = {}
+
+    def done(i: int, report: FileReport) -> None:
+        reports[i] = report
         if progress:
-            progress(recording)
-        if expectation_file is None:
-            report = analyzer.analyze(recording)
-            results.append(RecordingResult(recording, None, report, ()))
-            continue
-        expected = expectations.load(expectation_file)
-        report = analyzer.analyze(recording, number=expected.options.get("number"))
-        checks = expectations.compare(expected, report, rule_names, off=off)
-        results.append(RecordingResult(recording, expectation_file, report, tuple(checks)))
+            progress(pairs[i][0], len(reports), len(pairs))
+
+    analyse([(recording, e.options.get("number") if e else None) for (recording, _), e in zip(pairs, expected)],
+            done)
+    results = []
+    for i, ((recording, path), e) in enumerate(zip(pairs, expected)):
+        checks = expectations.compare(e, reports[i], rule_names, off=off) if e else ()
+        results.append(RecordingResult(recording, path, reports[i], tuple(checks)))
     return CorpusResult(corpus, tuple(results))
 
 

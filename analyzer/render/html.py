@@ -15,6 +15,7 @@ from ..checks.pack import Pack
 from ..grade.team import TeamReport
 from ..numbers.readings import grouped
 from ..report.serialize import file_to_dict
+from .summary import dating
 from .words import shown
 
 
@@ -89,6 +90,7 @@ def team_data(team: TeamReport, pack: Pack, *, audio: str = "embed", out: Path |
         "reps": [s.as_dict() for s in team.reps],
         "errors": [{"rep": g.recording.rep, "file": g.recording.path.name, "error": g.report.error}
                    for g in team.errors],
+        "dating": dating(team),
         "recordings": recordings,
     }
 

@@ -49,13 +49,20 @@ function recordingView(r, index) {
     words.append(span, " ");
   });
   const m = r.measures;
-  const numbers = m.phone_numbers.map((n, k) => `${r.numbers[k]} at ${clock(n.start)} (${n.digits_per_s ?? "–"} digits/s)`).join("; ") || "no number said";
+  // as the terminal shows them: 20.1 s, 168 wpm, 2.9 digits/s
+  const fixed = (x, digits) => x === null || x === undefined ? "–" : Number(x).toFixed(digits);
+  const numbers = m.phone_numbers.map((n, k) => `${r.numbers[k]} at ${clock(n.start)} (${fixed(n.digits_per_s, 1)} digits/s)`).join("; ") || "no number said";
+  const voice = m.pitch_median_hz === null || m.pitch_median_hz === undefined ? "" :
+    ` · pitch ${fixed(m.pitch_median_hz, 0)} Hz ± ${fixed(m.pitch_variation_st, 1)} semitones, level ${fixed(m.loudness_dbfs, 0)} dBFS`;
+  const pauses = m.pauses.length === 1 ? "1 pause" : `${m.pauses.length} pauses`;
   return el("section", {class: "recording", id: `rec-${index}`},
     el("h3", {}, `${r.rep ? r.rep + " / " : ""}${r.file} · `, el("span", {class: "score " + grade(r.score)}, `score ${r.score}`)),
     audio, wave, timeline, list.childElementCount ? list : el("p", {class: "good"}, "No findings: this message keeps every habit."),
     words,
-    el("div", {class: "measures"}, `spoken ${m.spoken_length_s} s · ${m.speaking_rate_wpm} wpm · ` +
-      `${m.pauses.length} pause(s) · numbers: ${numbers}`));
+    el("div", {class: "measures"}, `spoken ${fixed(m.spoken_length_s, 1)} s · ${fixed(m.speaking_rate_wpm, 0)} wpm ` +
+      `(${fixed(m.articulation_rate_wpm, 0)} without pauses) · silence ${fixed(m.leading_silence_s, 1)} s before, ` +
+      `${fixed(m.trailing_silence_s, 1)} s after · ${pauses} of 0.5 s or more, longest ${fixed(m.longest_pause_s, 1)} s` +
+      `${voice} · numbers: ${numbers}`));
 }
 
 // the waveform, decoded by the browser from the player's own source

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from ..numbers.readings import counted
 from ..regress.expectations import Change
 from ..regress.run import CorpusResult
 
@@ -25,9 +26,10 @@ def render(result: CorpusResult, console: Console) -> None:
     checks = sum(len(r.checks) for r in result.results)
     bad = len({r.recording for r, _ in drifted})
     if result.exit_code == 0:
-        console.print(f"[green]ok[/]: {recordings} recordings, {checks} checks, no drift")
+        console.print(f"[green]ok[/]: {counted(recordings, 'recording')}, {counted(checks, 'check')}, no drift")
     else:
-        console.print(f"[red]drift[/]: {len(drifted)} of {checks} checks in {bad} of {recordings} recordings"
+        console.print(f"[red]drift[/]: {len(drifted)} of {counted(checks, 'check')} in {bad} of "
+                      f"{counted(recordings, 'recording')}"
                       + (f"; {len(result.unexpected)} without expectations" if result.unexpected else ""))
 
 
@@ -41,4 +43,4 @@ def render_changes(changes: list[Change], console: Console) -> None:
     for c in changes:
         table.add_row(c.recording, c.item, c.old, c.new)
     console.print(table)
-    console.print(f"{len(changes)} change(s) written")
+    console.print(f"{counted(len(changes), 'change')} written")

@@ -9,7 +9,7 @@ import json
 from rich.console import Console
 from rich.text import Text
 
-from ..checks.kinds import MissingPhrases, Phrases
+from ..checks.kinds import MissingPhrases, NumberMismatch, Phrases
 from ..checks.pack import Pack, Rule
 from ..testing import check_case
 from .terminal import STYLE
@@ -26,7 +26,7 @@ def render(pack: Pack, console: Console, *, include_off: bool = False) -> None:
             ("  (off)" if not rule.enabled else "", "dim"),
         ))
         console.print(Text(f"  {rule.explained}"), soft_wrap=True)
-        console.print(Text(f"  hint: {rule.hint}", style="italic"), soft_wrap=True)
+        console.print(Text(f"  hint: {rule.filled(rule.hint)}", style="italic"), soft_wrap=True)
         if rule.source:
             console.print(Text(f"  source: {rule.source}", style="dim"), soft_wrap=True)
 
@@ -42,7 +42,7 @@ def explain(pack: Pack, rule: Rule, examples: list[tuple[str, dict]], console: C
     if rule.source:
         console.print(Text("Source: ", style="bold") + Text(rule.source), soft_wrap=True)
     console.print(Text(f"\nThis pack's settings ({rule.check.kind} check):", style="bold"))
-    for line in _settings(rule):
+    for line in _settings(rule, pack):
         console.print(Text(f"  {line}"), soft_wrap=True)
     _examples(rule, console)
     for kind, title in (("fail", "Fires on"), ("pass", "Keeps quiet on")):
@@ -81,8 +81,12 @@ def _examples(rule: Rule, console: Console) -> None:
                       soft_wrap=True)
 
 
-def _settings(rule: Rule) -> list[str]:
+def _settings(rule: Rule, pack: Pack) -> list[str]:
     out = []
+    if isinstance(rule.check, NumberMismatch):  # its one setting is the rep's number, which is not the rule's key
+        out.append(f"the rep's own number: {pack.number or 'not in this pack'}; the practice page's script card, "
+                   "else --number, else `number` under [pack] (the nearest one wins); with none known it keeps quiet "
+                   "and number-readings-differ compares the readings instead")
     for f in dataclasses.fields(rule.check):
         if f.name in SET_BY_PACK:
             continue

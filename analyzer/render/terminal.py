@@ -9,7 +9,7 @@ from rich.text import Text
 
 from ..checks.findings import Finding, Severity
 from ..measure.measurements import Measurements
-from ..numbers.readings import grouped
+from ..numbers.readings import counted, grouped
 from ..report.results import FileReport, Report
 from ..transcript import Transcript
 from .words import shown
@@ -19,20 +19,20 @@ MARK = {Severity.ERROR: "bold white on red", Severity.WARNING: "black on yellow"
 
 
 def render(report: Report, console: Console) -> None:
+    """The recordings that were analysed; those that could not be are diagnostics (summary.diagnostics)."""
     for f in report.files:
-        console.print(_file(f))
+        if not f.error:
+            console.print(_file(f))
 
 
 def _file(f: FileReport):
-    if f.error:
-        return Panel(Text(f.error, style="red"), title=f"[bold]{f.file}[/]", title_align="left", border_style="red")
     done = f.analysed()
     m = done.measures
     colour = "green" if done.score >= 80 else "yellow" if done.score >= 50 else "red"
     headline = Text.assemble(
         ("score ", "bold"), (f"{done.score}/100", f"bold {colour}"),
         f"   {m.spoken_length_s:.1f} s spoken of {m.duration_s:.1f} s   ",
-        f"{len(f.findings)} finding(s)",
+        counted(len(f.findings), "finding"),
     )
     parts: list[Text | Table] = [headline, Text(""), _transcript(f, done.transcript, m), Text("")]
     kept = Text("No findings: this message keeps every habit.", style="green")
