@@ -7,50 +7,10 @@ from enum import Enum
 from pathlib import Path
 
 import typer
-from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from .errors import UsageError
-
-
-class _HelpFlag:
-    """--help with no `<bool>` beside it."""
-
-    def get_help_option(self, ctx):
-        option = super().get_help_option(ctx)  # type: ignore[misc]
-        if option is not None:
-            option.metavar = ""
-        return option
-
-
-class _Group(_HelpFlag, TyperGroup):
-    pass
-
-
-class _Command(_HelpFlag, TyperCommand):
-    """Help screens as a linter's: `FILE...`, not `{files}...`; no type shown for a flag or an
-    argument (`<bool>`, `<list[Path]>`), since the name and the help say what goes there."""
-
-    def get_params(self, ctx):
-        params = super().get_params(ctx)
-        for param in params:
-            if isinstance(param, TyperArgument):
-                param.display_type_rich = _no_type  # type: ignore[method-assign]
-            elif getattr(param, "is_flag", False) and param.metavar is None:
-                param.metavar = ""
-        return params
-
-    def collect_usage_pieces(self, ctx) -> list[str]:
-        pieces = [self.options_metavar] if self.options_metavar else []
-        for param in self.get_params(ctx):
-            if isinstance(param, TyperArgument):
-                name = param.metavar or (param.name or "").upper()
-                pieces.append(name if param.required else f"[{name}]")
-        return pieces
-
-
-def _no_type(ctx) -> None:
-    return None
-
+from .render.help import Command as _Command
+from .render.help import Group as _Group
 
 app = typer.Typer(
     cls=_Group,
