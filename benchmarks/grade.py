@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Grading throughput with 1 and with 2 workers on the same files, and the cached re-run,
 measured in one run so the ratios hold on a busy machine, and the size of the team report with
-its audio embedded, linked and left out. Printed, never asserted.
+its audio embedded, linked and left out; then `voicemail regress sample_audio` with 1 and with 2
+workers. Printed, never asserted.
 
     .venv/bin/python benchmarks/grade.py [N_FILES]
 """
@@ -25,6 +26,13 @@ def grade(folder: Path, out: Path, *extra: str) -> float:
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "analyzer", "grade", str(folder), "--out", str(out), "--fail-on", "never",
                     *extra], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def regress(*extra: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "analyzer", "regress", str(SAMPLES), *extra], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     return time.perf_counter() - start
 
 
@@ -55,6 +63,10 @@ def main() -> int:
     print(f"cached re-run: {again:.2f} s after a first run of {first:.1f} s ({first / again:.0f}x faster)")
     print(f"report.html for {len(recordings)} recordings of 3 reps: " + ", ".join(
         f"{kb / 1024:.0f} KB with --audio {audio}" for audio, kb in sizes.items()))
+    corpus = sum(1 for p in SAMPLES.glob("*.expected.json"))
+    one, two = regress("--workers", "1"), regress("--workers", "2")
+    print(f"voicemail regress sample_audio ({corpus} recordings): {one:.1f} s with 1 worker, {two:.1f} s with 2 "
+          f"({one / two:.2f}x)")
     return 0
 
 

@@ -388,7 +388,7 @@ def test_trend_follows_the_recordings_own_dates_not_the_copy_order(tmp_path):
     ffmpeg = require_tool("ffmpeg")
     rep = tmp_path / "team" / "dana"
     rep.mkdir(parents=True)
-    # recorded first: the weak message (65); recorded a day later: the good one (100); copied the other way round
+    # recorded first: the weak message (65); recorded a day later: the good one (97-100); copied the other way round
     for name, source, stamp in (("b.m4a", "good_espeak_us.wav", "2026-03-02T10:00:00Z"),
                                 ("a.m4a", "once_fast_festival.ogg", "2026-03-01T10:00:00Z")):
         subprocess.run([ffmpeg, "-loglevel", "error", "-i", str(SAMPLES / source), "-metadata",
@@ -397,7 +397,10 @@ def test_trend_follows_the_recordings_own_dates_not_the_copy_order(tmp_path):
     run = voicemail("grade", tmp_path / "team", "--out", tmp_path / "out", "--no-cache", "--fail-on", "never")
     assert run.returncode == 0, run.stderr
     [row] = list(csv.DictReader((tmp_path / "out" / "reps.csv").open()))
-    assert row["trend"] == "35" and row["latest_score"] == "100"
+    recordings = csv.DictReader((tmp_path / "out" / "recordings.csv").open())
+    scores = {Path(r["file"]).name: int(r["score"]) for r in recordings}
+    assert scores["a.m4a"] < scores["b.m4a"]  # the weak message, then the good one
+    assert row["trend"] == str(scores["b.m4a"] - scores["a.m4a"]) and row["latest_score"] == str(scores["b.m4a"])
     said = " ".join(run.stdout.split())  # and the summary says which time it followed
     assert "latest and trend follow when each recording was made, as the recording's own date (creation_time) says." \
         in said and "carry no date" not in said

@@ -79,7 +79,7 @@ def _scored(pack, script: str, number: str | None = None) -> tuple[list[tuple[st
     from analyzer.checks.kinds import Context
     from analyzer.testing import measure_script
 
-    transcript, measures = measure_script(script)
+    transcript, measures = measure_script(script, labeller=pack.labeller)  # as the pipeline measures
     findings = pack.check(Context(transcript, measures, number))
     return [(f.name, str(f.severity)) for f in findings], pack.score(findings)
 
