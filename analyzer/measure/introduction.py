@@ -35,7 +35,8 @@ FIRST_NAMES = Path(__file__).resolve().parent.parent / "packs" / "lexicon" / "fi
 OPENING_SENTENCES = 2  # the introduction is in the first two sentences
 SHORT = 3  # words: a sentence this short ("Hi Dale.") is read with the next ones
 MAX_TOKENS = 40
-RIDGE = 0.03  # the regression's L2 weight, and the n-grams: chosen on ten parts each left out in turn
+# The regression's L2 weight and the n-grams' lengths: chosen on ten parts, each left out in turn.
+RIDGE = 0.03
 NGRAMS = (1, 3)
 
 TITLES = {"mr", "mrs", "ms", "dr", "prof"}
@@ -45,9 +46,11 @@ GREETINGS = {"hi", "hey", "hello", "morning", "afternoon", "evening", "good", "t
 JOINERS = {"with", "from", "at", "of", "for", "over", "here", "calling", "again", "and", "&", "in", "on", "by"}
 OWN = {"the", "your", "a", "an", "our", "my", "this", "is", "it's", "its", "i'm", "im", "i", "am", "name",
        "name's", "you've", "got", "we", "we're", "me", "i'd", "i'll", "i've", "we'd", "we'll", "we've", "you",
-       "you're", "just", "who", "that", "to", "guy", "team", "program",
-       "department", "manager", "list", "office", "crew", "side", "area", "territory", "rep", "recruiter", "lead",
-       "exec", "executive", "owner", "founder", "partner", "director", "vp", "consultant", "specialist", "advisor"}
+       "you're", "just", "who", "that", "to",
+       # a team, a role or a place said instead of a company or a name
+       "guy", "team", "program", "department", "manager", "list", "office", "crew", "side", "area", "territory",
+       "rep", "recruiter", "lead", "exec", "executive", "owner", "founder", "partner", "director", "vp",
+       "consultant", "specialist", "advisor"}
 # A company's own words: "Harbor Light Insurance", "coin bridge payments".
 COMPANY_WORDS = frozenset("""
 insurance staffing security solutions group realty dental marketing supply lab labs partners hr it media systems
@@ -92,10 +95,10 @@ def opening(text: str) -> str:
 
 def shape(text: str) -> str:
     """What each word of an opening is, as one token per word: G greeting, T title, F a capitalised
-    first name, C a capitalised company's word, c one in small letters, X
-    another capitalised word, S one that only starts a sentence, D a number, R what a third party
-    did (said, gave), w any other word;
-    joiners and the introduction's own words as themselves; commas and full stops kept."""
+    first name, C a capitalised company's word, c one in small letters, X another capitalised word,
+    S one that only starts a sentence, D a number, R what a third party did (said, gave), w any
+    other word (a first name in small letters too: "will", "grant"); joiners and the introduction's
+    own words as themselves; commas and full stops kept."""
     names = first_names()
     out: list[str] = []
     starts = True
