@@ -251,6 +251,9 @@ def test_report_opens_in_chromium_and_a_finding_seeks_the_player(graded):
         scroller = "document.getElementById('grid-scroll')"
         for width in (390, 1280):
             page.set_viewport_size({"width": width, "height": 800})
+            # the page redraws its hint when the grid's box changes size, a frame or two after the resize
+            page.wait_for_function(f"(s => document.getElementById('grid-more').hidden === "
+                                   f"(s.scrollLeft + s.clientWidth >= s.scrollWidth - 1))({scroller})")
             overflows = page.evaluate(f"{scroller}.scrollWidth > {scroller}.clientWidth")
             assert (overflows or width > 390) and page.locator("#grid-more").is_visible() == overflows, width
             assert max(b["height"] for b in map(lambda h: h.bounding_box(), page.locator("#grid th.rule").all())) < 50
