@@ -239,9 +239,9 @@ class _Said:
         """The window's clauses with this rule's score, as the measure stage gave them."""
         if not self.like:
             return []
-        window = self.opening_line(ctx) if self.within == "opener" else self.window(ctx)
         if self.reads == "introduction":  # the opening, as the measure stage cut it
             return [(c, s) for c in ctx.measures.introduction if (s := c.score(self.meaning)) is not None]
+        window = self.opening_line(ctx) if self.within == "opener" else self.window(ctx)
         out = []
         for clause in ctx.measures.clauses:
             score = clause.score(self.meaning)

@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -245,15 +246,25 @@ def _fitted(vectors: np.ndarray, examples: tuple[str, ...], labels: np.ndarray) 
 
     recipe = json.dumps([sentences.model_key(), RIDGE, NEWTON_STEPS, CUE_WEIGHT, [c.pattern for c in _CUES + _SUBJECTS],
                          list(examples), labels.tolist()])
-    path = user_cache_dir() / "classifiers" / f"{hashlib.sha256(recipe.encode()).hexdigest()[:24]}.npy"
+
+    def fitted() -> np.ndarray:
+        with sentences.one_blas_thread():
+            return fit(np.hstack([vectors, shapes(examples)]), labels)
+
+    return kept_weights(recipe, "", vectors.shape[1] + len(_CUES) + len(_SUBJECTS) + 1, fitted)
+
+
+def kept_weights(recipe: str, prefix: str, size: int, fitted: Callable[[], np.ndarray]) -> np.ndarray:
+    """Weights kept in the user cache under the hash of what decides them (`recipe`): read back when
+    there and of the right `size`, else `fitted()` and kept."""
+    path = user_cache_dir() / "classifiers" / f"{prefix}{hashlib.sha256(recipe.encode()).hexdigest()[:24]}.npy"
     try:
         weights = np.load(path)
-        if weights.shape == (vectors.shape[1] + len(_CUES) + len(_SUBJECTS) + 1,):
+        if weights.shape == (size,):
             return weights
     except (OSError, ValueError):
         pass
-    with sentences.one_blas_thread():
-        weights = fit(np.hstack([vectors, shapes(examples)]), labels)
+    weights = fitted()
     buffer = io.BytesIO()
     np.save(buffer, weights)
     keep_in_cache(path, buffer.getvalue())
@@ -264,13 +275,19 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
 
+def _balanced(y: np.ndarray) -> np.ndarray:
+    """Each example's weight in the loss: each class weighs half the total."""
+    n = len(y)
+    positives = max(float(y.sum()), 1.0)
+    negatives = max(n - float(y.sum()), 1.0)
+    return np.where(y > 0, n / (2 * positives), n / (2 * negatives))
+
+
 def fit(x: np.ndarray, y: np.ndarray, *, ridge: float = RIDGE) -> np.ndarray:
     """L2-regularised logistic regression with each class weighed to half the total, by Newton's
     method: weights (one per dimension) and the bias last."""
     n = len(y)
-    positives = max(float(y.sum()), 1.0)
-    negatives = max(n - float(y.sum()), 1.0)
-    weight = np.where(y > 0, n / (2 * positives), n / (2 * negatives))
+    weight = _balanced(y)
     design = np.hstack([x, np.ones((n, 1))])
     penalty = np.full(design.shape[1], ridge)
     penalty[-1] = 0.0  # the bias is not held back
@@ -293,9 +310,7 @@ def fit_wide(x: np.ndarray, y: np.ndarray, *, ridge: float) -> np.ndarray:
     dimensions-by-dimensions one. The bias is a dimension of BIAS_SCALE, held back like the rest,
     so a hundredth as much as a weight."""
     n = len(y)
-    positives = max(float(y.sum()), 1.0)
-    negatives = max(n - float(y.sum()), 1.0)
-    weight = np.where(y > 0, n / (2 * positives), n / (2 * negatives))
+    weight = _balanced(y)
     design = np.hstack([x, np.full((n, 1), BIAS_SCALE)])
     kernel = design @ design.T
     a = np.zeros(n)

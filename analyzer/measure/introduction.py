@@ -19,7 +19,6 @@ word is; how much each shape counts is the examples'.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 from functools import lru_cache
@@ -27,9 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..storage import keep_in_cache, user_cache_dir
 from ..transcript import Word
-from .clauses import SCORE_DIGITS, Clause, Meaning, Score, fit_wide, sigmoid
+from .clauses import SCORE_DIGITS, Clause, Meaning, Score, fit_wide, kept_weights, sigmoid
 
 FIRST_NAMES = Path(__file__).resolve().parent.parent / "packs" / "lexicon" / "first-names.txt"
 OPENING_SENTENCES = 2  # the introduction is in the first two sentences
@@ -163,21 +161,13 @@ class Classifier:
         recipe = json.dumps([RIDGE, NGRAMS, MAX_TOKENS, sorted(self.vocabulary), list(self.examples),
                              self.labels.tolist(), hashlib.sha256(FIRST_NAMES.read_bytes()).hexdigest(),
                              sorted(COMPANY_WORDS), sorted(OWN), sorted(JOINERS), sorted(GREETINGS), sorted(SAID)])
-        path = user_cache_dir() / "classifiers" / f"intro-{hashlib.sha256(recipe.encode()).hexdigest()[:24]}.npy"
-        try:
-            weights = np.load(path)
-            if weights.shape == (len(self.vocabulary) + 1,):
-                return weights
-        except (OSError, ValueError):
-            pass
+        return kept_weights(recipe, "intro-", len(self.vocabulary) + 1, self._fit)
+
+    def _fit(self) -> np.ndarray:
         design = np.zeros((len(self.rows), len(self.vocabulary)))
         for k, row in enumerate(self.rows):
             design[k, sorted(row)] = 1.0
-        weights = fit_wide(design, self.labels, ridge=RIDGE)
-        buffer = io.BytesIO()
-        np.save(buffer, weights)
-        keep_in_cache(path, buffer.getvalue())
-        return weights
+        return fit_wide(design, self.labels, ridge=RIDGE)
 
     def score(self, text: str) -> Score:
         found = {self.vocabulary[g] for g in _grams(shape(text)) if g in self.vocabulary}
