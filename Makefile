@@ -26,6 +26,11 @@ $(VENV)/.openai: $(VENV)/.installed
 
 openai: $(VENV)/.openai
 
+# Ray, for `voicemail grade --ray` and its tests (a real local Ray on 127.0.0.1).
+$(VENV)/.ray: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test,ray]'
+	touch $@
+
 demo: $(VENV)/.installed
 	$(VENV)/bin/voicemail analyze $(SAMPLE) --fail-on never
 
@@ -36,7 +41,7 @@ lint: $(VENV)/.installed
 
 # The regression corpus under every CTranslate2 kernel set the CPU offers: verdicts must not
 # depend on the CPU (tools/cpu_isas lists GENERIC, AVX, AVX2, AVX512 as /proc/cpuinfo allows).
-test: $(VENV)/.installed $(VENV)/.openai lint
+test: $(VENV)/.installed $(VENV)/.openai $(VENV)/.ray lint
 	$(PY) -m pytest
 	mkdir -p out
 	for isa in $$(tools/cpu_isas); do \
@@ -44,7 +49,7 @@ test: $(VENV)/.installed $(VENV)/.openai lint
 		CT2_FORCE_CPU_ISA=$$isa $(VENV)/bin/voicemail regress sample_audio --junit out/regress-$$isa.xml || exit 1; \
 	done
 
-bench: $(VENV)/.installed $(VENV)/.openai
+bench: $(VENV)/.installed $(VENV)/.openai $(VENV)/.ray
 	$(PY) benchmarks/perf.py
 	$(PY) benchmarks/corpus.py
 	$(PY) benchmarks/grade.py

@@ -112,9 +112,13 @@ def grade(
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Exit 1 on findings at or above this severity."),
     select: list[str] | None = SELECT,
     ignore: list[str] | None = IGNORE,
+    ray: str | None = typer.Option(None, "--ray", metavar="<local|auto|ray://HOST:PORT>",
+                                   help="Analyse on Ray: a local Ray with --workers workers, the cluster that "
+                                   "RAY_ADDRESS or `ray start` names, or a remote one (needs the [ray] extra)."),
 ) -> None:
     """A trainer and a team: grade many recordings in parallel; CSV, JSON and HTML reports per rep and rule."""
     import time
+    from contextlib import nullcontext
 
     from rich.console import Console
     from rich.text import Text
@@ -122,10 +126,11 @@ def grade(
     from .checks.findings import Severity
     from .checks.pack import load_pack
     from .engines.bundled import resolve
-    from .grade import batch
+    from .grade import batch, cluster
     from .grade.cache import Cache, default_dir
     from .grade.team import summarize
     from .numbers.readings import counted
+    from .pipeline import Judge
     from .render import progress, summary
     from .render.html import AUDIO
     from .report.results import Report
@@ -150,13 +155,18 @@ def grade(
         recordings = batch.find_recordings(paths, rep_pattern)
         if rep_pattern is not None and (missed := summary.unnamed(recordings, rep_pattern)):
             console.print(Text(missed, style="yellow"), soft_wrap=True)
-        workers = min(workers or batch.default_workers(), len(recordings))
-        settings = batch.Settings(pack, engine, model, number, threads=max(1, batch.default_workers() // workers),
-                                  select=chosen, ignore=dropped)
-        cache = Cache(None if no_cache else (cache_dir or default_dir()), batch.fingerprint(rules_pack, settings))
+        judge = Judge(rules_pack, number=number)
+        on_cluster = ray is not None and ray != "local"  # its workers: --workers, else one per CPU it has
+        workers = min(workers or (0 if on_cluster else batch.default_workers()), len(recordings))
+        threads = 1 if on_cluster else max(1, batch.default_workers() // workers)
+        settings = batch.Settings(engine, model, threads=threads)
+        cache = Cache(None if no_cache else (cache_dir or default_dir()), batch.listening(settings),
+                      batch.judging(judge))
+        pool = cluster.on_ray(ray, settings, workers, console) if ray is not None else nullcontext(None)
         try:
-            with progress.bar(console, len(recordings)) as advance:
-                graded = batch.grade(recordings, rules_pack, settings, workers=workers, cache=cache, on_done=advance)
+            with pool as listen, progress.bar(console, len(recordings)) as advance:
+                graded = batch.grade(recordings, judge, settings, workers=workers, cache=cache, listen=listen,
+                                     on_done=advance)
         except KeyboardInterrupt:
             console.print("interrupted: what was graded is kept; run the same command again to resume.")
             raise typer.Exit(130) from None
@@ -223,7 +233,7 @@ def regress(
     from .engines.bundled import resolve
     from .grade import batch
     from .numbers.readings import counted
-    from .pipeline import Analyzer
+    from .pipeline import Analyzer, Judge
     from .regress import run as corpus_run
     from .render import junit as junit_xml
     from .render import progress
@@ -238,12 +248,12 @@ def regress(
         if workers > 1:
             if engine == "faster-whisper":
                 resolve(model)  # a bad --model is one sentence here, not a failure in every worker
-            settings = batch.Settings(pack, engine, model, None, threads=max(1, batch.default_workers() // workers),
-                                      select=chosen, ignore=dropped)
+            settings = batch.Settings(engine, model, threads=max(1, batch.default_workers() // workers))
+            judge = Judge(rules_pack)
 
             def in_workers(jobs, on_done) -> None:
                 try:
-                    batch.analyse(jobs, settings, workers=min(workers, len(jobs)), on_done=on_done)
+                    batch.analyse(jobs, judge, settings, workers=min(workers, len(jobs)), on_done=on_done)
                 except batch.WorkerError as exc:
                     raise UsageError(str(exc)) from None
 

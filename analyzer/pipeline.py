@@ -1,6 +1,9 @@
 """One recording through the whole flow: decode -> transcribe -> measure -> rules -> FileReport.
 
-`analyze`, `grade` and `regress` all go through Analyzer.analyze: there is one pipeline.
+The flow has two halves: a Listener makes a recording's Analysis (decode, transcribe, measure
+the signal: the model's work, no pack), a Judge makes its FileReport (the content rules'
+readings, the rules, the score: the pack's work, no model). `analyze`, `grade` and `regress` all
+go through both: there is one pipeline, split where grading splits its work and its cache.
 """
 
 from __future__ import annotations
@@ -19,8 +22,8 @@ from .checks.pack import Pack
 from .confidence import POLICY
 from .engines import Decoding, load_engine
 from .errors import AudioError
-from .measure.measurements import measure
-from .report.results import INPUT_ERROR, INTERNAL_ERROR, AudioInfo, FileReport
+from .measure.measurements import measure_signal, understood
+from .report.results import INPUT_ERROR, INTERNAL_ERROR, Analysis, AudioInfo, FileReport
 from .transcript import Transcript
 
 MIN_DURATION_S = 1.0
@@ -43,66 +46,105 @@ def _no_wait(clip: Clip) -> AbstractContextManager:
     return nullcontext()
 
 
-class Analyzer:
-    """The rep's own number, which `wrong-number` checks every spoken number against, is the
-    nearest one given: for one recording (`analyze(path, number=...)`: the practice page's script
-    card), else for the run (`number`: --number), else the pack's (`[pack] number`)."""
+class Listener:
+    """Everything before the rules: decode, transcribe (the number heard twice), measure the signal.
+    It needs the model and no pack: a grading worker is one, and what it makes (an Analysis) is
+    kept by the recording's content whatever the pack."""
 
-    def __init__(self, pack: Pack, *, engine: str = "faster-whisper", model: str | None = None,
-                 number: str | None = None, threads: int = 0, decoding: Decoding = Decoding()):
+    def __init__(self, *, engine: str = "faster-whisper", model: str | None = None, threads: int = 0,
+                 decoding: Decoding = Decoding()):
         _map_big_blocks()
+        self.engine = load_engine(engine, model, threads=threads, decoding=decoding)
+
+    def listen(self, path, *, name: str | None = None, max_s: int = MAX_DURATION_S,
+               turn: Turn = _no_wait) -> tuple[Analysis, Clip | None]:
+        """The recording's Analysis, and its decoded Clip for callers that need the audio too (None
+        if it did not decode). `name`: what the report and its messages call the recording, when
+        `path` is a copy of it (a cluster worker's); one longer than `max_s` is an input error;
+        `turn(clip)` is entered between decoding and transcribing (the practice app queues there
+        for the model)."""
+        shown = name or str(path)
+        clip = None
+        try:
+            clip = decode(path, max_s=max_s, name=name)
+            with turn(clip):
+                _check_clip(clip)
+                transcript = self.engine.transcribe(clip)
+                _check_transcript(clip, transcript)
+                transcript = number_pass.refine(self.engine, clip, transcript)
+                return Analysis(shown, AudioInfo.of(clip), transcript, measure_signal(transcript, clip)), clip
+        except AudioError as exc:
+            return Analysis(shown, error=str(exc), error_kind=INPUT_ERROR), clip
+        except Exception as exc:  # a bug must not cost the rest of a batch, nor show a traceback
+            return Analysis(shown, error=_internal(shown, exc), error_kind=INTERNAL_ERROR), clip
+
+
+class Judge:
+    """The pack's rules on an Analysis: what the message says (the content rules' readings), the
+    findings and the score. It needs no model: grading judges every recording where it keeps the
+    cache, so a new pack or number costs the rules alone.
+
+    The rep's own number, which `wrong-number` checks every spoken number against, is the nearest
+    one given: for one recording (`judge(analysis, number=...)`: the practice page's script card),
+    else for the run (`number`: --number), else the pack's (`[pack] number`)."""
+
+    def __init__(self, pack: Pack, *, number: str | None = None):
         self.pack = pack
         self.number = number or pack.number or None
-        self.engine = load_engine(engine, model, threads=threads, decoding=decoding)
         self.labeller = pack.labeller
         self.labeller.fit()  # the content rules' examples, fitted once (their vectors cached by content)
 
+    def judge(self, analysis: Analysis, number: str | None = None) -> FileReport:
+        if analysis.error or analysis.transcript is None or analysis.measures is None:
+            return FileReport(file=analysis.file, error=analysis.error, error_kind=analysis.error_kind)
+        try:
+            measures = understood(analysis.measures, analysis.transcript, self.labeller)
+            context = Context(analysis.transcript, measures, number or self.number)
+            findings = self.pack.check(context)
+            return FileReport(
+                file=analysis.file,
+                audio=analysis.audio,
+                transcript=analysis.transcript,
+                measures=measures,
+                findings=tuple(findings),
+                score=self.pack.score(findings),
+                evidence=self.pack.evidence(context, findings),
+            )
+        except Exception as exc:  # a bug in a rule must not cost the rest of a batch either
+            return FileReport(file=analysis.file, error=_internal(analysis.file, exc), error_kind=INTERNAL_ERROR)
+
+
+class Analyzer:
+    """A Listener and a Judge: one recording from its file to its report, in one process (analyze,
+    the practice page, regress with one worker, the benchmarks)."""
+
+    def __init__(self, pack: Pack, *, engine: str = "faster-whisper", model: str | None = None,
+                 number: str | None = None, threads: int = 0, decoding: Decoding = Decoding()):
+        self.listener = Listener(engine=engine, model=model, threads=threads, decoding=decoding)
+        self.judge = Judge(pack, number=number)
+        self.engine = self.listener.engine
+        self.pack = pack
+
     def analyze(self, path, *, number: str | None = None, max_s: int = MAX_DURATION_S,
                 turn: Turn = _no_wait) -> FileReport:
-        """Analyse one recording; `number` (the rep's own) overrides the one given at start; one
-        longer than `max_s` is an input error; `turn(clip)` is entered between decoding and
-        transcribing (the practice app queues there for the model)."""
+        """Analyse one recording; `number` (the rep's own) overrides the one given at start."""
         return self.analyze_keeping_clip(path, number=number, max_s=max_s, turn=turn)[0]
 
     def analyze_keeping_clip(self, path, *, number: str | None = None, max_s: int = MAX_DURATION_S,
                              turn: Turn = _no_wait) -> tuple[FileReport, Clip | None]:
         """The report, and the decoded Clip for callers that need the audio too (None if it did not decode)."""
-        clip = None
-        try:
-            clip = decode(path, max_s=max_s)
-            with turn(clip):
-                return self._analyze(path, clip, number or self.number), clip
-        except AudioError as exc:
-            return FileReport(file=str(path), error=str(exc), error_kind=INPUT_ERROR), clip
-        except Exception as exc:  # a bug must not cost the rest of a batch, nor show a traceback
-            return FileReport(
-                file=str(path),
-                error=f"{path} could not be analysed because of an internal error ({type(exc).__name__}: {exc}); "
-                "please report it with the recording.",
-                error_kind=INTERNAL_ERROR,
-            ), clip
-
-    def _analyze(self, path, clip: Clip, number: str | None) -> FileReport:
-        _check_clip(clip)
-        transcript = self.engine.transcribe(clip)
-        _check_transcript(clip, transcript)
-        transcript = number_pass.refine(self.engine, clip, transcript)
-        return self.assess(path, clip, transcript, number)
+        analysis, clip = self.listener.listen(path, max_s=max_s, turn=turn)
+        return self.judge.judge(analysis, number), clip
 
     def assess(self, path, clip: Clip, transcript: Transcript, number: str | None = None) -> FileReport:
         """Measure and check a transcript already made (the benchmarks re-check stored transcripts)."""
-        measures = measure(transcript, clip, labeller=self.labeller)
-        context = Context(transcript, measures, number or self.number)
-        findings = self.pack.check(context)
-        return FileReport(
-            file=str(path),
-            audio=AudioInfo.of(clip),
-            transcript=transcript,
-            measures=measures,
-            findings=tuple(findings),
-            score=self.pack.score(findings),
-            evidence=self.pack.evidence(context, findings),
-        )
+        analysis = Analysis(str(path), AudioInfo.of(clip), transcript, measure_signal(transcript, clip))
+        return self.judge.judge(analysis, number)
+
+
+def _internal(name: str, exc: Exception) -> str:
+    return (f"{name} could not be analysed because of an internal error ({type(exc).__name__}: {exc}); "
+            "please report it with the recording.")
 
 
 def _map_big_blocks() -> None:

@@ -24,6 +24,15 @@ TEAM = {
 }
 
 
+def _analysed(cache: Path) -> list[Path]:
+    """The analyses a cache folder keeps (cache.py: one folder per version of the code)."""
+    return list(cache.glob("*/analyses/*/*.json"))
+
+
+def _verdicts(cache: Path) -> list[Path]:
+    return list(cache.glob("*/verdicts/*/*.json"))
+
+
 def voicemail(*args, **kw):
     return subprocess.run([sys.executable, "-m", "analyzer", *map(str, args)], capture_output=True, text=True, **kw)
 
@@ -97,12 +106,18 @@ def test_second_run_comes_from_the_cache_and_is_much_faster(graded):
     assert graded["first_s"] / second_s >= 10, (graded["first_s"], second_s)
 
 
-def test_a_changed_pack_is_graded_again(graded, tmp_path):
+def test_a_changed_pack_or_number_runs_only_the_rules_again(graded, tmp_path):
     pack = tmp_path / "p.toml"
     pack.write_text('[pack]\nextends = "default"\n[rules.message-too-long]\nmax = 20.0\n')
-    run = voicemail("grade", graded["root"] / "carol", "--out", tmp_path / "o", "--cache", graded["cache"],
-                    "--pack", pack, "--fail-on", "never")
-    assert "(0 from the cache)" in run.stdout
+    for change in (("--pack", pack), ("--number", "555-201-7733")):
+        out = tmp_path / change[0].strip("-")
+        run = voicemail("grade", graded["root"] / "carol", "--out", out, "--cache", graded["cache"],
+                        *change, "--fail-on", "never")
+        assert "(1 from the cache)" in run.stdout, run.stderr  # the analysis: the rules ran again
+        [row] = csv.DictReader((out / "recordings.csv").open())
+        before = next(r for r in csv.DictReader((graded["out"] / "recordings.csv").open()) if r["rep"] == "carol")
+        changed = "message-too-long" if change[0] == "--pack" else "wrong-number"
+        assert (before[changed], row[changed]) == ("0", "1")
 
 
 def test_interrupted_run_resumes_with_only_the_rest(team, tmp_path):
@@ -114,14 +129,14 @@ def test_interrupted_run_resumes_with_only_the_rest(team, tmp_path):
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 120
-    while len(list(cache.rglob("*.json"))) < 2 and time.time() < deadline:
+    while len(_analysed(cache)) < 2 and time.time() < deadline:
         time.sleep(0.05)
     child.send_signal(signal.SIGINT)  # Ctrl-C
     _, err = child.communicate(timeout=60)
     assert child.returncode == 130, err
     assert "run the same command again to resume" in err and "Traceback" not in err
     assert not out.exists()  # no half-written report
-    done_before = len(list(cache.rglob("*.json")))
+    done_before = len(_analysed(cache))
     assert 2 <= done_before < 6
 
     run = voicemail("grade", team, "--out", out, "--cache", cache, "--workers", "1", "--fail-on", "never")
@@ -322,20 +337,24 @@ def test_an_internal_error_is_reported_and_never_cached(tmp_path, monkeypatch):
     from analyzer.grade import batch
     from analyzer.grade.cache import Cache
 
-    def broken(self, path, clip, number):
+    def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(pipeline.Analyzer, "_analyze", broken)
-    monkeypatch.setattr(batch, "_ANALYZER", None)
     shutil.copy(SAMPLES / "good_espeak_us.wav", tmp_path / "monday.wav")
     (tmp_path / "notes.wav").write_text("call me maybe")
-    cache = Cache(tmp_path / "cache", "test")
-    settings = batch.Settings(None, "faster-whisper", None, None, 1)
     recordings = batch.find_recordings([tmp_path / "monday.wav", tmp_path / "notes.wav"])
-    monday, notes = batch.grade(recordings, load_pack("default"), settings, workers=1, cache=cache)
-    assert monday.report.error_kind == "internal" and "ZeroDivisionError" in (monday.report.error or "")
-    assert notes.report.error_kind == "input"
-    assert len(list((tmp_path / "cache").rglob("*.json"))) == 1  # the unusable file's sentence only
+    settings = batch.Settings("faster-whisper", None, 1)
+    judge = pipeline.Judge(load_pack("default"))
+    monkeypatch.setattr(batch, "_LISTENER", None)
+    for stage in ("measure_signal", "understood"):  # a bug in the workers' half, then in the rules' half
+        cache = tmp_path / stage
+        with monkeypatch.context() as patched:
+            patched.setattr(pipeline, stage, broken)
+            monday, notes = batch.grade(recordings, judge, settings, workers=1, cache=Cache(cache, "test"))
+        assert monday.report.error_kind == "internal" and "ZeroDivisionError" in (monday.report.error or "")
+        assert notes.report.error_kind == "input"
+        assert len(_verdicts(cache)) == 1  # the unusable file's sentence only
+        assert len(_analysed(cache)) == (1 if stage == "measure_signal" else 2)  # the bug was in the rules
 
 
 def test_the_workers_grade_with_the_selection(tmp_path):
@@ -435,19 +454,22 @@ def test_inputs_are_checked_before_any_grading(tmp_path):
     assert run.returncode == 2 and "is not a regular file (a pipe, socket or device)" in run.stderr
 
 
-def test_a_damaged_cache_entry_is_graded_again_and_rewritten(tmp_path):
+def test_a_damaged_cache_entry_is_made_again_and_rewritten(tmp_path):
     rep = tmp_path / "team" / "dana"
     rep.mkdir(parents=True)
     shutil.copy(SAMPLES / "good_espeak_us.wav", rep / "monday.wav")
     cache = tmp_path / "cache"
     args = ("grade", tmp_path / "team", "--out", tmp_path / "out", "--cache", cache, "--workers", "1")
     assert voicemail(*args).returncode == 0
-    [entry] = list(cache.rglob("*.json"))
-    for damage in ("{}", '{"file": "x", "audio": 3}'):  # it parses, but it is no report
-        entry.write_text(damage)
-        run = voicemail(*args)
-        assert run.returncode == 0 and "Traceback" not in run.stderr and "(0 from the cache)" in run.stdout
-        assert json.loads(entry.read_text())["score"] == 100  # rewritten whole
+    [analysis], [verdict] = _analysed(cache), _verdicts(cache)
+    # a damaged verdict: the rules run again on the kept analysis; a damaged analysis: analysed again
+    for entry, cached, field in ((verdict, 1, "score"), (analysis, 0, "measures")):
+        for damage in ("{}", '{"file": "x", "audio": 3}'):  # it parses, but it is no report
+            entry.write_text(damage)
+            run = voicemail(*args)
+            assert run.returncode == 0 and "Traceback" not in run.stderr and f"({cached} from the cache)" in run.stdout
+            assert field in json.loads(entry.read_text())  # rewritten whole
+            assert json.loads(verdict.read_text())["score"] == 100
 
 
 @pytest.fixture
@@ -505,7 +527,7 @@ def test_ctrl_c_stops_within_seconds_keeps_what_finished_and_prints_no_worker_tr
     assert "Traceback" not in err and "KeyboardInterrupt" not in err and "leaked" not in err, err
     assert "run the same command again to resume" in err
     assert _still_running_after(workers, 2.0) == []
-    assert len(list(cache.rglob("*.json"))) == 1  # the short recording's result is kept
+    assert len(_analysed(cache)) == 1  # the short recording's result is kept
 
 
 def test_the_cache_removes_old_versions_and_keeps_under_its_size(tmp_path):
@@ -525,16 +547,16 @@ def test_the_cache_removes_old_versions_and_keeps_under_its_size(tmp_path):
 
     cache = Cache(root, "test", max_bytes=2500)
     for n in range(3):
-        cache.put(f"content {n}", {"n": n, "pad": "x" * 1000}, b"a" * 100)
+        cache.keep_analysis(f"content {n}", {"n": n, "pad": "x" * 1000}, b"a" * 100)
     past = time.time() - 3600
     for n in range(3):  # last used an hour ago, half an hour ago, now
         path = next(p for p in cache.directory.rglob("*.json") if json.loads(p.read_text())["n"] == n)
         os.utime(path, (past + n * 1800, past + n * 1800))
-    assert cache.get("content 0") is not None  # used now: the newest
+    assert cache.analysis("content 0") is not None  # used now: the newest
     cache.prune()
 
     assert not old_layout.exists() and not gone_version.exists()
     assert recent_version.exists() and (root / "notes.txt").exists()  # another version in use: kept a day
-    assert cache.get("content 1") is None  # used longest ago: removed with its audio
+    assert cache.analysis("content 1") is None  # used longest ago: removed with its audio
     assert len(list(cache.directory.rglob("*.webm"))) == 2
-    assert cache.get("content 0") is not None and cache.get("content 2") is not None
+    assert cache.analysis("content 0") is not None and cache.analysis("content 2") is not None

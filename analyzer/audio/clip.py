@@ -45,25 +45,27 @@ class Clip:
         return len(self.samples) / SAMPLE_RATE_HZ
 
 
-def decode(path: str | os.PathLike, *, max_s: int = MAX_DURATION_S) -> Clip:
+def decode(path: str | os.PathLike, *, max_s: int = MAX_DURATION_S, name: str | None = None) -> Clip:
     """Read a recording without modifying it. Raises AudioError with a plain sentence; one
-    longer than `max_s` is refused as soon as that much is decoded."""
+    longer than `max_s` is refused as soon as that much is decoded. `name`: what the Clip and the
+    messages call it, when `path` is a copy (a cluster worker decodes the bytes it was sent)."""
     import av  # heavy; keep `voicemail --help` instant
 
     path = Path(path)
-    _check_file(path)
+    shown = Path(name) if name is not None else path
+    check_file(path, shown)
     try:
         container = av.open(str(path), mode="r")
     except (av.error.InvalidDataError, ValueError):
         raise AudioError(  # FFmpeg's own words ("Invalid data found when processing input") say no more
-            f"{path} could not be read as audio: it is damaged, incomplete or not a recording; "
+            f"{shown} could not be read as audio: it is damaged, incomplete or not a recording; "
             "export it again as WAV, MP3, M4A, OGG, FLAC or WebM."
         ) from None
     except av.error.FFmpegError as exc:
-        raise AudioError(f"{path} could not be opened ({_reason(exc)}); check the file and try again.") from None
+        raise AudioError(f"{shown} could not be opened ({_reason(exc)}); check the file and try again.") from None
     with container:
         if not container.streams.audio:
-            raise AudioError(f"{path} has no audio track; export the recording as an audio file and try again.")
+            raise AudioError(f"{shown} has no audio track; export the recording as an audio file and try again.")
         stream = container.streams.audio[0]
         ctx = stream.codec_context
         declared_s = _wav_declared_s(path) if container.format.name == "wav" else None
@@ -78,19 +80,19 @@ def decode(path: str | os.PathLike, *, max_s: int = MAX_DURATION_S) -> Clip:
                     decoded += len(chunks[-1])
                 if decoded > max_s * SAMPLE_RATE_HZ:
                     raise AudioError(
-                        f"{path} is longer than {_minutes(max_s)}; "
+                        f"{shown} is longer than {_minutes(max_s)}; "
                         "a voicemail is under a minute, so trim the recording and try again."
                     )
             chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(None))
         except av.error.FFmpegError as exc:
             if not chunks:
                 raise AudioError(
-                    f"{path} could not be decoded ({_reason(exc)}); it may be damaged, so export it again."
+                    f"{shown} could not be decoded ({_reason(exc)}); it may be damaged, so export it again."
                 ) from None
             # Decoded up to the damage: judged below against the declared length.
         samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
         clip = Clip(
-            path=path,
+            path=shown,
             format=container.format.name,
             codec=ctx.codec.canonical_name,
             original_rate_hz=int(ctx.sample_rate or 0),
@@ -98,38 +100,41 @@ def decode(path: str | os.PathLike, *, max_s: int = MAX_DURATION_S) -> Clip:
             samples=np.ascontiguousarray(samples, dtype=np.float32),
         )
     if clip.duration_s == 0:
-        raise AudioError(f"{path} contains no audio samples; record the message again.")
+        raise AudioError(f"{shown} contains no audio samples; record the message again.")
     if declared_s and clip.duration_s < TRUNCATION_TOLERANCE * declared_s:
         raise AudioError(
-            f"{path} is truncated: it declares {declared_s:.1f} s but holds only {clip.duration_s:.1f} s; "
+            f"{shown} is truncated: it declares {declared_s:.1f} s but holds only {clip.duration_s:.1f} s; "
             "copy or export the recording again."
         )
     return clip
 
 
-def _check_file(path: Path) -> None:
+def check_file(path: Path, shown: Path | None = None) -> None:
+    """Raises AudioError, in a sentence that names `shown` (default: `path`), when `path` is no
+    file that could be a recording: missing, a folder, a pipe, unreadable, empty or too big."""
+    shown = shown or path
     if not path.exists():
-        raise AudioError(f"{path} does not exist; check the path.")
+        raise AudioError(f"{shown} does not exist; check the path.")
     if path.is_dir():
-        raise AudioError(f"{path} is a folder, not a recording; pass the audio files inside it.")
+        raise AudioError(f"{shown} is a folder, not a recording; pass the audio files inside it.")
     try:
         mode = path.stat().st_mode
     except OSError as exc:
-        raise AudioError(f"{path} cannot be read ({exc.strerror}); check its permissions.") from None
+        raise AudioError(f"{shown} cannot be read ({exc.strerror}); check its permissions.") from None
     if not stat.S_ISREG(mode):  # opening a pipe waits for a writer that may never come
-        raise AudioError(f"{path} is not a regular file (a pipe, socket or device); save the recording to a "
+        raise AudioError(f"{shown} is not a regular file (a pipe, socket or device); save the recording to a "
                          "file and pass that.")
     try:
         size = path.stat().st_size
         with path.open("rb"):
             pass
     except OSError as exc:
-        raise AudioError(f"{path} cannot be read ({exc.strerror}); check its permissions.") from None
+        raise AudioError(f"{shown} cannot be read ({exc.strerror}); check its permissions.") from None
     if size == 0:
-        raise AudioError(f"{path} is empty (0 bytes); record or copy the message again.")
+        raise AudioError(f"{shown} is empty (0 bytes); record or copy the message again.")
     if size > MAX_FILE_BYTES:
         raise AudioError(
-            f"{path} is {size / 2**20:.0f} MiB, more than the {MAX_FILE_BYTES // 2**20} MiB limit; "
+            f"{shown} is {size / 2**20:.0f} MiB, more than the {MAX_FILE_BYTES // 2**20} MiB limit; "
             "a voicemail is under a minute, so trim or compress the recording."
         )
 

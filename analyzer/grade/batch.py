@@ -1,5 +1,6 @@
 """Grading many recordings: find them, know whose they are, analyse them in parallel workers
-(each loads the model once), and never analyse the same content twice (cache.py)."""
+(each loads the model once: processes of this machine here, a Ray cluster's in cluster.py), judge
+them here, and never analyse the same content twice, nor judge it twice with one pack (cache.py)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,10 @@ from pathlib import Path
 from .. import __version__
 from ..audio.clip import AUDIO_SUFFIXES, audio_files, recorded_at
 from ..audio.opus import webm_opus
-from ..checks.pack import Pack, load_pack
 from ..errors import UsageError
-from ..pipeline import Analyzer
-from ..report.results import INTERNAL_ERROR, FileReport
-from ..report.serialize import file_from_dict, file_to_dict
+from ..pipeline import Judge, Listener
+from ..report.results import INTERNAL_ERROR, Analysis, FileReport
+from ..report.serialize import analysis_from_dict, analysis_to_dict, file_from_dict, file_to_dict
 from ..storage import sha256_file
 from . import lifecycle
 from .cache import Cache, code_hash
@@ -51,15 +51,12 @@ class Graded:
 
 @dataclass(frozen=True)
 class Settings:
-    """What a worker needs to build its own Analyzer."""
+    """What a worker needs to build its own Listener: the model's, never the pack's (the rules run
+    where the cache is kept: grade() and analyse() judge every analysis the workers send)."""
 
-    pack: str | None
     engine: str
     model: str | None
-    number: str | None
     threads: int
-    select: list[str] | None = None  # --select and --ignore, when given (else the pack's)
-    ignore: list[str] | None = None
 
 
 def find_recordings(paths: list[Path], rep_pattern: str | None = None) -> list[Recording]:
@@ -84,69 +81,86 @@ def find_recordings(paths: list[Path], rep_pattern: str | None = None) -> list[R
     return out
 
 
-def fingerprint(pack: Pack, settings: Settings) -> str:
-    """Everything besides the recording's content that decides its result."""
-    return "|".join([__version__, code_hash(), repr(pack.rules), repr(sorted(pack.weights.items())),
-                     settings.engine, settings.model or "bundled", settings.number or pack.number or ""])
+def listening(settings: Settings) -> str:
+    """What besides the recording's content (and the code: the cache's folder) decides its Analysis."""
+    return "|".join([__version__, code_hash(), settings.engine, settings.model or "bundled"])
 
 
-def grade(recordings: list[Recording], pack: Pack, settings: Settings, *, workers: int, cache: Cache,
-          on_done: Callable[[Graded], None] = lambda g: None) -> list[Graded]:
-    """Grade every recording, from the cache where it can; each result is cached as it arrives."""
+def judging(judge: Judge) -> str:
+    """What besides the Analysis decides the verdicts: the pack's rules (the selection applied) and
+    weights, and the rep's number."""
+    pack = judge.pack
+    return "|".join([repr(pack.rules), repr(sorted(pack.weights.items())), judge.number or ""])
+
+
+# Where the Listeners run: `listen(paths, settings, workers, player, on_done)` calls back (index,
+# (the Analysis as a dict, the player's copy or None)) as each is done, in the order they finish.
+Listen = Callable[[Sequence[str], Settings, int, bool, Callable[[int, tuple[dict, bytes | None]], None]], None]
+
+
+def grade(recordings: list[Recording], judge: Judge, settings: Settings, *, workers: int, cache: Cache,
+          listen: Listen | None = None, on_done: Callable[[Graded], None] = lambda g: None) -> list[Graded]:
+    """Grade every recording: analysed by the workers (`listen`: here, processes of this machine)
+    where the cache has no analysis of it, judged here where the cache has no verdict for this
+    pack; each result is cached as it arrives."""
     done: dict[Path, Graded] = {}
     pending: list[tuple[Recording, str]] = []
+
+    def finish(recording: Recording, content: str, entry: dict, audio: bytes | None, from_cache: bool) -> None:
+        path = str(recording.path)
+        analysis = analysis_from_dict({**entry, "file": path})
+        if not from_cache and content and analysis.error_kind != INTERNAL_ERROR:  # a bug's result is not kept
+            cache.keep_analysis(content, {**entry, "file": path}, audio)
+        kept = cache.verdict(content) if from_cache else None
+        report = _readable(kept, recording.path) if kept else None
+        if report is None:
+            report = judge.judge(analysis)
+            if content and report.error_kind != INTERNAL_ERROR:
+                cache.keep_verdict(content, file_to_dict(report))
+        graded = Graded(recording, report, audio, from_cache)
+        done[recording.path] = graded
+        on_done(graded)
+
     for recording in recordings:
         try:  # a pipe or device is never read here (it could block): its analysis says what it is
             content = sha256_file(recording.path) if stat.S_ISREG(recording.path.stat().st_mode) else ""
         except OSError:
             content = ""  # unreadable: the analysis says so in its own words
-        hit = cache.get(content) if content else None
-        kept = _readable(hit[0], recording.path) if hit else None
-        if hit and kept:
-            graded = Graded(recording, kept, hit[1], True)
-            done[recording.path] = graded
-            on_done(graded)
-        else:  # not cached, or an entry that parses but is no report: graded again, and rewritten
+        hit = cache.analysis(content) if content else None
+        if hit and _analysis(hit[0], recording.path) is not None:
+            finish(recording, content, hit[0], hit[1], True)
+        else:  # not cached, or an entry that parses but is no analysis: analysed again, and rewritten
             pending.append((recording, content))
 
-    def finish(recording: Recording, content: str, report: dict, audio: bytes | None) -> None:
-        report = {**report, "file": str(recording.path)}
-        if content and report.get("error_kind") != INTERNAL_ERROR:  # a bug's result is not kept
-            cache.put(content, report, audio)
-        graded = Graded(recording, file_from_dict(report), audio, False)
-        done[recording.path] = graded
-        on_done(graded)
-
-    tasks = [(str(recording.path), None, True) for recording, _ in pending]
-    in_workers(tasks, settings, workers=workers,
-               on_done=lambda i, result: finish(pending[i][0], pending[i][1], *result))
+    (listen or in_workers)([str(recording.path) for recording, _ in pending], settings, workers, True,
+                           lambda i, result: finish(*pending[i], *result, False))
     cache.prune()
     return [done[r.path] for r in recordings]
 
 
-def analyse(jobs: list[tuple[Path, str | None]], settings: Settings, *, workers: int,
+def analyse(jobs: list[tuple[Path, str | None]], judge: Judge, settings: Settings, *, workers: int,
             on_done: Callable[[int, FileReport], None]) -> None:
     """Each (recording, the rep's number for it or None) analysed in `workers` worker processes,
-    with no player copy (regress); `on_done(index, report)` as each is done."""
-    in_workers([(str(path), number, False) for path, number in jobs], settings, workers=workers,
-               on_done=lambda i, result: on_done(i, file_from_dict(result[0])))
+    with no player copy, and judged here (regress); `on_done(index, report)` as each is done."""
+    in_workers([str(path) for path, _ in jobs], settings, workers, False,
+               lambda i, result: on_done(i, judge.judge(analysis_from_dict(result[0]), jobs[i][1])))
 
 
-def in_workers(tasks: Sequence[tuple[str, str | None, bool]], settings: Settings, *, workers: int,
+def in_workers(paths: Sequence[str], settings: Settings, workers: int, player: bool,
                on_done: Callable[[int, tuple[dict, bytes | None]], None]) -> None:
-    """Each task (path, number, player) analysed here (one worker) or by worker processes, each
-    loading the model once; `on_done(index, (report, player))` as each is done, in the order they finish."""
-    if tasks and workers <= 1:
+    """Each recording analysed here (one worker) or by worker processes of this machine, each
+    loading the model once (a Listen)."""
+    if paths and workers <= 1:
         _init_worker(settings)
-        for i, task in enumerate(tasks):
-            on_done(i, _grade_one(*task))
-    elif tasks:
+        for i, path in enumerate(paths):
+            on_done(i, _listen_one(path, player))
+    elif paths:
         context = multiprocessing.get_context("spawn")  # no model state or threads inherited
         others = set(multiprocessing.active_children())
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                                  initargs=(settings, os.getpid())) as pool:
             with lifecycle.ctrl_c_ignored():  # the workers start here, and must never see a Ctrl-C of their own
-                futures = {pool.submit(_grade_one, *task): i for i, task in enumerate(tasks)}
+                futures = {pool.submit(_listen_one, path, player): i for i, path in enumerate(paths)}
             spawned = [p for p in multiprocessing.active_children() if p not in others]
             try:
                 while futures:
@@ -165,9 +179,17 @@ def in_workers(tasks: Sequence[tuple[str, str | None, bool]], settings: Settings
 
 
 def _readable(entry: dict, path: Path) -> FileReport | None:
-    """A cached report, or None when the entry has the wrong shape (edited, or from a bug)."""
+    """A cached verdict, or None when the entry has the wrong shape (edited, or from a bug)."""
     try:
         return file_from_dict({**entry, "file": str(path)})
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _analysis(entry: dict, path: Path) -> Analysis | None:
+    """A cached analysis, or None when the entry has the wrong shape."""
+    try:
+        return analysis_from_dict({**entry, "file": str(path)})
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
 
@@ -176,30 +198,35 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-_ANALYZER: Analyzer | None = None
+_LISTENER: Listener | None = None
 
 
 def _init_worker(settings: Settings, parent: int | None = None) -> None:
-    global _ANALYZER
+    global _LISTENER
     if parent is not None:
         lifecycle.end_with(parent)
-    if _ANALYZER is None:
-        rules = load_pack(settings.pack, select=settings.select, ignore=settings.ignore)
-        _ANALYZER = Analyzer(rules, engine=settings.engine, model=settings.model,
-                             number=settings.number, threads=settings.threads)
+    if _LISTENER is None:
+        _LISTENER = Listener(engine=settings.engine, model=settings.model, threads=settings.threads)
 
 
-def _grade_one(path: str, number: str | None = None, player: bool = True) -> tuple[dict, bytes | None]:
-    if _ANALYZER is None:
-        raise RuntimeError("_grade_one runs in a worker that _init_worker set up")
-    report, clip = _ANALYZER.analyze_keeping_clip(path, number=number)
+def _listen_one(path: str, player: bool = True) -> tuple[dict, bytes | None]:
+    if _LISTENER is None:
+        raise RuntimeError("_listen_one runs in a worker that _init_worker set up")
+    return listened(_LISTENER, path, player=player)
+
+
+def listened(listener: Listener, path: str | Path, *, name: str | None = None,
+             player: bool = True) -> tuple[dict, bytes | None]:
+    """A worker's result: the Analysis as plain data, and the player's copy of the audio when asked
+    for and the recording decoded (audio/opus.py)."""
+    analysis, clip = listener.listen(path, name=name)
     audio = None
-    if player and not report.error and clip is not None:
+    if player and not analysis.error and clip is not None:
         try:
             audio = webm_opus(clip)
         except (OSError, ValueError):
             audio = None  # the report stands without its player
-    return file_to_dict(report), audio
+    return analysis_to_dict(analysis), audio
 
 
 def _compile(pattern: str | None) -> re.Pattern | None:

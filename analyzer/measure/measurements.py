@@ -6,7 +6,7 @@ the speech span, pauses and each number's span against the signal energy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from ..audio.clip import SAMPLE_RATE_HZ, Clip
@@ -109,6 +109,29 @@ UNLESS: tuple[str, ...] = (*SCALARS, "unclear_number")
 def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: float | None = None,
             labeller: Labeller = Labeller()) -> Measurements:
     """`labeller`: the content rules' meanings the clauses are scored for (none: clauses unscored)."""
+    return understood(measure_signal(transcript, clip, duration_s=duration_s), transcript, labeller)
+
+
+def spoken_words(transcript: Transcript, speech_end_s: float) -> tuple[Word, ...]:
+    """The words the measurements count. Words that start after the voice has ended are the
+    transcriber's, not the speaker's: a decode that loops piles them up at the end ("-0 -0 -0"),
+    often with no length at all."""
+    return tuple(w for w in transcript.words if w.start < speech_end_s)
+
+
+def understood(measures: Measurements, transcript: Transcript, labeller: Labeller) -> Measurements:
+    """The signal's measurements with what the message says: its clauses and its opening, scored for
+    the pack's content rules. Apart from measure_signal, which needs no pack, so that grading keeps a
+    recording's signal measurements and a new pack re-reads only this (grade/cache.py)."""
+    words = spoken_words(transcript, measures.speech_end_s)
+    return replace(measures, clauses=labeller.read(words, tuple((n.first_word, n.last_word)
+                                                                for n in measures.phone_numbers)),
+                   introduction=labeller.introduce(words))
+
+
+def measure_signal(transcript: Transcript, clip: Clip | None = None, *,
+                   duration_s: float | None = None) -> Measurements:
+    """Every measurement the signal and the words give, the clauses and the opening left unread."""
     words = transcript.words
     if not words:
         raise ValueError("measure() needs at least one word")
@@ -122,9 +145,7 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
     else:
         spans = _word_spans(words)
     start, end = float(spans[0][0]), float(spans[-1][1])
-    # Words that start after the voice has ended are the transcriber's, not the speaker's: a
-    # decode that loops piles them up at the end ("-0 -0 -0"), often with no length at all.
-    words = tuple(w for w in words if w.start < end)
+    words = spoken_words(transcript, round(end, 2))  # as understood() reads them from speech_end_s
     spoken = max(end - start, 1e-6)
     pause_gaps = gaps(_pause_spans(spans, clip, start, end), min_s=PAUSE_MIN_S)
     silent_s = sum(b - a for a, b in gaps(spans, min_s=ARTICULATION_GAP_S))
@@ -174,8 +195,6 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
         unclear_number=unclear,
         doubts=doubts,
         ranges=ranges,
-        clauses=labeller.read(words, tuple((n.first_word, n.last_word) for n in numbers)),
-        introduction=labeller.introduce(words),
     )
 
 

@@ -40,6 +40,21 @@ class Analysed:
 
 
 @dataclass(frozen=True)
+class Analysis:
+    """A recording before any rule: what decoding, transcribing and measuring its signal gave (the
+    measurements without the content rules' readings, measurements.understood), or the error that
+    stopped it. It needs no pack: grading keeps it by the recording's content, so a new pack or
+    --number re-runs only the rules, and a worker that makes it needs only the model."""
+
+    file: str
+    audio: AudioInfo | None = None
+    transcript: Transcript | None = None
+    measures: Measurements | None = None
+    error: str | None = None
+    error_kind: str | None = None
+
+
+@dataclass(frozen=True)
 class FileReport:
     file: str
     audio: AudioInfo | None = None

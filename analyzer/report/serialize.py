@@ -1,5 +1,6 @@
 """FileReport to and from plain data: the JSON contract's per-file object (DESIGN section 5),
-and what the grading cache stores. Add fields, never rename them."""
+and what the grading cache stores (a FileReport, and an Analysis: the same object before the
+rules). Add fields, never rename them."""
 
 from __future__ import annotations
 
@@ -9,17 +10,19 @@ from ..checks.findings import Evidence, Finding, Said, Severity
 from ..measure.clauses import Clause, Score
 from ..measure.measurements import Measurements, Pause, PhoneNumber, UnclearNumber
 from ..transcript import EngineInfo, Region, Transcript, Word
-from .results import AudioInfo, FileReport
+from .results import Analysis, AudioInfo, FileReport
 
 
-def file_to_dict(f: FileReport) -> dict:
-    if f.error:
-        return {"file": f.file, "error": f.error, "error_kind": f.error_kind}
-    done = f.analysed()
-    t = done.transcript
+def analysis_to_dict(a: Analysis) -> dict:
+    """What the grading cache keeps of a recording before the rules (results.Analysis)."""
+    if a.error:
+        return {"file": a.file, "error": a.error, "error_kind": a.error_kind}
+    if a.audio is None or a.transcript is None or a.measures is None:
+        raise ValueError(f"{a.file} has neither an error nor its analysis")
+    t = a.transcript
     return {
-        "file": f.file,
-        "audio": dataclasses.asdict(done.audio),
+        "file": a.file,
+        "audio": dataclasses.asdict(a.audio),
         "engine": {"name": t.engine.name, "model": t.engine.model, **dict(t.engine.settings)},
         "transcript": {
             "text": t.text,
@@ -28,7 +31,16 @@ def file_to_dict(f: FileReport) -> dict:
             # the digit-focused second pass over the number (number_pass.py)
             "regions": [{"start": r.start, "end": r.end, "words": _words(r.words)} for r in t.regions],
         },
-        "measures": dataclasses.asdict(done.measures),
+        "measures": dataclasses.asdict(a.measures),
+    }
+
+
+def file_to_dict(f: FileReport) -> dict:
+    if f.error:
+        return {"file": f.file, "error": f.error, "error_kind": f.error_kind}
+    done = f.analysed()
+    return {
+        **analysis_to_dict(Analysis(f.file, done.audio, done.transcript, done.measures)),
         "findings": [
             {
                 "code": x.code, "name": x.name, "severity": str(x.severity), "message": x.message,
@@ -48,9 +60,9 @@ def file_to_dict(f: FileReport) -> dict:
     }
 
 
-def file_from_dict(d: dict) -> FileReport:
+def analysis_from_dict(d: dict) -> Analysis:
     if "error" in d:
-        return FileReport(file=d["file"], error=d["error"], error_kind=d.get("error_kind"))
+        return Analysis(file=d["file"], error=d["error"], error_kind=d.get("error_kind"))
     engine = dict(d["engine"])
     name, model = engine.pop("name"), engine.pop("model")
     transcript = Transcript(
@@ -69,6 +81,13 @@ def file_from_dict(d: dict) -> FileReport:
     m["ranges"] = tuple(tuple(r) for r in m.get("ranges", ()))
     for key in ("clauses", "introduction"):
         m[key] = tuple(Clause(**{**c, "scores": tuple(Score(**s) for s in c["scores"])}) for c in m.get(key, ()))
+    return Analysis(file=d["file"], audio=AudioInfo(**d["audio"]), transcript=transcript, measures=Measurements(**m))
+
+
+def file_from_dict(d: dict) -> FileReport:
+    a = analysis_from_dict(d)
+    if a.error:
+        return FileReport(file=a.file, error=a.error, error_kind=a.error_kind)
     findings = tuple(
         Finding(
             code=x["code"], name=x["name"], severity=Severity.parse(x["severity"]), message=x["message"],
@@ -78,10 +97,10 @@ def file_from_dict(d: dict) -> FileReport:
         for x in d["findings"]
     )
     return FileReport(
-        file=d["file"],
-        audio=AudioInfo(**d["audio"]),
-        transcript=transcript,
-        measures=Measurements(**m),
+        file=a.file,
+        audio=a.audio,
+        transcript=a.transcript,
+        measures=a.measures,
         findings=findings,
         score=d["score"],
         evidence=tuple(

@@ -1,0 +1,148 @@
+"""Analysing on a Ray cluster (`voicemail grade --ray`): the Listeners run as Ray actors, each
+loading the model once; this process stays the single writer (batch.grade keeps the cache, judges,
+and writes the reports).
+
+Ray's own machinery does the work: an ActorPool hands each actor its next recording as it
+finishes one, and a worker that dies mid-recording (killed, out of memory) is restarted by Ray,
+which runs that recording again (max_restarts, max_task_retries). No disk is shared: each
+recording's bytes go with its task, and the actor decodes its own copy under the recording's
+name, so its report is the one `voicemail analyze` gives. Ray is an optional extra ([ray]).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+
+from ..audio.clip import check_file
+from ..errors import AudioError, UsageError
+from ..report.results import INPUT_ERROR, INTERNAL_ERROR, Analysis
+from ..report.serialize import analysis_to_dict
+from .batch import Listen, Settings, WorkerError, listened
+from .cache import version_folder
+
+# A recording whose worker dies is run again this many times; one that kills it every time is that
+# recording's error, not the run's.
+RETRIES = 2
+INSTALL = "pip install 'voicemail-analyzer[ray]'"
+
+
+def _ray(local: bool):
+    if local:  # a Ray of this machine alone: its node on the loopback address, as Ray's own on a laptop
+        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+    try:
+        import ray
+    except ImportError:
+        raise UsageError(f"--ray needs Ray, an optional extra: run `{INSTALL}` (in a checkout: "
+                         "`.venv/bin/pip install '.[ray]'`), then run again.") from None
+    return ray
+
+
+@contextmanager
+def on_ray(address: str, settings: Settings, workers: int, console: Console) -> Iterator[Listen]:
+    """Join Ray at `address` (`local`: start one on this machine, 127.0.0.1 only; `auto`: the
+    cluster RAY_ADDRESS or `ray start` names; `ray://host:port`: a remote one through Ray Client),
+    start the actors (`workers`; 0: one per CPU the cluster has), and yield the Listen that uses
+    them. Leaving ends the actors, and the local Ray with them."""
+    ray = _ray(address == "local")
+    options = dict(logging_level=logging.ERROR, log_to_driver=False, configure_logging=True)
+    try:
+        if address == "local":
+            context = ray.init(address="local", num_cpus=workers * settings.threads, include_dashboard=False,
+                               **options)
+        else:
+            context = ray.init(address=address, **options)
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        raise UsageError(f"Could not join Ray at {address!r} ({str(exc).strip().splitlines()[0]}); start the cluster "
+                         "(`ray start --head`), or pass --ray local.") from None
+    try:
+        if not workers:
+            workers = max(1, int(ray.cluster_resources().get("CPU", 1) // settings.threads))
+        dashboard = getattr(context, "dashboard_url", None)
+        console.print(f"Ray at {address}: {workers} worker{'s' * (workers != 1)}"
+                      + (f"; dashboard http://{dashboard}" if dashboard else ""))
+        actors = _start(ray, settings, workers)
+        yield functools.partial(_listen, ray, actors)
+    finally:
+        ray.shutdown()
+
+
+def _start(ray, settings: Settings, workers: int) -> list:
+    worker = ray.remote(num_cpus=settings.threads, max_restarts=-1, max_task_retries=RETRIES)(GradingWorker)
+    actors = [worker.remote(settings) for _ in range(workers)]
+    expected = version_folder()
+    for problem, version in ray.get([a.ready.remote() for a in actors]):
+        if problem:
+            raise WorkerError(f"A Ray worker could not load the model ({problem}); install the same "
+                              "voicemail-analyzer, with its model, on every node.")
+        if version != expected:
+            raise WorkerError(f"A Ray worker runs another version of the analyzer (its code is {version}, "
+                              f"this one's {expected}); install the same voicemail-analyzer on every node.")
+    return actors
+
+
+def _listen(ray, actors: list, paths: Sequence[str], settings: Settings, workers: int, player: bool,
+            on_done: Callable[[int, tuple[dict, bytes | None]], None]) -> None:
+    """A Listen on the actors: each recording's bytes sent to the next free one (read only then, so
+    a big corpus never sits in memory), its result passed on as it comes."""
+    from ray.util import ActorPool
+
+    pool = ActorPool(actors)
+    for i in range(len(paths)):
+        pool.submit(lambda actor, i: _send(ray, actor, i, paths[i], player), i)
+    returned: set[int] = set()
+    while pool.has_next():
+        try:
+            i, entry, audio = pool.get_next_unordered()
+        except ray.exceptions.RayError:
+            continue  # its worker died RETRIES + 1 times: that recording's error, below
+        returned.add(i)
+        on_done(i, (entry, audio))
+    for i in sorted(set(range(len(paths))) - returned):
+        lost = Analysis(paths[i], error=f"{paths[i]} could not be analysed: the Ray worker analysing it stopped "
+                        f"{RETRIES + 1} times (killed, or out of memory); run `voicemail analyze {paths[i]}` "
+                        "to see why.", error_kind=INTERNAL_ERROR)
+        on_done(i, (analysis_to_dict(lost), None))
+
+
+def _send(ray, actor, index: int, path: str, player: bool):
+    """The task for one recording; one this process cannot read is its error at once, sent to no worker."""
+    try:
+        check_file(Path(path))
+        data = Path(path).read_bytes()
+    except AudioError as exc:
+        return ray.put((index, analysis_to_dict(Analysis(path, error=str(exc), error_kind=INPUT_ERROR)), None))
+    except OSError as exc:
+        error = f"{path} cannot be read ({exc.strerror}); check its permissions."
+        return ray.put((index, analysis_to_dict(Analysis(path, error=error, error_kind=INPUT_ERROR)), None))
+    return actor.listen.remote(index, path, data, player)
+
+
+class GradingWorker:
+    """A Ray actor: a Listener that loads the model once, from the installed package, with its checksums."""
+
+    def __init__(self, settings: Settings):
+        from ..pipeline import Listener
+
+        self.problem = ""
+        try:
+            self.listener = Listener(engine=settings.engine, model=settings.model, threads=settings.threads)
+        except Exception as exc:  # said by ready(), in the driver's words
+            self.problem = str(exc) or type(exc).__name__
+
+    def ready(self) -> tuple[str, str]:
+        """What stopped the model loading ("" if nothing), and the code's version."""
+        return self.problem, version_folder()
+
+    def listen(self, index: int, name: str, data: bytes, player: bool) -> tuple[int, dict, bytes | None]:
+        with tempfile.TemporaryDirectory(prefix="voicemail-") as folder:
+            copy = Path(folder) / f"recording{Path(name).suffix}"
+            copy.write_bytes(data)
+            return (index, *listened(self.listener, copy, name=name, player=player))
