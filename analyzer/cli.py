@@ -162,7 +162,8 @@ def grade(
         settings = batch.Settings(engine, model, threads=threads)
         cache = Cache(None if no_cache else (cache_dir or default_dir()), batch.listening(settings),
                       batch.judging(judge))
-        pool = cluster.on_ray(ray, settings, workers, console) if ray is not None else nullcontext(None)
+        pool = (cluster.on_ray(ray, settings, workers, console, most=len(recordings)) if ray is not None
+                else nullcontext(None))
         try:
             with pool as listen, progress.bar(console, len(recordings)) as advance:
                 graded = batch.grade(recordings, judge, settings, workers=workers, cache=cache, listen=listen,
@@ -175,8 +176,10 @@ def grade(
         team = summarize(graded, pack=rules_pack.name, rules=[r.name for r in rules_pack.active])
         written = _write_team_reports(out, team, rules_pack, audio)
     cached = sum(g.from_cache for g in graded)
+    rejudged = sum(g.judged_again for g in graded)  # analyses from the cache, judged by another pack
+    source = f"{cached} from the cache" + (f", the rules run again on {rejudged}" if rejudged else "")
     results.print(f"graded {counted(len(graded), 'recording')} of {counted(len(team.reps), 'rep')} "
-                  f"({cached} from the cache) in {time.perf_counter() - started:.1f} s; "
+                  f"({source}) in {time.perf_counter() - started:.1f} s; "
                   f"mean score {team.mean_score if team.mean_score is not None else '-'}")
     results.print(summary.reps_table(team))
     results.print(Text(summary.dating(team), style="dim"), soft_wrap=True)

@@ -27,7 +27,8 @@ TEAM = {
 
 
 def voicemail(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "analyzer", *map(str, args)], capture_output=True, text=True, **kw)
+    return subprocess.run([sys.executable, "-m", "analyzer", *map(str, args)], capture_output=True, text=True,
+                          timeout=600, **kw)
 
 
 def _team(root: Path) -> Path:
@@ -117,3 +118,46 @@ def test_no_cluster_at_the_address_is_one_sentence(tmp_path):
     run = voicemail("grade", team, "--out", tmp_path / "o", "--ray", "auto", env=env)
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert "Could not join Ray at 'auto'" in run.stderr and "--ray local" in run.stderr
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def cluster():
+    """A real Ray cluster that `ray start` runs, with Ray Client's server: its GCS address, its
+    client address, and the environment its drivers need (this machine on the loopback address,
+    as --ray local has it, and the cluster's token: a driver joining by address must say it).
+    Stopped after the test."""
+    ray_cli = Path(sys.executable).with_name("ray")
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    env.update(RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER="0", RAY_AUTH_MODE="token", RAY_AUTH_TOKEN=os.urandom(16).hex())
+    port, client = _free_port(), _free_port()
+    subprocess.run([ray_cli, "start", "--head", "--port", str(port), "--ray-client-server-port", str(client),
+                    "--num-cpus", "2", "--include-dashboard", "false", "--disable-usage-stats"],
+                   check=True, capture_output=True, env=env, timeout=120)
+    try:
+        yield f"127.0.0.1:{port}", f"ray://127.0.0.1:{client}", env
+    finally:
+        subprocess.run([ray_cli, "stop", "--force"], capture_output=True, env=env, timeout=120)
+
+
+def test_a_running_cluster_is_joined_by_address_and_through_ray_client(tmp_path, cluster):
+    gcs, client, env = cluster
+    team = tmp_path / "team"
+    (team / "dee").mkdir(parents=True)
+    for name in ("good_espeak_us.wav", "once_fast_festival.ogg"):
+        shutil.copy(SAMPLES / name, team / "dee" / name)
+    local = voicemail("grade", team, "--out", tmp_path / "local", "--no-cache", "--fail-on", "never")
+    assert local.returncode == 0, local.stderr
+    for name, address, extra in (("auto", "auto", {"RAY_ADDRESS": gcs}), ("client", client, {})):
+        run = voicemail("grade", team, "--out", tmp_path / name, "--no-cache", "--ray", address, "--fail-on", "never",
+                        env={**env, **extra})
+        assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+        assert f"Ray at {address}: 2 workers" in run.stderr  # one per CPU the cluster has
+        assert (tmp_path / name / "recordings.csv").read_text() == (tmp_path / "local" / "recordings.csv").read_text()

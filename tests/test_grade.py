@@ -113,7 +113,7 @@ def test_a_changed_pack_or_number_runs_only_the_rules_again(graded, tmp_path):
         out = tmp_path / change[0].strip("-")
         run = voicemail("grade", graded["root"] / "carol", "--out", out, "--cache", graded["cache"],
                         *change, "--fail-on", "never")
-        assert "(1 from the cache)" in run.stdout, run.stderr  # the analysis: the rules ran again
+        assert "(1 from the cache, the rules run again on 1)" in run.stdout, run.stderr
         [row] = csv.DictReader((out / "recordings.csv").open())
         before = next(r for r in csv.DictReader((graded["out"] / "recordings.csv").open()) if r["rep"] == "carol")
         changed = "message-too-long" if change[0] == "--pack" else "wrong-number"
@@ -141,7 +141,7 @@ def test_interrupted_run_resumes_with_only_the_rest(team, tmp_path):
 
     run = voicemail("grade", team, "--out", out, "--cache", cache, "--workers", "1", "--fail-on", "never")
     assert run.returncode == 0
-    assert f"({done_before} from the cache)" in run.stdout
+    assert f"({done_before} from the cache" in run.stdout  # (the rules run again on one stopped between the two)
     files = json.loads((out / "report.json").read_text())["files"]
     assert sum(not f["from_cache"] for f in files) == 6 - done_before
 
@@ -467,7 +467,8 @@ def test_a_damaged_cache_entry_is_made_again_and_rewritten(tmp_path):
         for damage in ("{}", '{"file": "x", "audio": 3}'):  # it parses, but it is no report
             entry.write_text(damage)
             run = voicemail(*args)
-            assert run.returncode == 0 and "Traceback" not in run.stderr and f"({cached} from the cache)" in run.stdout
+            assert run.returncode == 0 and "Traceback" not in run.stderr
+            assert f"({cached} from the cache{', the rules run again on 1' if cached else ''})" in run.stdout
             assert field in json.loads(entry.read_text())  # rewritten whole
             assert json.loads(verdict.read_text())["score"] == 100
 

@@ -46,7 +46,8 @@ class Graded:
     recording: Recording
     report: FileReport
     audio: bytes | None  # the player's copy (audio/opus.py), when the recording could be decoded
-    from_cache: bool
+    from_cache: bool  # its analysis came from the cache
+    judged_again: bool = False  # ... and its rules ran again (another pack, number or selection)
 
 
 @dataclass(frozen=True)
@@ -106,18 +107,18 @@ def grade(recordings: list[Recording], judge: Judge, settings: Settings, *, work
     done: dict[Path, Graded] = {}
     pending: list[tuple[Recording, str]] = []
 
-    def finish(recording: Recording, content: str, entry: dict, audio: bytes | None, from_cache: bool) -> None:
-        path = str(recording.path)
-        analysis = analysis_from_dict({**entry, "file": path})
+    def finish(recording: Recording, content: str, analysis: Analysis, entry: dict, audio: bytes | None,
+               from_cache: bool) -> None:
         if not from_cache and content and analysis.error_kind != INTERNAL_ERROR:  # a bug's result is not kept
-            cache.keep_analysis(content, {**entry, "file": path}, audio)
+            cache.keep_analysis(content, entry, audio)
         kept = cache.verdict(content) if from_cache else None
         report = _readable(kept, recording.path) if kept else None
+        judged_again = from_cache and report is None
         if report is None:
             report = judge.judge(analysis)
             if content and report.error_kind != INTERNAL_ERROR:
                 cache.keep_verdict(content, file_to_dict(report))
-        graded = Graded(recording, report, audio, from_cache)
+        graded = Graded(recording, report, audio, from_cache, judged_again)
         done[recording.path] = graded
         on_done(graded)
 
@@ -127,13 +128,17 @@ def grade(recordings: list[Recording], judge: Judge, settings: Settings, *, work
         except OSError:
             content = ""  # unreadable: the analysis says so in its own words
         hit = cache.analysis(content) if content else None
-        if hit and _analysis(hit[0], recording.path) is not None:
-            finish(recording, content, hit[0], hit[1], True)
+        analysis = _analysis(hit[0], recording.path) if hit else None
+        if hit and analysis:
+            finish(recording, content, analysis, hit[0], hit[1], True)
         else:  # not cached, or an entry that parses but is no analysis: analysed again, and rewritten
             pending.append((recording, content))
 
-    (listen or in_workers)([str(recording.path) for recording, _ in pending], settings, workers, True,
-                           lambda i, result: finish(*pending[i], *result, False))
+    def arrived(i: int, result: tuple[dict, bytes | None]) -> None:
+        recording, content = pending[i]
+        finish(recording, content, analysis_from_dict(result[0]), result[0], result[1], False)
+
+    (listen or in_workers)([str(recording.path) for recording, _ in pending], settings, workers, True, arrived)
     cache.prune()
     return [done[r.path] for r in recordings]
 

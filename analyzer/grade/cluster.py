@@ -46,11 +46,11 @@ def _ray(local: bool):
 
 
 @contextmanager
-def on_ray(address: str, settings: Settings, workers: int, console: Console) -> Iterator[Listen]:
+def on_ray(address: str, settings: Settings, workers: int, console: Console, *, most: int) -> Iterator[Listen]:
     """Join Ray at `address` (`local`: start one on this machine, 127.0.0.1 only; `auto`: the
     cluster RAY_ADDRESS or `ray start` names; `ray://host:port`: a remote one through Ray Client),
-    start the actors (`workers`; 0: one per CPU the cluster has), and yield the Listen that uses
-    them. Leaving ends the actors, and the local Ray with them."""
+    start the actors (`workers`; 0: one per CPU the cluster has, at `most` the recordings to
+    analyse), and yield the Listen that uses them. Leaving ends the actors, and the local Ray with them."""
     ray = _ray(address == "local")
     options = dict(logging_level=logging.ERROR, log_to_driver=False, configure_logging=True)
     try:
@@ -61,10 +61,11 @@ def on_ray(address: str, settings: Settings, workers: int, console: Console) -> 
             context = ray.init(address=address, **options)
     except (ConnectionError, RuntimeError, ValueError) as exc:
         raise UsageError(f"Could not join Ray at {address!r} ({str(exc).strip().splitlines()[0]}); start the cluster "
-                         "(`ray start --head`), or pass --ray local.") from None
+                         "(`ray start --head`), or pass --ray local (a cluster with token authentication, Ray's "
+                         "default, also needs RAY_AUTH_MODE=token and its token in RAY_AUTH_TOKEN).") from None
     try:
         if not workers:
-            workers = max(1, int(ray.cluster_resources().get("CPU", 1) // settings.threads))
+            workers = max(1, min(most, int(ray.cluster_resources().get("CPU", 1) // settings.threads)))
         dashboard = getattr(context, "dashboard_url", None)
         console.print(f"Ray at {address}: {workers} worker{'s' * (workers != 1)}"
                       + (f"; dashboard http://{dashboard}" if dashboard else ""))
