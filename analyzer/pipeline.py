@@ -22,7 +22,7 @@ from .checks.pack import Pack
 from .confidence import POLICY
 from .engines import Decoding, load_engine
 from .errors import AudioError
-from .measure.measurements import measure_signal, understood
+from .measure.measurements import clause_vectors, measure_signal, understood
 from .report.results import INPUT_ERROR, INTERNAL_ERROR, Analysis, AudioInfo, FileReport
 from .transcript import Transcript
 
@@ -94,11 +94,20 @@ class Judge:
         self.labeller = pack.labeller
         self.labeller.fit()  # the content rules' examples, fitted once (their vectors cached by content)
 
-    def judge(self, analysis: Analysis, number: str | None = None) -> FileReport:
+    def vectors(self, analysis: Analysis) -> np.ndarray | None:
+        """The clauses' sentence vectors, the costly part of judging and the same for every pack:
+        grading keeps them with the analysis (None: none to keep)."""
+        if analysis.error or analysis.transcript is None or analysis.measures is None:
+            return None
+        return clause_vectors(analysis.measures, analysis.transcript, self.labeller)
+
+    def judge(self, analysis: Analysis, number: str | None = None, *,
+              vectors: np.ndarray | None = None) -> FileReport:
+        """`vectors`: the clauses' sentence vectors, when kept (else they are computed)."""
         if analysis.error or analysis.transcript is None or analysis.measures is None:
             return FileReport(file=analysis.file, error=analysis.error, error_kind=analysis.error_kind)
         try:
-            measures = understood(analysis.measures, analysis.transcript, self.labeller)
+            measures = understood(analysis.measures, analysis.transcript, self.labeller, vectors=vectors)
             context = Context(analysis.transcript, measures, number or self.number)
             findings = self.pack.check(context)
             return FileReport(

@@ -15,6 +15,7 @@ the ratios hold on a busy machine; printed, never asserted.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import platform
@@ -48,6 +49,8 @@ def ray_costs(recordings: list[Path], rounds: int = 3) -> tuple[float, float, fl
     longest = max(recordings, key=lambda p: p.stat().st_size)
     ray.get([a.listen.remote(0, longest.name, longest.read_bytes(), True) for a in actors])
     peak_mib = max(ray.get([a.__ray_call__.remote(lambda self: _peak_rss_mib()) for a in actors]))
+    for actor in actors:  # their CPUs, for the echoes
+        ray.kill(actor)
 
     @ray.remote(num_cpus=1)
     class Echo:
@@ -81,7 +84,13 @@ def main() -> int:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     recordings = sorted(p for p in SAMPLES.iterdir() if not p.name.endswith(".json"))
     recordings = [p for p in recordings if "long_ramble" not in p.name][:n]  # messages of about 15-30 s
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; {len(recordings)} recordings")
+    say = functools.partial(print, flush=True)
+    say(f"machine: {platform.machine()}, {os.cpu_count()} cores; {len(recordings)} recordings")
+    startup, per_recording, peak_mib = ray_costs(recordings)
+    say(f"Ray start-up (a local Ray, 2 actors with their models loaded): {startup:.1f} s")
+    say(f"a Ray worker's peak memory, its model loaded and a recording analysed: {peak_mib:.0f} MiB")
+    say(f"Ray's own cost per recording (bytes there, a report back, no analysis): {per_recording * 1000:.1f} ms")
+    per_min = lambda s: len(recordings) * 60 / s  # noqa: E731
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         team = tmp / "team"
@@ -90,30 +99,21 @@ def main() -> int:
             shutil.copy(path, team / f"rep{i % 3}" / path.name)
         runs = {}
         for workers in ("1", "2"):
-            runs[f"local, {workers} worker(s)"] = grade(team, tmp / "o", "--no-cache", "--workers", workers)
-            runs[f"Ray,   {workers} worker(s)"] = grade(team, tmp / "o", "--no-cache", "--workers", workers,
-                                                        "--ray", "local")
+            for name, ray in (("local", ()), ("Ray  ", ("--ray", "local"))):
+                runs[name, workers] = seconds = grade(team, tmp / "o", "--no-cache", "--workers", workers, *ray)
+                say(f"{name}, {workers} worker(s): {seconds:6.1f} s  {per_min(seconds):5.1f} recordings/min")
+        base = runs["local", "2"]
+        say(f"Ray against local, 2 workers each: {runs['Ray  ', '2'] / base:.2f}x the time, "
+            f"{(runs['Ray  ', '2'] - base) / len(recordings):+.2f} s a recording, start-up included")
         cache = ("--cache", str(tmp / "cache"), "--workers", "2")  # on the whole sample corpus
         first = grade(SAMPLES, tmp / "o", *cache)
         other_pack = grade(SAMPLES, tmp / "o", *cache, "--pack", "length-15-25")
         other_number = grade(SAMPLES, tmp / "o", *cache, "--number", "555-201-7733")
         again = grade(SAMPLES, tmp / "o", *cache)
     corpus = sum(1 for _ in SAMPLES.glob("*.expected.json"))
-    startup, per_recording, peak_mib = ray_costs(recordings)
-
-    per_min = lambda s: len(recordings) * 60 / s  # noqa: E731
-    base = runs["local, 2 worker(s)"]
-    for name, seconds in runs.items():
-        print(f"{name}: {seconds:6.1f} s  {per_min(seconds):5.1f} recordings/min  ({base / seconds:.2f}x local with 2)")
-    extra = (runs["Ray,   2 worker(s)"] - base) / len(recordings)
-    print(f"Ray with 2 workers against local with 2: {extra:+.2f} s a recording, start-up included")
-    print(f"Ray start-up (a local Ray, 2 actors with their models loaded): {startup:.1f} s")
-    print(f"a Ray worker's peak memory, its model loaded and a recording analysed: {peak_mib:.0f} MiB")
-    print(f"Ray's own cost per recording (bytes there, a report back, no analysis): {per_recording * 1000:.1f} ms")
-    print(f"sample_audio ({corpus} recordings) graded with the default pack: {first:.1f} s; "
-          f"again with --pack length-15-25: {other_pack:.2f} s "
-          f"({other_pack / first:.3f} of it); with another --number: {other_number:.2f} s "
-          f"({other_number / first:.3f}); again unchanged: {again:.2f} s")
+    say(f"sample_audio ({corpus} recordings) graded with the default pack: {first:.1f} s; "
+        f"again with --pack length-15-25: {other_pack:.2f} s ({other_pack / first:.3f} of it); "
+        f"with another --number: {other_number:.2f} s ({other_number / first:.3f}); again unchanged: {again:.2f} s")
     return 0
 
 

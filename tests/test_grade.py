@@ -118,6 +118,11 @@ def test_a_changed_pack_or_number_runs_only_the_rules_again(graded, tmp_path):
         before = next(r for r in csv.DictReader((graded["out"] / "recordings.csv").open()) if r["rep"] == "carol")
         changed = "message-too-long" if change[0] == "--pack" else "wrong-number"
         assert (before[changed], row[changed]) == ("0", "1")
+    fresh = voicemail("grade", graded["root"] / "carol", "--out", tmp_path / "fresh", "--no-cache", "--pack", pack,
+                      "--fail-on", "never")
+    assert fresh.returncode == 0, fresh.stderr  # the kept analysis and clauses' vectors give what a fresh run gives
+    assert (tmp_path / "fresh" / "report.json").read_text() == (tmp_path / "pack" / "report.json").read_text().replace(
+        '"from_cache": true', '"from_cache": false')
 
 
 def test_interrupted_run_resumes_with_only_the_rest(team, tmp_path):

@@ -115,7 +115,12 @@ def grade(recordings: list[Recording], judge: Judge, settings: Settings, *, work
         report = _readable(kept, recording.path) if kept else None
         judged_again = from_cache and report is None
         if report is None:
-            report = judge.judge(analysis)
+            vectors = cache.vectors(content) if from_cache else None
+            if vectors is None and content and analysis.error is None:
+                vectors = judge.vectors(analysis)
+                if vectors is not None:
+                    cache.keep_vectors(content, vectors)
+            report = judge.judge(analysis, vectors=vectors)
             if content and report.error_kind != INTERNAL_ERROR:
                 cache.keep_verdict(content, file_to_dict(report))
         graded = Graded(recording, report, audio, from_cache, judged_again)

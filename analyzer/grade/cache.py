@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import json
 import os
 import re
@@ -19,6 +20,8 @@ import shutil
 import time
 from contextlib import suppress
 from pathlib import Path
+
+import numpy as np
 
 from .. import __version__
 from ..storage import keep_in_cache, user_cache_dir
@@ -53,8 +56,9 @@ def version_folder() -> str:
 
 class Cache:
     """Two levels, each entry keyed by the recording's content:
-    - an analysis (results.Analysis: the transcript and the signal's measurements) and the player's
-      copy of the audio, under `listening` (the engine and the model; the code is the folder);
+    - an analysis (results.Analysis: the transcript and the signal's measurements), the player's
+      copy of the audio, and the clauses' sentence vectors (the costly part of the rules' reading,
+      the same for every pack), under `listening` (the engine and the model; the code is the folder);
     - a verdict (the FileReport: the rules' findings and score), under `listening` and `judging`
       (the pack, the rep's number, the selection).
     A new pack or --number finds the analyses and re-runs only the rules."""
@@ -83,6 +87,15 @@ class Cache:
             audio = None
         return entry, audio
 
+    def vectors(self, content: str) -> np.ndarray | None:
+        """The clauses' sentence vectors kept with the analysis (pipeline.Judge.vectors)."""
+        if self.directory is None:
+            return None
+        try:
+            return np.load(io.BytesIO(self._path(ANALYSES, content, ".npy").read_bytes()), allow_pickle=False)
+        except (OSError, ValueError):
+            return None
+
     def verdict(self, content: str) -> dict | None:
         return self._read(VERDICTS, content)
 
@@ -90,6 +103,11 @@ class Cache:
         if audio is not None:  # the audio first: an analysis entry promises its audio is there
             self._write(ANALYSES, content, ".webm", audio)
         self._write(ANALYSES, content, ".json", json.dumps(entry).encode())
+
+    def keep_vectors(self, content: str, vectors: np.ndarray) -> None:
+        data = io.BytesIO()
+        np.save(data, vectors, allow_pickle=False)
+        self._write(ANALYSES, content, ".npy", data.getvalue())
 
     def keep_verdict(self, content: str, entry: dict) -> None:
         self._write(VERDICTS, content, ".json", json.dumps(entry).encode())
@@ -129,7 +147,7 @@ class Cache:
         entries = []
         for report in self.directory.glob("*/*/*.json"):
             with suppress(OSError):
-                files = [report, report.with_suffix(".webm")]
+                files = [report, report.with_suffix(".webm"), report.with_suffix(".npy")]
                 size = sum(f.stat().st_size for f in files if f.exists())
                 entries.append((report.stat().st_mtime, size, files))
         total = sum(size for _, size, _ in entries)

@@ -353,15 +353,29 @@ class Labeller:
         for m in self.of_openings:
             introduction.classifier(m)
 
-    def read(self, words: tuple[Word, ...], numbers: tuple[tuple[int, int], ...] = ()) -> tuple[Clause, ...]:
+    def vectors(self, words: tuple[Word, ...], numbers: tuple[tuple[int, int], ...] = ()) -> np.ndarray | None:
+        """The sentence vectors of the clauses (sentences.views), which read() scores: what the words
+        say, whatever the pack (grading keeps them with a recording's analysis); None when no meaning
+        reads clauses."""
+        spans = split(words, numbers)
+        if not self.of_clauses or not spans:
+            return None
+        from . import sentences
+
+        return sentences.views([content(t) for _, _, t in spans])
+
+    def read(self, words: tuple[Word, ...], numbers: tuple[tuple[int, int], ...] = (), *,
+             vectors: np.ndarray | None = None) -> tuple[Clause, ...]:
         """The clauses of the words, each scored for every meaning that reads clauses; `numbers`: the
-        phone numbers' (first word, last word)."""
+        phone numbers' (first word, last word); `vectors`: the clauses' vectors, when kept."""
         spans = split(words, numbers)
         per_rule: list[list[Score]] = []
         if self.of_clauses and spans:
             from . import sentences
 
-            vectors = sentences.views([content(t) for _, _, t in spans])
+            if vectors is None or vectors.shape != (len(spans), 2 * sentences.WIDTH):
+                vectors = self.vectors(words, numbers)
+            assert vectors is not None
             cued = shapes([t for _, _, t in spans])
             with sentences.one_blas_thread():
                 per_rule = [classifier(m).scores(vectors, cued) for m in self.of_clauses]

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+import numpy as np
+
 from ..audio.clip import SAMPLE_RATE_HZ, Clip
 from ..audio.voice import (
     LOST_SPEECH_S,
@@ -119,14 +121,25 @@ def spoken_words(transcript: Transcript, speech_end_s: float) -> tuple[Word, ...
     return tuple(w for w in transcript.words if w.start < speech_end_s)
 
 
-def understood(measures: Measurements, transcript: Transcript, labeller: Labeller) -> Measurements:
+def understood(measures: Measurements, transcript: Transcript, labeller: Labeller, *,
+               vectors: np.ndarray | None = None) -> Measurements:
     """The signal's measurements with what the message says: its clauses and its opening, scored for
     the pack's content rules. Apart from measure_signal, which needs no pack, so that grading keeps a
-    recording's signal measurements and a new pack re-reads only this (grade/cache.py)."""
+    recording's signal measurements and a new pack re-reads only this (grade/cache.py). `vectors`:
+    the clauses' sentence vectors (clause_vectors), when kept."""
     words = spoken_words(transcript, measures.speech_end_s)
-    return replace(measures, clauses=labeller.read(words, tuple((n.first_word, n.last_word)
-                                                                for n in measures.phone_numbers)),
+    return replace(measures, clauses=labeller.read(words, _number_words(measures), vectors=vectors),
                    introduction=labeller.introduce(words))
+
+
+def clause_vectors(measures: Measurements, transcript: Transcript, labeller: Labeller) -> np.ndarray | None:
+    """The sentence vectors understood() scores the clauses by: the costly part of reading them, and
+    the same whatever the pack (None: the pack reads no clauses)."""
+    return labeller.vectors(spoken_words(transcript, measures.speech_end_s), _number_words(measures))
+
+
+def _number_words(measures: Measurements) -> tuple[tuple[int, int], ...]:
+    return tuple((n.first_word, n.last_word) for n in measures.phone_numbers)
 
 
 def measure_signal(transcript: Transcript, clip: Clip | None = None, *,
