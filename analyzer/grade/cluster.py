@@ -32,6 +32,7 @@ from .cache import version_folder
 # recording's error, not the run's.
 RETRIES = 2
 INSTALL = "pip install 'voicemail-analyzer[ray]'"
+READY_S = 600  # the actors' start, their models loaded (an autoscaling cluster may add nodes first)
 
 
 def _ray(local: bool):
@@ -79,7 +80,13 @@ def _start(ray, settings: Settings, workers: int) -> list:
     worker = ray.remote(num_cpus=settings.threads, max_restarts=-1, max_task_retries=RETRIES)(GradingWorker)
     actors = [worker.remote(settings) for _ in range(workers)]
     expected = version_folder()
-    for problem, version in ray.get([a.ready.remote() for a in actors]):
+    try:
+        ready = ray.get([a.ready.remote() for a in actors], timeout=READY_S)
+    except ray.exceptions.GetTimeoutError:
+        raise WorkerError(f"The Ray workers were not ready within {READY_S // 60} minutes (the cluster has no free "
+                          f"CPU for {workers} of them, or cannot start them); pass fewer --workers, or add nodes."
+                          ) from None
+    for problem, version in ready:
         if problem:
             raise WorkerError(f"A Ray worker could not load the model ({problem}); install the same "
                               "voicemail-analyzer, with its model, on every node.")
