@@ -114,7 +114,7 @@ def grade(
     ignore: list[str] | None = IGNORE,
     ray: str | None = typer.Option(None, "--ray", metavar="<local|auto|ray://HOST:PORT>",
                                    help="Analyse on Ray: a local Ray with --workers workers, the cluster that "
-                                   "RAY_ADDRESS or `ray start` names, or a remote one (needs the [ray] extra)."),
+                                   "RAY_ADDRESS or `ray start` names, or a remote one (needs the \\[ray] extra)."),
 ) -> None:
     """A trainer and a team: grade many recordings in parallel; CSV, JSON and HTML reports per rep and rule."""
     import time
@@ -162,8 +162,7 @@ def grade(
         settings = batch.Settings(engine, model, threads=threads)
         cache = Cache(None if no_cache else (cache_dir or default_dir()), batch.listening(settings),
                       batch.judging(judge))
-        pool = (cluster.on_ray(ray, settings, workers, console, most=len(recordings)) if ray is not None
-                else nullcontext(None))
+        pool = cluster.on_ray(ray, settings, workers, console) if ray is not None else nullcontext(None)
         try:
             with pool as listen, progress.bar(console, len(recordings)) as advance:
                 graded = batch.grade(recordings, judge, settings, workers=workers, cache=cache, listen=listen,

@@ -161,3 +161,14 @@ def test_a_running_cluster_is_joined_by_address_and_through_ray_client(tmp_path,
         assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
         assert f"Ray at {address}: 2 workers" in run.stderr  # one per CPU the cluster has
         assert (tmp_path / name / "recordings.csv").read_text() == (tmp_path / "local" / "recordings.csv").read_text()
+
+
+def test_with_everything_cached_ray_is_never_started(tmp_path):
+    team = tmp_path / "team"
+    (team / "eve").mkdir(parents=True)
+    shutil.copy(SAMPLES / "good_espeak_us.wav", team / "eve" / "monday.wav")
+    args = ("grade", team, "--out", tmp_path / "o", "--cache", tmp_path / "cache", "--fail-on", "never")
+    assert voicemail(*args).returncode == 0
+    run = voicemail(*args, "--ray", "local")
+    assert run.returncode == 0 and "(1 from the cache)" in run.stdout
+    assert "Ray at" not in run.stderr  # nothing to analyse: no Ray joined, no model loaded

@@ -151,6 +151,20 @@ def test_interrupted_run_resumes_with_only_the_rest(team, tmp_path):
     assert sum(not f["from_cache"] for f in files) == 6 - done_before
 
 
+def test_a_cached_error_names_the_file_graded_now(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "notes.wav").write_text("call me maybe")
+    (tmp_path / "b" / "todo.wav").write_text("call me maybe")  # the same content, cached as a/notes.wav's
+    for folder in ("a", "b"):
+        run = voicemail("grade", tmp_path / folder, "--out", tmp_path / f"out-{folder}", "--cache",
+                        tmp_path / "cache", "--workers", "1")
+        assert run.returncode == 2
+    [row] = csv.DictReader((tmp_path / "out-b" / "recordings.csv").open())
+    assert row["error"].startswith(str(tmp_path / "b" / "todo.wav")) and "notes.wav" not in row["error"]
+    assert "(1 from the cache)" in run.stdout
+
+
 def test_bad_files_are_listed_and_the_good_one_graded(tmp_path):
     rep = tmp_path / "team" / "dana"
     rep.mkdir(parents=True)

@@ -1,6 +1,6 @@
 """Grading many recordings: find them, know whose they are, analyse them in parallel workers
 (each loads the model once: processes of this machine here, a Ray cluster's in cluster.py), judge
-them here, and never analyse the same content twice, nor judge it twice with one pack (cache.py)."""
+them here, and never analyse content the cache has, nor judge it again with the same pack (cache.py)."""
 
 from __future__ import annotations
 
@@ -83,7 +83,8 @@ def find_recordings(paths: list[Path], rep_pattern: str | None = None) -> list[R
 
 
 def listening(settings: Settings) -> str:
-    """What besides the recording's content (and the code: the cache's folder) decides its Analysis."""
+    """What besides the recording's content decides its Analysis: the code (which also names the
+    cache's folder), the engine and the model."""
     return "|".join([__version__, code_hash(), settings.engine, settings.model or "bundled"])
 
 
@@ -191,7 +192,7 @@ def in_workers(paths: Sequence[str], settings: Settings, workers: int, player: b
 def _readable(entry: dict, path: Path) -> FileReport | None:
     """A cached verdict, or None when the entry has the wrong shape (edited, or from a bug)."""
     try:
-        return file_from_dict({**entry, "file": str(path)})
+        return file_from_dict(_here(entry, path))
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
 
@@ -199,9 +200,18 @@ def _readable(entry: dict, path: Path) -> FileReport | None:
 def _analysis(entry: dict, path: Path) -> Analysis | None:
     """A cached analysis, or None when the entry has the wrong shape."""
     try:
-        return analysis_from_dict({**entry, "file": str(path)})
+        return analysis_from_dict(_here(entry, path))
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
+
+
+def _here(entry: dict, path: Path) -> dict:
+    """A cached entry as this recording's: the same content may have been another file's, whose name
+    is in the entry and in its error's sentence."""
+    here = {**entry, "file": str(path)}
+    if isinstance(entry.get("error"), str) and isinstance(entry.get("file"), str) and entry["file"]:
+        here["error"] = entry["error"].replace(entry["file"], str(path))
+    return here
 
 
 def default_workers() -> int:

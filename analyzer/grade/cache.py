@@ -58,7 +58,7 @@ class Cache:
     """Two levels, each entry keyed by the recording's content:
     - an analysis (results.Analysis: the transcript and the signal's measurements), the player's
       copy of the audio, and the clauses' sentence vectors (the costly part of the rules' reading,
-      the same for every pack), under `listening` (the engine and the model; the code is the folder);
+      the same for every pack), under `listening` (the code, the engine and the model);
     - a verdict (the FileReport: the rules' findings and score), under `listening` and `judging`
       (the pack, the rep's number, the selection).
     A new pack or --number finds the analyses and re-runs only the rules."""

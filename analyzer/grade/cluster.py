@@ -11,10 +11,10 @@ name, so its report is the one `voicemail analyze` gives. Ray is an optional ext
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import tempfile
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,8 +36,8 @@ READY_S = 600  # the actors' start, their models loaded (an autoscaling cluster 
 
 
 def _ray(local: bool):
-    if local:  # a Ray of this machine alone: its node on the loopback address, as Ray's own on a laptop
-        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+    if local:  # a one-machine Ray: Ray then gives its node the loopback address (as on a laptop), not
+        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # the machine's network address
     try:
         import ray
     except ImportError:
@@ -47,33 +47,50 @@ def _ray(local: bool):
 
 
 @contextmanager
-def on_ray(address: str, settings: Settings, workers: int, console: Console, *, most: int) -> Iterator[Listen]:
-    """Join Ray at `address` (`local`: start one on this machine, 127.0.0.1 only; `auto`: the
-    cluster RAY_ADDRESS or `ray start` names; `ray://host:port`: a remote one through Ray Client),
-    start the actors (`workers`; 0: one per CPU the cluster has, at `most` the recordings to
-    analyse), and yield the Listen that uses them. Leaving ends the actors, and the local Ray with them."""
+def on_ray(address: str, settings: Settings, workers: int, console: Console) -> Iterator[Listen]:
+    """A Listen on Ray at `address` (`local`: a Ray of this machine alone; `auto`: the cluster
+    RAY_ADDRESS or `ray start` names; `ray://host:port`: a remote one through Ray Client), with
+    `workers` actors (0: one per CPU the cluster has, at most one per recording). Ray is joined, and
+    the actors started, only when there is something to analyse; leaving ends them, and a local Ray."""
     ray = _ray(address == "local")
+    actors: list = []
+
+    def listen(paths: Sequence[str], settings: Settings, _: int, player: bool,
+               on_done: Callable[[int, tuple[dict, bytes | None]], None]) -> None:
+        if not paths:
+            return
+        if not actors:
+            actors.extend(_join(ray, address, settings, workers, len(paths), console))
+        _listen(ray, actors, paths, player, on_done)
+
+    try:
+        yield listen
+    finally:
+        if ray.is_initialized():
+            ray.shutdown()
+
+
+def _join(ray, address: str, settings: Settings, workers: int, most: int, console: Console) -> list:
+    """Ray joined, and its actors started with their models loaded."""
     options = dict(logging_level=logging.ERROR, log_to_driver=False, configure_logging=True)
     try:
-        if address == "local":
-            context = ray.init(address="local", num_cpus=workers * settings.threads, include_dashboard=False,
-                               **options)
-        else:
-            context = ray.init(address=address, **options)
+        with warnings.catch_warnings():  # Ray Client warns of each failed try: the sentence below says it
+            warnings.simplefilter("ignore")
+            if address == "local":
+                context = ray.init(address="local", num_cpus=min(workers or most, most) * settings.threads,
+                                   include_dashboard=False, **options)
+            else:
+                context = ray.init(address=address, **options)
     except (ConnectionError, RuntimeError, ValueError) as exc:
         raise UsageError(f"Could not join Ray at {address!r} ({str(exc).strip().splitlines()[0]}); start the cluster "
                          "(`ray start --head`), or pass --ray local (a cluster with token authentication, Ray's "
                          "default, also needs RAY_AUTH_MODE=token and its token in RAY_AUTH_TOKEN).") from None
-    try:
-        if not workers:
-            workers = max(1, min(most, int(ray.cluster_resources().get("CPU", 1) // settings.threads)))
-        dashboard = getattr(context, "dashboard_url", None)
-        console.print(f"Ray at {address}: {workers} worker{'s' * (workers != 1)}"
-                      + (f"; dashboard http://{dashboard}" if dashboard else ""))
-        actors = _start(ray, settings, workers)
-        yield functools.partial(_listen, ray, actors)
-    finally:
-        ray.shutdown()
+    workers = min(workers or int(ray.cluster_resources().get("CPU", 1) // settings.threads), most)
+    workers = max(1, workers)
+    dashboard = getattr(context, "dashboard_url", None)
+    console.print(f"Ray at {address}: {workers} worker{'s' * (workers != 1)}"
+                  + (f"; dashboard http://{dashboard}" if dashboard else ""))
+    return _start(ray, settings, workers)
 
 
 def _start(ray, settings: Settings, workers: int) -> list:
@@ -86,6 +103,9 @@ def _start(ray, settings: Settings, workers: int) -> list:
         raise WorkerError(f"The Ray workers were not ready within {READY_S // 60} minutes (the cluster has no free "
                           f"CPU for {workers} of them, or cannot start them); pass fewer --workers, or add nodes."
                           ) from None
+    except ray.exceptions.RayError as exc:  # one could not even start (no analyzer on its node)
+        raise WorkerError(f"A Ray worker could not start ({_last_line(exc)}); install the same voicemail-analyzer, "
+                          "with the [ray] extra, on every node.") from None
     for problem, version in ready:
         if problem:
             raise WorkerError(f"A Ray worker could not load the model ({problem}); install the same "
@@ -96,10 +116,15 @@ def _start(ray, settings: Settings, workers: int) -> list:
     return actors
 
 
-def _listen(ray, actors: list, paths: Sequence[str], settings: Settings, workers: int, player: bool,
+def _last_line(exc: Exception) -> str:
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    return lines[-1] if lines else type(exc).__name__
+
+
+def _listen(ray, actors: list, paths: Sequence[str], player: bool,
             on_done: Callable[[int, tuple[dict, bytes | None]], None]) -> None:
-    """A Listen on the actors: each recording's bytes sent to the next free one (read only then, so
-    a big corpus never sits in memory), its result passed on as it comes."""
+    """Each recording's bytes sent to the next free actor (read only then, so a big corpus never
+    sits in memory), its result passed on as it comes."""
     from ray.util import ActorPool
 
     pool = ActorPool(actors)
@@ -137,10 +162,10 @@ class GradingWorker:
     """A Ray actor: a Listener that loads the model once, from the installed package, with its checksums."""
 
     def __init__(self, settings: Settings):
-        from ..pipeline import Listener
-
         self.problem = ""
         try:
+            from ..pipeline import Listener
+
             self.listener = Listener(engine=settings.engine, model=settings.model, threads=settings.threads)
         except Exception as exc:  # said by ready(), in the driver's words
             self.problem = str(exc) or type(exc).__name__
@@ -150,7 +175,12 @@ class GradingWorker:
         return self.problem, version_folder()
 
     def listen(self, index: int, name: str, data: bytes, player: bool) -> tuple[int, dict, bytes | None]:
-        with tempfile.TemporaryDirectory(prefix="voicemail-") as folder:
-            copy = Path(folder) / f"recording{Path(name).suffix}"
-            copy.write_bytes(data)
-            return (index, *listened(self.listener, copy, name=name, player=player))
+        try:
+            with tempfile.TemporaryDirectory(prefix="voicemail-") as folder:
+                copy = Path(folder) / f"recording{Path(name).suffix}"
+                copy.write_bytes(data)
+                return (index, *listened(self.listener, copy, name=name, player=player))
+        except Exception as exc:  # its copy could not be written, or a bug: this recording's error, said as such
+            error = Analysis(name, error=f"{name} could not be analysed on its Ray worker ({type(exc).__name__}: "
+                             f"{exc}); please report it with the recording.", error_kind=INTERNAL_ERROR)
+            return index, analysis_to_dict(error), None
