@@ -156,8 +156,10 @@ def test_a_running_cluster_is_joined_by_address_and_through_ray_client(tmp_path,
     local = voicemail("grade", team, "--out", tmp_path / "local", "--no-cache", "--fail-on", "never")
     assert local.returncode == 0, local.stderr
     for name, address, extra in (("auto", "auto", {"RAY_ADDRESS": gcs}), ("client", client, {})):
-        run = voicemail("grade", team, "--out", tmp_path / name, "--no-cache", "--ray", address, "--fail-on", "never",
-                        env={**env, **extra})
+        args = ("grade", team, "--out", tmp_path / name, "--no-cache", "--ray", address, "--fail-on", "never")
+        run = voicemail(*args, env={**env, **extra})
+        if "Initialization failure from server" in run.stderr:  # Ray Client's server failed to start its
+            run = voicemail(*args, env={**env, **extra})  # per-client process (seen once in CI): a new connection
         assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
         assert f"Ray at {address}: 2 workers" in run.stderr  # one per CPU the cluster has
         assert (tmp_path / name / "recordings.csv").read_text() == (tmp_path / "local" / "recordings.csv").read_text()
