@@ -19,13 +19,12 @@ import functools
 import logging
 import os
 import platform
-import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from grade import ROOT, SAMPLES, grade  # benchmarks/grade.py: `voicemail grade`, timed
+from grade import ROOT, SAMPLES, grade, messages, team_of  # benchmarks/grade.py
 
 sys.path.insert(0, str(ROOT))
 
@@ -81,9 +80,7 @@ def _peak_rss_mib() -> float:
 
 
 def main() -> int:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10
-    recordings = sorted(p for p in SAMPLES.iterdir() if not p.name.endswith(".json"))
-    recordings = [p for p in recordings if "long_ramble" not in p.name][:n]  # messages of about 15-30 s
+    recordings = messages(int(sys.argv[1]) if len(sys.argv) > 1 else 10)
     say = functools.partial(print, flush=True)
     say(f"machine: {platform.machine()}, {os.cpu_count()} cores; {len(recordings)} recordings")
     startup, per_recording, peak_mib = ray_costs(recordings)
@@ -93,10 +90,7 @@ def main() -> int:
     per_min = lambda s: len(recordings) * 60 / s  # noqa: E731
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        team = tmp / "team"
-        for i, path in enumerate(recordings):
-            (team / f"rep{i % 3}").mkdir(parents=True, exist_ok=True)
-            shutil.copy(path, team / f"rep{i % 3}" / path.name)
+        team = team_of(recordings, tmp / "team")
         runs = {}
         for workers in ("1", "2"):
             for name, ray in (("local", ()), ("Ray  ", ("--ray", "local"))):

@@ -36,17 +36,26 @@ def regress(*extra: str) -> float:
     return time.perf_counter() - start
 
 
-def main() -> int:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+def messages(n: int) -> list[Path]:
+    """The first n sample recordings of about 15-30 s (the long ramble left out)."""
     recordings = sorted(p for p in SAMPLES.iterdir() if not p.name.endswith(".json"))
-    recordings = [p for p in recordings if "long_ramble" not in p.name][:n]  # messages of about 15-30 s
+    return [p for p in recordings if "long_ramble" not in p.name][:n]
+
+
+def team_of(recordings: list[Path], team: Path) -> Path:
+    """The recordings copied into `team`, shared among three reps' folders."""
+    for i, path in enumerate(recordings):
+        (team / f"rep{i % 3}").mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, team / f"rep{i % 3}" / path.name)
+    return team
+
+
+def main() -> int:
+    recordings = messages(int(sys.argv[1]) if len(sys.argv) > 1 else 10)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores; {len(recordings)} recordings")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        team = tmp / "team"
-        for i, path in enumerate(recordings):
-            (team / f"rep{i % 3}").mkdir(parents=True, exist_ok=True)
-            shutil.copy(path, team / f"rep{i % 3}" / path.name)
+        team = team_of(recordings, tmp / "team")
         audio_s = sum(_duration(p) for p in recordings)
         one = grade(team, tmp / "o1", "--no-cache", "--workers", "1")
         two = grade(team, tmp / "o2", "--no-cache", "--workers", "2")

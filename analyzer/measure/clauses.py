@@ -357,7 +357,9 @@ class Labeller:
         """The sentence vectors of the clauses (sentences.views), which read() scores: what the words
         say, whatever the pack (grading keeps them with a recording's analysis); None when no meaning
         reads clauses."""
-        spans = split(words, numbers)
+        return self._views(split(words, numbers))
+
+    def _views(self, spans: list[tuple[int, int, str]]) -> np.ndarray | None:
         if not self.of_clauses or not spans:
             return None
         from . import sentences
@@ -374,7 +376,7 @@ class Labeller:
             from . import sentences
 
             if vectors is None or vectors.shape != (len(spans), 2 * sentences.WIDTH):
-                vectors = self.vectors(words, numbers)
+                vectors = self._views(spans)
             assert vectors is not None
             cued = shapes([t for _, _, t in spans])
             with sentences.one_blas_thread():
