@@ -46,6 +46,16 @@ def _selectors(values: list[str] | None) -> list[str] | None:
     return None if values is None else [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
+PHONE_LINE = typer.Option(False, "--phone-line", help="Also hear each recording through a phone line (the pack's "
+                          "phone_line, else a mobile call: AMR-NB) and check that the number survives it.")
+
+
+def _line_codec(pack) -> str:
+    from .audio.line import DEFAULT_CODEC
+
+    return pack.phone_line or DEFAULT_CODEC
+
+
 def _own_number(value: str | None) -> str | None:
     from .numbers.own import own_number
 
@@ -60,6 +70,7 @@ def analyze(
     engine: str = ENGINE,
     model: str | None = MODEL,
     number: str | None = typer.Option(None, "--number", help="Your own callback number, to catch a wrong digit."),
+    phone_line: bool = PHONE_LINE,
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Exit 1 on findings at or above this severity."),
     select: list[str] | None = SELECT,
     ignore: list[str] | None = IGNORE,
@@ -75,7 +86,8 @@ def analyze(
     with _usage_errors():
         number = _own_number(number)
         rules = load_pack(pack, select=_selectors(select), ignore=_selectors(ignore))
-        analyzer = Analyzer(rules, engine=engine, model=model, number=number)
+        analyzer = Analyzer(rules, engine=engine, model=model, number=number,
+                            phone_line=_line_codec(rules) if phone_line else None)
     report = Report(tuple(analyzer.analyze(f) for f in files), pack=rules.name)
     if format is Format.json:
         from .render import json
@@ -104,6 +116,7 @@ def grade(
     engine: str = ENGINE,
     model: str | None = MODEL,
     number: str | None = typer.Option(None, "--number", help="The team's callback number."),
+    phone_line: bool = PHONE_LINE,
     cache_dir: Path | None = typer.Option(None, "--cache", help="Cache folder (default: the user's cache)."),
     audio: str = typer.Option("embed", "--audio", metavar="<embed|link|none>",
                               help="The report's players: embed a small copy (the page is self-contained), link "
@@ -159,7 +172,8 @@ def grade(
         on_cluster = ray is not None and ray != "local"  # its workers: --workers, else one per CPU it has
         workers = min(workers or (0 if on_cluster else batch.default_workers()), len(recordings))
         threads = 1 if on_cluster else max(1, batch.default_workers() // workers)
-        settings = batch.Settings(engine, model, threads=threads)
+        settings = batch.Settings(engine, model, threads=threads,
+                                  phone_line=_line_codec(rules_pack) if phone_line else rules_pack.phone_line or None)
         cache = Cache(None if no_cache else (cache_dir or default_dir()), batch.listening(settings),
                       batch.judging(judge))
         pool = cluster.on_ray(ray, settings, workers, console) if ray is not None else nullcontext(None)
@@ -250,7 +264,8 @@ def regress(
         if workers > 1:
             if engine == "faster-whisper":
                 resolve(model)  # a bad --model is one sentence here, not a failure in every worker
-            settings = batch.Settings(engine, model, threads=max(1, batch.default_workers() // workers))
+            settings = batch.Settings(engine, model, threads=max(1, batch.default_workers() // workers),
+                                      phone_line=rules_pack.phone_line or None)
             judge = Judge(rules_pack)
 
             def in_workers(jobs, on_done) -> None:

@@ -17,12 +17,13 @@ import numpy as np
 
 from . import number_pass
 from .audio.clip import MAX_DURATION_S, Clip, decode
+from .audio.line import CODECS, phone_line
 from .checks.kinds import Context
 from .checks.pack import Pack
 from .confidence import POLICY
 from .engines import Decoding, load_engine
 from .errors import AudioError
-from .measure.measurements import clause_vectors, measure_signal, understood
+from .measure.measurements import Line, clause_vectors, measure_signal, understood
 from .report.results import INPUT_ERROR, INTERNAL_ERROR, Analysis, AudioInfo, FileReport
 from .transcript import Transcript
 
@@ -49,12 +50,16 @@ def _no_wait(clip: Clip) -> AbstractContextManager:
 class Listener:
     """Everything before the rules: decode, transcribe (the number heard twice), measure the signal.
     It needs the model and no pack: a grading worker is one, and what it makes (an Analysis) is
-    kept by the recording's content whatever the pack."""
+    kept by the recording's content whatever the pack.
+
+    `phone_line`: a codec of audio/line.py's CODECS, to hear the recording also as it comes out of that
+    phone line (one more transcription, of the line's version: what the prospect's phone would read)."""
 
     def __init__(self, *, engine: str = "faster-whisper", model: str | None = None, threads: int = 0,
-                 decoding: Decoding = Decoding()):
+                 decoding: Decoding = Decoding(), phone_line: str | None = None):
         _map_big_blocks()
         self.engine = load_engine(engine, model, threads=threads, decoding=decoding)
+        self.phone_line = phone_line
 
     def listen(self, path, *, name: str | None = None, max_s: int = MAX_DURATION_S,
                turn: Turn = _no_wait) -> tuple[Analysis, Clip | None]:
@@ -72,11 +77,19 @@ class Listener:
                 transcript = self.engine.transcribe(clip)
                 _check_transcript(clip, transcript)
                 transcript = number_pass.refine(self.engine, clip, transcript)
-                return Analysis(shown, AudioInfo.of(clip), transcript, measure_signal(transcript, clip)), clip
+                measures = measure_signal(transcript, clip, line=self._line(clip))
+                return Analysis(shown, AudioInfo.of(clip), transcript, measures), clip
         except AudioError as exc:
             return Analysis(shown, error=str(exc), error_kind=INPUT_ERROR), clip
         except Exception as exc:  # a bug must not cost the rest of a batch, nor show a traceback
             return Analysis(shown, error=_internal(shown, exc), error_kind=INTERNAL_ERROR), clip
+
+
+    def _line(self, clip: Clip) -> Line | None:
+        """The recording through the phone line, transcribed once, as a phone's visual voicemail would."""
+        if not self.phone_line:
+            return None
+        return self.phone_line, CODECS[self.phone_line].what, self.engine.transcribe(phone_line(clip, self.phone_line))
 
 
 class Judge:
@@ -128,8 +141,11 @@ class Analyzer:
     the practice page, regress with one worker, the benchmarks)."""
 
     def __init__(self, pack: Pack, *, engine: str = "faster-whisper", model: str | None = None,
-                 number: str | None = None, threads: int = 0, decoding: Decoding = Decoding()):
-        self.listener = Listener(engine=engine, model=model, threads=threads, decoding=decoding)
+                 number: str | None = None, threads: int = 0, decoding: Decoding = Decoding(),
+                 phone_line: str | None = None):
+        """`phone_line`: the codec to hear each recording through as well (None: the pack's, if any)."""
+        self.listener = Listener(engine=engine, model=model, threads=threads, decoding=decoding,
+                                 phone_line=phone_line or pack.phone_line or None)
         self.judge = Judge(pack, number=number)
         self.engine = self.listener.engine
         self.pack = pack

@@ -10,7 +10,9 @@ misheard). Each word takes 60/wpm seconds, its last fifth silent.
 Rule cases are TOML files, one per rule (the file's name, or `rule = "NAME"` in it): `[[fail]]`
 cases the rule must fire on and `[[pass]]` cases it must keep quiet on, each with `about` and
 `script`, and optionally `number` (the rep's own), `measures` (what text cannot give: pitch),
-`options` (the rule's keys set for this case only: `{max = 25.0}`), and for a failing case the
+`options` (the rule's keys set for this case only: `{max = 25.0}`), `line` (a script of what the
+recording's phone-line version was heard as, on the recording's clock: the line is then on), and
+for a failing case the
 `severity`, a piece of the `message`, and the `start` and `end` of the first finding (seconds).
 The project's own cases ship in the package (rules/cases/); `voicemail rules --test FILE` runs a
 trainer's against their pack with `check_case`, the runner the project's tests use.
@@ -24,6 +26,7 @@ import tomllib
 import typing
 from pathlib import Path
 
+from .audio.line import CODECS, DEFAULT_CODEC
 from .checks.findings import Finding
 from .checks.kinds import Context
 from .checks.pack import Pack, Rule, labeller_of
@@ -60,15 +63,21 @@ def transcript_from_script(script: str, *, wpm: float = 150.0) -> Transcript:
 
 
 def measure_script(script: str, *, wpm: float = 150.0, duration_s: float | None = None,
-                   labeller: Labeller = Labeller()) -> tuple[Transcript, Measurements]:
+                   labeller: Labeller = Labeller(), line: str | None = None) -> tuple[Transcript, Measurements]:
+    """`line`: the script of what the recording's phone-line version was heard as (a mobile call's)."""
     transcript = transcript_from_script(script, wpm=wpm)
-    return transcript, measure(transcript, duration_s=duration_s, labeller=labeller)
+    heard = None
+    if line is not None:
+        heard = (DEFAULT_CODEC, CODECS[DEFAULT_CODEC].what, transcript_from_script(line, wpm=wpm))
+    return transcript, measure(transcript, duration_s=duration_s, labeller=labeller, line=heard)
 
 
 def run_rule(rule: Rule, script: str, *, wpm: float = 150.0, number: str | None = None,
-             duration_s: float | None = None, measures: dict | None = None) -> list[Finding]:
-    """The findings of one rule on a script; `measures` overrides measurements text cannot give (pitch)."""
-    transcript, measured = measure_script(script, wpm=wpm, duration_s=duration_s, labeller=labeller_of((rule,)))
+             duration_s: float | None = None, measures: dict | None = None, line: str | None = None) -> list[Finding]:
+    """The findings of one rule on a script; `measures` overrides measurements text cannot give (pitch);
+    `line`: what its phone-line version was heard as."""
+    transcript, measured = measure_script(script, wpm=wpm, duration_s=duration_s, labeller=labeller_of((rule,)),
+                                          line=line)
     if measures:
         measured = dataclasses.replace(measured, **measures)
     return rule.findings(Context(transcript, measured, number))
@@ -81,7 +90,7 @@ def rule_by_name(pack: Pack, name: str) -> Rule:
     raise KeyError(f"no rule named {name!r} in pack {pack.name}")
 
 
-CASE_KEYS = {"about", "script", "number", "measures", "options", "severity", "message", "start", "end"}
+CASE_KEYS = {"about", "script", "number", "measures", "options", "severity", "message", "start", "end", "line"}
 SPAN_TOLERANCE_S = 0.05
 
 
@@ -122,7 +131,8 @@ def check_case(rule: Rule, kind: str, case: dict) -> str:
         rule = _with_options(rule, case.get("options", {}))
     except (TypeError, ValueError) as exc:
         return f"options: {exc}"
-    findings = run_rule(rule, case["script"], number=case.get("number"), measures=case.get("measures"))
+    findings = run_rule(rule, case["script"], number=case.get("number"), measures=case.get("measures"),
+                        line=case.get("line"))
     said = "; ".join(f.message for f in findings)
     if kind == "pass":
         return f"fired: {said}" if findings else ""

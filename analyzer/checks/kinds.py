@@ -452,6 +452,36 @@ class NumberUnclear:
         return [Hit(values, found.start, found.end, ((inside[0], inside[-1]),) if inside else ())]
 
 
+@dataclass(frozen=True)
+class LineLost:
+    """A reading of the callback number that does not come out of the phone line intact: the line's
+    transcript (measure/line.py) lost or changed a digit of it. Where the line's transcriber was unsure
+    of those words, or only dropped one of a doubled digit (a transcriber's habit), it is a note. A
+    reading the recording's own analysis heard unsure is no yardstick and is left to the number
+    rules. Skipped (no finding, no failure) when the recording was not heard through a line."""
+
+    kind: ClassVar[str] = "line-lost"
+    placeholders: ClassVar[tuple[str, ...]] = ("digits", "heard", "differs", "line", "start", "end")
+
+    def validate(self) -> str | None:
+        return None
+
+    def hits(self, ctx: Context) -> list[Hit]:
+        line = ctx.measures.phone_line
+        if line is None:
+            return []
+        out = []
+        for r in line.readings:
+            if r.survives or not r.checked:
+                continue
+            values = {"digits": grouped(r.digits), "heard": r.heard or "nothing", "differs": r.differs,
+                      "line": line.what, "start": r.start, "end": r.end}
+            doubt = "" if r.sure else ("the line's transcriber was unsure of those words, or dropped one of a "
+                                       "doubled digit")
+            out.append(Hit(values, r.start, r.end, ((r.first_word, r.last_word),), doubt=doubt))
+        return out
+
+
 def _digit_probability(number: PhoneNumber, i: int) -> float:
     """How sure the transcriber was of the i-th national digit of a reading (1.0 when not known)."""
     offset = len(number.digits) - len(national(number.digits))
@@ -459,9 +489,9 @@ def _digit_probability(number: PhoneNumber, i: int) -> float:
     return probabilities[i + offset] if i + offset < len(probabilities) else 1.0
 
 
-Check = Threshold | Each | Phrases | MissingPhrases | NumberMismatch | ReadingsDiffer | NumberUnclear
+Check = Threshold | Each | Phrases | MissingPhrases | NumberMismatch | ReadingsDiffer | NumberUnclear | LineLost
 CHECKS: dict[str, type[Check]] = {c.kind: c for c in (Threshold, Each, Phrases, MissingPhrases, NumberMismatch,
-                                                      ReadingsDiffer, NumberUnclear)}
+                                                      ReadingsDiffer, NumberUnclear, LineLost)}
 
 
 def _bad_regex(key: str, patterns: tuple[str, ...]) -> str | None:

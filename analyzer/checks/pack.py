@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from ..audio.line import CODECS
 from ..errors import PackError
 from ..measure.clauses import Labeller, Meaning
 from ..numbers.own import NumberError, own_number
@@ -30,7 +31,8 @@ RULE_KEYS = {
 }
 REQUIRED_RULE_KEYS = ("code", "check", "severity", "message", "hint")
 SET_BY_PACK = {"meaning", "others_like"}  # check fields the pack fills in, never a rule's key
-PACK_KEYS = {"name": str, "description": str, "extends": str, "number": str, "select": list, "ignore": list}
+PACK_KEYS = {"name": str, "description": str, "extends": str, "number": str, "select": list, "ignore": list,
+             "phone_line": str}
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,9 @@ class Pack:
     rules: tuple[Rule, ...]  # enabled and disabled, in pack order
     weights: dict[str, int]
     number: str = ""  # the rep's own callback number, when the pack knows it
+    # The phone line every recording is also heard through (audio/line.py's CODECS: "amr-nb", "g711"),
+    # for number-lost-on-phone-line; "" when the pack does not ask for it (analyze --phone-line does).
+    phone_line: str = ""
 
     @property
     def active(self) -> tuple[Rule, ...]:
@@ -189,6 +194,10 @@ def load_pack(path: str | Path | None = None, *, select: list[str] | None = None
             own_number(number, where=f"{files[-1]}: key 'pack.number'")
         except NumberError as exc:
             raise PackError(str(exc)) from None
+    phone_line = raw["pack"].get("phone_line", "")
+    if phone_line not in ("", *CODECS):
+        raise PackError(f"{files[-1]}: key 'pack.phone_line': {phone_line!r} is not a phone line this tool "
+                        f"simulates; write one of {', '.join(repr(c) for c in CODECS)}, or leave the key out.")
     unweighted = [s for s in SEVERITIES if s not in raw["score"]]
     if unweighted:  # the weights live in the packs (the default pack's [score]), nowhere else
         raise PackError(f"{files[-1]}: key 'score.{unweighted[0]}': missing; give [score] a weight for each of "
@@ -212,6 +221,7 @@ def load_pack(path: str | Path | None = None, *, select: list[str] | None = None
         rules=rules,
         weights=raw["score"],
         number=number,
+        phone_line=phone_line,
     )
 
 

@@ -58,6 +58,10 @@ class Settings:
     engine: str
     model: str | None
     threads: int
+    phone_line: str | None = None  # the codec every recording is also heard through (the pack's phone_line)
+
+    def listener(self) -> Listener:
+        return Listener(engine=self.engine, model=self.model, threads=self.threads, phone_line=self.phone_line)
 
 
 def find_recordings(paths: list[Path], rep_pattern: str | None = None) -> list[Recording]:
@@ -84,8 +88,9 @@ def find_recordings(paths: list[Path], rep_pattern: str | None = None) -> list[R
 
 def listening(settings: Settings) -> str:
     """What besides the recording's content decides its Analysis: the code (which also names the
-    cache's folder), the engine and the model."""
-    return "|".join([__version__, code_hash(), settings.engine, settings.model or "bundled"])
+    cache's folder), the engine, the model and the phone line it is also heard through."""
+    return "|".join([__version__, code_hash(), settings.engine, settings.model or "bundled",
+                     *([f"line={settings.phone_line}"] if settings.phone_line else [])])
 
 
 def judging(judge: Judge) -> str:
@@ -226,7 +231,7 @@ def _init_worker(settings: Settings, parent: int | None = None) -> None:
     if parent is not None:
         lifecycle.end_with(parent)
     if _LISTENER is None:
-        _LISTENER = Listener(engine=settings.engine, model=settings.model, threads=settings.threads)
+        _LISTENER = settings.listener()
 
 
 def _listen_one(path: str, player: bool = True) -> tuple[dict, bytes | None]:

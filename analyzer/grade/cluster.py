@@ -164,9 +164,7 @@ class GradingWorker:
     def __init__(self, settings: Settings):
         self.problem = ""
         try:
-            from ..pipeline import Listener
-
-            self.listener = Listener(engine=settings.engine, model=settings.model, threads=settings.threads)
+            self.listener = settings.listener()
         except Exception as exc:  # said by ready(), in the driver's words
             self.problem = str(exc) or type(exc).__name__
 

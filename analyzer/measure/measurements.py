@@ -27,6 +27,7 @@ from ..transcript import Transcript, Word
 from . import numbers as phone_numbers
 from .clauses import Clause, Labeller
 from .delivery import Delivery, delivery
+from .line import PhoneLine, through_line
 from .numbers import PhoneNumber, UnclearNumber
 
 PAUSE_MIN_S = 0.5
@@ -53,6 +54,8 @@ def _items(*numbers: str) -> dict[str, Any]:
 
 
 SPOKEN = ("speech_start_s", "speech_end_s")
+# A recording's phone-line version as transcribed: its codec's name, the codec in words, the transcript.
+Line = tuple[str, str, Transcript]
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,9 @@ class Measurements:
     loudness_dbfs: float | None = field(metadata=_scalar())
     # The ask for a call back answered by speech no reading could be made out of (no number read at all).
     unclear_number: UnclearNumber | None = None
+    # The recording through a phone line and transcribed again, when asked for (--phone-line, or the
+    # pack's `phone_line`): what the prospect would read, and each reading of the number there.
+    phone_line: PhoneLine | None = None
     # What could not be confirmed: (measurement, why). A rule on a doubted measurement is not an error.
     doubts: tuple[tuple[str, str], ...] = ()
     # How far a measurement could be off where the transcriber was unsure: (measurement, low, high,
@@ -109,9 +115,9 @@ UNLESS: tuple[str, ...] = (*SCALARS, "unclear_number")
 
 
 def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: float | None = None,
-            labeller: Labeller = Labeller()) -> Measurements:
+            labeller: Labeller = Labeller(), line: Line | None = None) -> Measurements:
     """`labeller`: the content rules' meanings the clauses are scored for (none: clauses unscored)."""
-    return understood(measure_signal(transcript, clip, duration_s=duration_s), transcript, labeller)
+    return understood(measure_signal(transcript, clip, duration_s=duration_s, line=line), transcript, labeller)
 
 
 def spoken_words(transcript: Transcript, speech_end_s: float) -> tuple[Word, ...]:
@@ -143,8 +149,9 @@ def _number_words(measures: Measurements) -> tuple[tuple[int, int], ...]:
 
 
 def measure_signal(transcript: Transcript, clip: Clip | None = None, *,
-                   duration_s: float | None = None) -> Measurements:
-    """Every measurement the signal and the words give, the clauses and the opening left unread."""
+                   duration_s: float | None = None, line: Line | None = None) -> Measurements:
+    """Every measurement the signal and the words give, the clauses and the opening left unread.
+    `line`: the recording's phone-line version transcribed (the codec, in words, and its transcript)."""
     words = transcript.words
     if not words:
         raise ValueError("measure() needs at least one word")
@@ -206,6 +213,7 @@ def measure_signal(transcript: Transcript, clip: Clip | None = None, *,
         pitch_variation_st=voice.pitch_variation_st,
         loudness_dbfs=voice.loudness_dbfs,
         unclear_number=unclear,
+        phone_line=through_line(numbers, *line) if line is not None else None,
         doubts=doubts,
         ranges=ranges,
     )

@@ -35,6 +35,9 @@ def _file(f: FileReport):
         counted(len(f.findings), "finding"),
     )
     parts: list[Text | Table] = [headline, Text(""), _transcript(f, done.transcript, m), Text("")]
+    if m.phone_line is not None:  # beside the original: what the prospect's phone would read
+        parts += [Text.assemble((f"Through {m.phone_line.what}, the prospect's phone would read:", "bold"), "\n",
+                                (m.phone_line.text or "(nothing)", "italic")), Text("")]
     kept = Text("No findings: this message keeps every habit.", style="green")
     parts.append(_findings(f.findings) if f.findings else kept)
     parts += [Text(""), _measures(m)]
@@ -88,6 +91,9 @@ def _measures(m: Measurements) -> Table:
         table.add_row(f"number at {_clock(n.start)}", f"{grouped(n.digits)}{ext}  {rate}")
     if not m.phone_numbers:
         table.add_row("numbers", "none said")
+    for r in m.phone_line.readings if m.phone_line is not None else ():
+        kept = "survives" if r.survives else f"reads {grouped(r.line_digits) or 'no digits'}"
+        table.add_row(f"line at {_clock(r.start)}", f"{grouped(r.digits)} {kept}")
     return table
 
 

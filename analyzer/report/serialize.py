@@ -8,6 +8,7 @@ import dataclasses
 
 from ..checks.findings import Evidence, Finding, Said, Severity
 from ..measure.clauses import Clause, Score
+from ..measure.line import LineReading, PhoneLine
 from ..measure.measurements import Measurements, Pause, PhoneNumber, UnclearNumber
 from ..transcript import EngineInfo, Region, Transcript, Word
 from .results import Analysis, AudioInfo, FileReport
@@ -77,6 +78,9 @@ def analysis_from_dict(d: dict) -> Analysis:
     m["phone_numbers"] = tuple(PhoneNumber(**{**n, "digit_probabilities": tuple(n.get("digit_probabilities", ()))})
                                for n in m["phone_numbers"])
     m["unclear_number"] = UnclearNumber(**m["unclear_number"]) if m.get("unclear_number") else None
+    if line := m.get("phone_line"):
+        m["phone_line"] = PhoneLine(**{**line, "words": tuple(Word(**w) for w in line["words"]),
+                                       "readings": tuple(LineReading(**r) for r in line["readings"])})
     m["doubts"] = tuple(tuple(d) for d in m.get("doubts", ()))
     m["ranges"] = tuple(tuple(r) for r in m.get("ranges", ()))
     for key in ("clauses", "introduction"):
