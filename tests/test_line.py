@@ -1,0 +1,93 @@
+"""The phone line a voicemail travels (analyzer/audio/line.py): band-limited, 8 kHz, through a real
+narrowband codec, deterministic; checked against FFmpeg's own command line doing the same."""
+
+import dataclasses
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analyzer.audio.clip import SAMPLE_RATE_HZ, Clip, decode
+from analyzer.audio.line import CODECS, phone_line
+
+from conftest import SAMPLES
+
+
+def _noise(seconds: float = 2.0) -> Clip:
+    samples = np.random.default_rng(7).normal(0, 0.1, int(seconds * SAMPLE_RATE_HZ)).astype(np.float32)
+    return Clip(Path("noise.wav"), "wav", "pcm_f32le", SAMPLE_RATE_HZ, 1, samples)
+
+
+def _band_db(samples: np.ndarray, low: float, high: float) -> float:
+    spectrum = np.abs(np.fft.rfft(samples)) ** 2
+    freqs = np.fft.rfftfreq(len(samples), 1 / SAMPLE_RATE_HZ)
+    inside = (freqs >= low) & (freqs < high)
+    return 10 * np.log10(spectrum[inside].mean() + 1e-20)
+
+
+@pytest.mark.parametrize("codec", sorted(CODECS))
+def test_the_line_keeps_300_to_3400_hz_and_the_length(codec):
+    clip = _noise()
+    line = phone_line(clip, codec)
+    assert line.samples.dtype == np.float32 and len(line.samples) == len(clip.samples)
+    speech = _band_db(line.samples, 500, 3000)
+    assert speech - _band_db(line.samples, 3800, 8000) > 30  # above the line's band: gone
+    # mains hum and rumble: gone (AMR-NB's own coding noise of white noise is 15 dB or more down)
+    assert speech - _band_db(line.samples, 0, 120) > 12
+    assert abs(speech - _band_db(clip.samples, 500, 3000)) < 3  # the voice's band: kept at its level
+
+
+@pytest.mark.parametrize("codec", sorted(CODECS))
+def test_the_line_is_deterministic(codec):
+    clip = decode(SAMPLES / "local_number_flite_slt.m4a")
+    assert np.array_equal(phone_line(clip, codec).samples, phone_line(clip, codec).samples)
+
+
+def test_amr_nb_is_a_lossy_codec_and_keeps_the_voice():
+    """AMR-NB is not the band-pass alone: it changes the waveform, but keeps its envelope (5 ms late)."""
+    clip = decode(SAMPLES / "local_number_flite_slt.m4a")
+    amr, g711 = phone_line(clip, "amr-nb").samples, phone_line(clip, "g711").samples
+    assert np.corrcoef(amr, g711)[0, 1] < 0.9
+
+    def envelope(x):
+        return np.convolve(np.abs(x), np.ones(320) / 320, mode="same")[::160]
+
+    assert np.corrcoef(envelope(amr), envelope(g711))[0, 1] > 0.9
+
+
+def test_g711_matches_ffmpeg_doing_the_same(tmp_path):
+    """FFmpeg's command line (Debian's, not the one inside PyAV): band-pass, 8 kHz, G.711 mu-law, and back.
+    Its filters are causal and gentler, so the waveforms differ in phase: their spectra and their
+    envelopes are compared."""
+    from scipy import signal
+
+    source = SAMPLES / "local_number_flite_slt.m4a"
+    ours = phone_line(decode(source), "g711").samples
+    theirs_file = tmp_path / "line.wav"
+    subprocess.run(["ffmpeg", "-v", "error", "-i", str(source), "-ac", "1", "-af",
+                    "highpass=f=300:poles=2,highpass=f=300:poles=2,lowpass=f=3400:poles=2,lowpass=f=3400:poles=2",
+                    "-ar", "8000", "-c:a", "pcm_mulaw", str(theirs_file)], check=True)
+    theirs = decode(theirs_file).samples  # back at 16 kHz
+    assert abs(len(ours) - len(theirs)) < SAMPLE_RATE_HZ * 0.05
+    freqs, p_ours = signal.welch(ours, fs=SAMPLE_RATE_HZ, nperseg=1024)
+    _, p_theirs = signal.welch(theirs, fs=SAMPLE_RATE_HZ, nperseg=1024)
+    apart_db = 10 * np.log10(p_ours + 1e-20) - 10 * np.log10(p_theirs + 1e-20)
+    voice = (freqs >= 400) & (freqs < 3000)
+    assert np.abs(apart_db[voice]).max() < 3
+    for low, high in ((0, 250), (3700, 8000)):  # outside the band, ours is at least as far down as theirs
+        band = (freqs >= low) & (freqs < high)
+        assert (10 * np.log10(p_ours[band].mean() / p_ours[voice].mean())
+                < 10 * np.log10(p_theirs[band].mean() / p_theirs[voice].mean()) + 3)
+
+    def envelope(x):
+        return np.convolve(np.abs(x), np.ones(320) / 320, mode="same")[::160]
+
+    n = min(len(ours), len(theirs))
+    assert np.corrcoef(envelope(ours[:n]), envelope(theirs[:n]))[0, 1] > 0.95
+
+
+def test_a_clip_of_silence_stays_silent():
+    silent = dataclasses.replace(_noise(), samples=np.zeros(SAMPLE_RATE_HZ, dtype=np.float32))
+    for codec in CODECS:
+        assert float(np.abs(phone_line(silent, codec).samples).max()) < 1e-3
