@@ -456,9 +456,9 @@ class NumberUnclear:
 class LineLost:
     """A reading of the callback number that does not come out of the phone line intact: the line's
     transcript (measure/line.py) lost or changed a digit of it. Where the line's transcriber was unsure
-    of those words, or only dropped one of a doubled digit (a transcriber's habit), it is a note. A
-    reading the recording's own analysis heard unsure is no yardstick and is left to the number
-    rules. Skipped (no finding, no failure) when the recording was not heard through a line."""
+    of what it heard in place of those digits, it is a note. A reading the recording's own analysis
+    did not confirm (heard the same twice, or surely) is no yardstick and is left to the number rules.
+    Skipped (no finding, no failure) when the recording was not heard through a line."""
 
     kind: ClassVar[str] = "line-lost"
     placeholders: ClassVar[tuple[str, ...]] = ("digits", "heard", "differs", "line", "start", "end")
@@ -476,8 +476,7 @@ class LineLost:
                 continue
             values = {"digits": grouped(r.digits), "heard": r.heard or "nothing", "differs": r.differs,
                       "line": line.what, "start": r.start, "end": r.end}
-            doubt = "" if r.sure else ("the line's transcriber was unsure of those words, or dropped one of a "
-                                       "doubled digit")
+            doubt = "" if r.sure else "the line's transcriber was unsure of what it heard in place of those digits"
             out.append(Hit(values, r.start, r.end, ((r.first_word, r.last_word),), doubt=doubt))
         return out
 

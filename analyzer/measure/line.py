@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from ..confidence import POLICY
+from ..numbers.digits import Digit
 from ..numbers.heard import hear
 from ..numbers.readings import national, ordinal
 from ..transcript import Transcript, Word
@@ -35,8 +37,8 @@ class LineReading:
     line_digits: str  # the digits in them
     survives: bool  # the reading is in them, digit for digit
     differs: str  # where they depart from the reading ("" when it survives)
-    sure: bool  # the line's transcriber was sure of those words: a digit lost there is lost for certain
-    checked: bool  # the reading itself was heard surely; an unsure one is no yardstick (no verdict)
+    sure: bool  # the line's transcriber was sure of the digits it got wrong: the reading is lost for certain
+    checked: bool  # the reading is a yardstick: heard the same twice, or surely (else no verdict on it)
 
 
 @dataclass(frozen=True)
@@ -52,24 +54,52 @@ class PhoneLine:
 
 def through_line(numbers: Sequence[PhoneNumber], codec: str, what: str, line: Transcript) -> PhoneLine:
     found = callback_number([n for n in numbers if not n.loop])
-    readings = tuple(_compared(n, line.words) for n in (found[1] if found else ()))
+    said = found[1] if found else []
+    readings = tuple(_compared(n, line.words, _confirmed(n, said)) for n in said)
     return PhoneLine(codec, what, line.text, line.words, readings)
 
 
-def _compared(reading: PhoneNumber, words: tuple[Word, ...]) -> LineReading:
+def _confirmed(reading: PhoneNumber, said: Sequence[PhoneNumber]) -> bool:
+    """The reading is a yardstick: heard the same in another reading, or every digit heard surely."""
+    again = sum(national(n.digits) == national(reading.digits) for n in said) >= 2
+    sure = bool(reading.digit_probabilities) and min(reading.digit_probabilities) >= POLICY.sure_digit
+    return again or sure
+
+
+def _compared(reading: PhoneNumber, words: tuple[Word, ...], checked: bool) -> LineReading:
     low, high = reading.start - SLACK_S, reading.end + SLACK_S
     over = [w for w in words if reading.start - WORD_SLACK_S <= (w.start + w.end) / 2 <= reading.end + WORD_SLACK_S]
-    digits = "".join(d.char for run in hear(words).runs for d in run.digits if d.end > low and d.start < high)
+    digits = [d for run in hear(words).runs for d in run.digits if d.end > low and d.start < high]
+    heard = "".join(d.char for d in digits)
     said = national(reading.digits)
-    survives = said in digits
-    differs = "" if survives else _differs(said, national(digits))
-    # One of a doubled digit dropped is the transcriber's habit (measure/numbers.py lets it pass on the
-    # recording too): a phone's transcriber may keep it, so it is no certainty.
-    habit = any(said[i] == said[i + 1] and said[:i] + said[i + 1:] in digits for i in range(len(said) - 1))
-    sure = bool(over) and min(w.probability for w in over) >= POLICY.sure_digit and not habit
-    checked = bool(reading.digit_probabilities) and min(reading.digit_probabilities) >= POLICY.sure_digit
+    survives = said in heard
+    differs = "" if survives else _differs(said, national(heard))
     return LineReading(reading.digits, reading.start, reading.end, reading.first_word, reading.last_word,
-                       " ".join(w.text for w in over), digits, survives, differs, sure, checked)
+                       " ".join(w.text for w in over), heard, survives, differs,
+                       survives or _surely_wrong(said, digits, over), checked)
+
+
+def _surely_wrong(said: str, digits: list[Digit], over: list[Word]) -> bool:
+    """The line's transcriber was sure of what it got wrong: the digits it wrote in place of the
+    reading's or beyond them, and, where it left a digit out, the words it wrote in its place (or,
+    if none, the digits either side)."""
+    if not digits:
+        return bool(over) and min(w.probability for w in over) >= POLICY.sure_digit
+    heard = "".join(d.char for d in digits)
+    doubts: list[float] = []
+    for op, _, _, j1, j2 in SequenceMatcher(None, said, heard, autojunk=False).get_opcodes():
+        if op in ("replace", "insert"):
+            doubts += [digits[j].probability for j in range(j1, j2)]
+        elif op == "delete":
+            after = digits[j1].start if j1 < len(digits) else float("inf")
+            before = digits[j1 - 1].end if j1 else float("-inf")
+            instead = [w.probability for w in over if before <= w.start and w.end <= after and not _has_digit(w)]
+            doubts += instead or [digits[j].probability for j in (j1 - 1, j1) if 0 <= j < len(digits)]
+    return min(doubts or [d.probability for d in digits]) >= POLICY.sure_digit
+
+
+def _has_digit(word: Word) -> bool:
+    return any(c.isdigit() for c in word.text)
 
 
 def _differs(said: str, heard: str) -> str:
