@@ -9,6 +9,7 @@ go through both: there is one pipeline, split where grading splits its work and 
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext, suppress
@@ -23,9 +24,10 @@ from .checks.pack import Pack
 from .confidence import POLICY
 from .engines import Decoding, load_engine
 from .errors import AudioError
-from .measure.measurements import Line, clause_vectors, measure_signal, understood
+from .measure.line import listen_again, through_line
+from .measure.measurements import Measurements, clause_vectors, measure_signal, understood
 from .report.results import INPUT_ERROR, INTERNAL_ERROR, Analysis, AudioInfo, FileReport
-from .transcript import Transcript
+from .transcript import Region, Transcript
 
 MIN_DURATION_S = 1.0
 # Peak below this (-70 dBFS) is no sound at all.
@@ -77,7 +79,9 @@ class Listener:
                 transcript = self.engine.transcribe(clip)
                 _check_transcript(clip, transcript)
                 transcript = number_pass.refine(self.engine, clip, transcript)
-                measures = measure_signal(transcript, clip, line=self._line(clip))
+                measures = measure_signal(transcript, clip)
+                if self.phone_line:
+                    measures = self._through_line(clip, measures)
                 return Analysis(shown, AudioInfo.of(clip), transcript, measures), clip
         except AudioError as exc:
             return Analysis(shown, error=str(exc), error_kind=INPUT_ERROR), clip
@@ -85,11 +89,24 @@ class Listener:
             return Analysis(shown, error=_internal(shown, exc), error_kind=INTERNAL_ERROR), clip
 
 
-    def _line(self, clip: Clip) -> Line | None:
-        """The recording through the phone line, transcribed once, as a phone's visual voicemail would."""
-        if not self.phone_line:
-            return None
-        return self.phone_line, CODECS[self.phone_line].what, self.engine.transcribe(phone_line(clip, self.phone_line))
+    def _through_line(self, clip: Clip, measures: Measurements) -> Measurements:
+        """The measurements with the phone line's: the recording through the line, transcribed once as a
+        phone's visual voicemail would, and each reading of the number the transcript lost heard once
+        more, digit by digit (measure/line.py says why)."""
+        assert self.phone_line is not None
+        line = phone_line(clip, self.phone_line)
+        heard = self.engine.transcribe(line)
+        what = CODECS[self.phone_line].what
+        found = through_line(measures.phone_numbers, self.phone_line, what, heard)
+        closer = []
+        for start, end in listen_again(found):
+            words = tuple(self.engine.transcribe_region(line, start, min(end, line.duration_s), number_pass.PROMPT))
+            closer.append(Region(round(start, 3), round(end, 3), () if number_pass.echoes_prompt(heard.words, words)
+                                 else words))
+        if closer:
+            found = through_line(measures.phone_numbers, self.phone_line, what,
+                                 dataclasses.replace(heard, regions=tuple(closer)))
+        return dataclasses.replace(measures, phone_line=found)
 
 
 class Judge:

@@ -455,9 +455,11 @@ class NumberUnclear:
 @dataclass(frozen=True)
 class LineLost:
     """A reading of the callback number that does not come out of the phone line intact: the line's
-    transcript (measure/line.py) lost or changed a digit of it. Where the line's transcriber was unsure
-    of what it heard in place of those digits, it is a note. A reading the recording's own analysis
-    did not confirm (heard the same twice, or surely) is no yardstick and is left to the number rules.
+    transcript (measure/line.py) lost or changed a digit of it, and a closer listening to the line's
+    version could not find it either. Where the closer listening found it (or, with none, the line's
+    transcriber was unsure of what it heard in place of those digits), it is a note. A reading the
+    recording's own analysis did not confirm (heard the same twice, or surely) is no yardstick and is
+    left to the number rules.
     Skipped (no finding, no failure) when the recording was not heard through a line."""
 
     kind: ClassVar[str] = "line-lost"
@@ -476,7 +478,9 @@ class LineLost:
                 continue
             values = {"digits": grouped(r.digits), "heard": r.heard or "nothing", "differs": r.differs,
                       "line": line.what, "start": r.start, "end": r.end}
-            doubt = "" if r.sure else "the line's transcriber was unsure of what it heard in place of those digits"
+            doubt = "" if r.sure else (
+                f"listened to again, digit by digit, the line's version gave {grouped(r.again)}: a phone may read it"
+                if r.again else "the line's transcriber was unsure of what it heard in place of those digits")
             out.append(Hit(values, r.start, r.end, ((r.first_word, r.last_word),), doubt=doubt))
         return out
 
