@@ -1,7 +1,7 @@
 """The player's copy of a recording as the prospect will hear it: the recording decoded, through the
 phone line (line.py), made small (opus.py). The grade report and the practice page play it beside
 the original; it is made again when asked for (about a tenth of a second for a voicemail, the same
-bytes every time), so nothing of it is stored."""
+sound every time: only the WebM's random segment id changes), so nothing of it is stored."""
 
 from __future__ import annotations
 

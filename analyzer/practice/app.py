@@ -109,7 +109,7 @@ def create_app(analyzer: Analyzer, data_dir: Path, *, max_upload_bytes: int = MA
                                      "sets phone_line (\"amr-nb\" or \"g711\") to hear your next ones as the "
                                      "prospect will.")
         path = store.audio_dir / found.audio_file
-        try:  # the same bytes every time: made again rather than stored
+        try:  # the same sound every time: made again rather than stored
             copy = line_copy(path, line["codec"], max_s=max_seconds)
         except AudioError as exc:  # its recording gone or damaged on disk since it was scored
             raise HTTPException(422, str(exc).replace(str(path), found.source)) from None

@@ -26,8 +26,8 @@ function recordingView(r, index) {
   const head = el("div", {class: "playhead", style: "left:0"});
   timeline.append(head);
   audio.addEventListener("timeupdate", () => { head.style.left = pct(audio.currentTime); });
-  const line = r.line_audio && r.measures.phone_line ? r.measures.phone_line : null;
-  const lineAudio = line ? el("audio", {controls: "", preload: "auto", src: r.line_audio, class: "line-audio",
+  const line = r.measures.phone_line;  // the line's transcript is shown whether or not its version can be played
+  const lineAudio = line && r.line_audio ? el("audio", {controls: "", preload: "auto", src: r.line_audio, class: "line-audio",
                                         "aria-label": `As they will hear it: ${line.what}`}) : null;
   if (lineAudio) {
     // the two versions have the same length: one timeline serves both; one plays at a time, to compare
@@ -59,14 +59,14 @@ function recordingView(r, index) {
     words.append(span, " ");
   });
   const m = r.measures;
-  const players = line ? el("div", {class: "versions"},
+  const players = lineAudio ? el("div", {class: "versions"},
     el("div", {class: "version"}, el("div", {class: "version-label"}, "As you recorded it"), audio),
     el("div", {class: "version line"}, el("div", {class: "version-label"}, `As they will hear it: ${line.what}`),
       lineAudio)) : audio;
   const transcripts = line ? el("div", {class: "versions"},
     el("div", {class: "version"}, el("div", {class: "version-label"}, "What you said"), words),
     el("div", {class: "version line"}, el("div", {class: "version-label"}, "What their phone's transcript reads"),
-      lineTranscript(line, t => { lineAudio.currentTime = t; const p = lineAudio.play(); if (p) p.catch(() => {}); })))
+      lineTranscript(line, lineAudio && (t => { lineAudio.currentTime = t; const p = lineAudio.play(); if (p) p.catch(() => {}); }))))
     : words;
   // as the terminal shows them: 20.1 s, 168 wpm, 2.9 digits/s
   const fixed = (x, digits) => x === null || x === undefined ? "–" : Number(x).toFixed(digits);
@@ -84,8 +84,9 @@ function recordingView(r, index) {
       `${voice} · numbers: ${numbers}`));
 }
 
-// what the prospect's phone would read; a word plays the line's version from there, and the words
-// over a reading of the number that did not survive the line are marked with what became of it
+// what the prospect's phone would read; a word plays the line's version from there (`seek`, when the
+// page has it), and the words over a reading of the number that did not survive the line are marked
+// with what became of it
 function lineTranscript(line, seek) {
   const box = el("p", {class: "transcript line-transcript"});
   const lost = line.readings.filter(g => g.checked && !g.survives);
@@ -93,7 +94,7 @@ function lineTranscript(line, seek) {
     // a word is over a reading as measure/line.py quotes it (WORD_SLACK_S)
     const mid = (w.start + w.end) / 2, reading = lost.find(g => mid >= g.start - 0.15 && mid <= g.end + 0.15);
     const span = el("span", reading ? {class: "lost", title: `the number: ${reading.differs}`} : {}, w.text.trim());
-    span.addEventListener("click", () => seek(w.start));
+    if (seek) span.addEventListener("click", () => seek(w.start));
     box.append(span, " ");
   }
   if (!line.words.length) box.append(el("span", {class: "dim"}, "(nothing)"));
