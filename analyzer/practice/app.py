@@ -7,7 +7,8 @@ marks with its Origin and Sec-Fetch-Site headers, is refused before its body is 
 is cut off at the size limit as it streams in (limits.py) and at the length limit as it is
 decoded; the model analyses one recording at a time, the shortest waiting first (turns.py); an
 upload is kept only as an attempt's recording (store.py); nothing is served from a path a
-request names: audio is found by attempt number.
+request names: audio is found by attempt number. An attempt heard through the phone line (the
+pack's phone_line) has the line's version to play too, made from its recording when asked for.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ..audio.clip import AUDIO_SUFFIXES
+from ..audio.line import CODECS
+from ..audio.line_copy import line_copy
+from ..errors import AudioError
 from ..numbers.own import NumberError, own_number
 from ..pipeline import Analyzer
 from ..render.html import page, recording_data
@@ -96,6 +100,21 @@ def create_app(analyzer: Analyzer, data_dir: Path, *, max_upload_bytes: int = MA
         found = store.get(attempt_id) or _missing()
         return FileResponse(store.audio_dir / found.audio_file)
 
+    @app.get("/api/attempts/{attempt_id}/line-audio")
+    def line_audio(attempt_id: int) -> Response:
+        found = store.get(attempt_id) or _missing()
+        line = found.report["measures"].get("phone_line")
+        if not line or line.get("codec") not in CODECS:
+            raise HTTPException(404, "This attempt was not heard through a phone line; practise with a pack that "
+                                     "sets phone_line (\"amr-nb\" or \"g711\") to hear your next ones as the "
+                                     "prospect will.")
+        path = store.audio_dir / found.audio_file
+        try:  # the same sound every time: made again rather than stored
+            copy = line_copy(path, line["codec"], max_s=max_seconds)
+        except AudioError as exc:  # its recording gone or damaged on disk since it was scored
+            raise HTTPException(422, str(exc).replace(str(path), found.source)) from None
+        return Response(copy, media_type="audio/webm", headers={"Cache-Control": "private, max-age=86400"})
+
     @app.get("/api/script")
     def script() -> dict:
         return store.script()
@@ -154,7 +173,8 @@ def _summary(a: Attempt) -> dict:
 def _view(a: Attempt, previous: Attempt | None) -> dict:
     view = {
         **_summary(a),
-        "recording": recording_data(a.report, rep="", name=a.source, audio=f"/api/attempts/{a.id}/audio"),
+        "recording": recording_data(a.report, rep="", name=a.source, audio=f"/api/attempts/{a.id}/audio",
+                                    line_audio=f"/api/attempts/{a.id}/line-audio"),
     }
     if previous is not None:
         view["since_last"] = {

@@ -1,5 +1,6 @@
 """report.html: one self-contained file a trainer can email. The page (grade.html) is static;
-this fills in the team's data, the players' audio included, as JSON."""
+this fills in the team's data, the players' audio included, as JSON: a recording heard through the
+phone line has a second player, the line's version (audio/line_copy.py), beside the original."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
+from ..audio.line_copy import line_copy
 from ..checks.findings import Severity
 from ..checks.pack import Pack
+from ..errors import AudioError
 from ..grade.team import TeamReport
 from ..numbers.readings import grouped
 from ..report.serialize import file_to_dict
@@ -19,8 +22,9 @@ from .summary import dating
 from .words import shown
 
 
-def recording_data(d: dict, *, rep: str, name: str, audio: str | None) -> dict:
-    """What recording.js shows of one analysed recording, from its JSON (serialize.file_to_dict)."""
+def recording_data(d: dict, *, rep: str, name: str, audio: str | None, line_audio: str | None = None) -> dict:
+    """What recording.js shows of one analysed recording, from its JSON (serialize.file_to_dict).
+    `line_audio`: the player's source for the phone line's version (measures.phone_line), if any."""
     m = d["measures"]
     texts = shown([w["text"] for w in d["transcript"]["words"]],
                   [(n["first_word"], n["last_word"], n["digits"], n["extension"]) for n in m["phone_numbers"]])
@@ -31,6 +35,7 @@ def recording_data(d: dict, *, rep: str, name: str, audio: str | None) -> dict:
         "duration": d["audio"]["duration_s"],
         "speech": [m["speech_start_s"], m["speech_end_s"]],
         "audio": audio,
+        "line_audio": line_audio if m.get("phone_line") else None,
         "words": [[text, w["start"], w["end"]] for text, w in zip(texts, d["transcript"]["words"])],
         "numbers": [grouped(n["digits"]) for n in m["phone_numbers"]],
         "findings": d["findings"],
@@ -63,11 +68,25 @@ def _player(g, audio: str, out: Path | None) -> str | None:
     return None
 
 
+def _line_player(g, audio: str) -> str | None:
+    """The phone line's version of a recording heard through it, inside the page whenever the report
+    has players: in "link" mode too, since no file of it exists to link to. None when the recording
+    cannot be decoded now (moved since it was graded from the cache): the report stands without it."""
+    line = g.report.measures.phone_line if g.report.measures else None
+    if audio == "none" or line is None:
+        return None
+    try:
+        copy = line_copy(g.recording.path, line.codec)
+    except (AudioError, OSError, ValueError):
+        return None
+    return "data:audio/webm;base64," + base64.b64encode(copy).decode()
+
+
 def team_data(team: TeamReport, pack: Pack, *, audio: str = "embed", out: Path | None = None) -> dict:
     severity = {r.name: str(r.severity) for r in pack.rules}
     recordings = [
         recording_data(file_to_dict(g.report), rep=g.recording.rep, name=g.recording.path.name,
-                       audio=_player(g, audio, out))
+                       audio=_player(g, audio, out), line_audio=_line_player(g, audio))
         for g in team.recordings
         if not g.report.error
     ]

@@ -1,6 +1,7 @@
 // One recording's view, shared by the grading report (grade.html) and the practice page:
 // a player, the findings on a timeline under the waveform (click one to play from there),
-// the transcript with the flagged words marked, the measurements.
+// the transcript with the flagged words marked, the measurements; and, for a recording heard
+// through the phone line, its version "as they will hear it" and that version's transcript beside them.
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -25,6 +26,15 @@ function recordingView(r, index) {
   const head = el("div", {class: "playhead", style: "left:0"});
   timeline.append(head);
   audio.addEventListener("timeupdate", () => { head.style.left = pct(audio.currentTime); });
+  const line = r.measures.phone_line;  // the line's transcript is shown whether or not its version can be played
+  const lineAudio = line && r.line_audio ? el("audio", {controls: "", preload: "auto", src: r.line_audio, class: "line-audio",
+                                        "aria-label": `As they will hear it: ${line.what}`}) : null;
+  if (lineAudio) {
+    // the two versions have the same length: one timeline serves both; one plays at a time, to compare
+    lineAudio.addEventListener("timeupdate", () => { head.style.left = pct(lineAudio.currentTime); });
+    audio.addEventListener("play", () => lineAudio.pause());
+    lineAudio.addEventListener("play", () => audio.pause());
+  }
   const list = el("div", {});
   for (const f of r.findings) {
     const at = f.start ?? 0;
@@ -49,6 +59,15 @@ function recordingView(r, index) {
     words.append(span, " ");
   });
   const m = r.measures;
+  const players = lineAudio ? el("div", {class: "versions"},
+    el("div", {class: "version"}, el("div", {class: "version-label"}, "As you recorded it"), audio),
+    el("div", {class: "version line"}, el("div", {class: "version-label"}, `As they will hear it: ${line.what}`),
+      lineAudio)) : audio;
+  const transcripts = line ? el("div", {class: "versions"},
+    el("div", {class: "version"}, el("div", {class: "version-label"}, "What you said"), words),
+    el("div", {class: "version line"}, el("div", {class: "version-label"}, "What their phone's transcript reads"),
+      lineTranscript(line, lineAudio && (t => { lineAudio.currentTime = t; const p = lineAudio.play(); if (p) p.catch(() => {}); }))))
+    : words;
   // as the terminal shows them: 20.1 s, 168 wpm, 2.9 digits/s
   const fixed = (x, digits) => x === null || x === undefined ? "–" : Number(x).toFixed(digits);
   const numbers = m.phone_numbers.map((n, k) => `${r.numbers[k]} at ${clock(n.start)} (${fixed(n.digits_per_s, 1)} digits/s)`).join("; ") || "no number said";
@@ -57,12 +76,29 @@ function recordingView(r, index) {
   const pauses = m.pauses.length === 1 ? "1 pause" : `${m.pauses.length} pauses`;
   return el("section", {class: "recording", id: `rec-${index}`},
     el("h3", {}, `${r.rep ? r.rep + " / " : ""}${r.file} · `, el("span", {class: "score " + grade(r.score)}, `score ${r.score}`)),
-    audio, wave, timeline, list.childElementCount ? list : el("p", {class: "good"}, "No findings: this message keeps every habit."),
-    words,
+    players, wave, timeline, list.childElementCount ? list : el("p", {class: "good"}, "No findings: this message keeps every habit."),
+    transcripts,
     el("div", {class: "measures"}, `spoken ${fixed(m.spoken_length_s, 1)} s · ${fixed(m.speaking_rate_wpm, 0)} wpm ` +
       `(${fixed(m.articulation_rate_wpm, 0)} without pauses) · silence ${fixed(m.leading_silence_s, 1)} s before, ` +
       `${fixed(m.trailing_silence_s, 1)} s after · ${pauses} of 0.5 s or more, longest ${fixed(m.longest_pause_s, 1)} s` +
       `${voice} · numbers: ${numbers}`));
+}
+
+// what the prospect's phone would read; a word plays the line's version from there (`seek`, when the
+// page has it), and the words over a reading of the number that did not survive the line are marked
+// with what became of it
+function lineTranscript(line, seek) {
+  const box = el("p", {class: "transcript line-transcript"});
+  const lost = line.readings.filter(g => g.checked && !g.survives);
+  for (const w of line.words) {
+    // a word is over a reading as measure/line.py quotes it (WORD_SLACK_S)
+    const mid = (w.start + w.end) / 2, reading = lost.find(g => mid >= g.start - 0.15 && mid <= g.end + 0.15);
+    const span = el("span", reading ? {class: "lost", title: `the number: ${reading.differs}`} : {}, w.text.trim());
+    if (seek) span.addEventListener("click", () => seek(w.start));
+    box.append(span, " ");
+  }
+  if (!line.words.length) box.append(el("span", {class: "dim"}, "(nothing)"));
+  return box;
 }
 
 // the waveform, decoded by the browser from the player's own source
