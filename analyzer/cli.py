@@ -309,13 +309,14 @@ def practice(
     model: str | None = MODEL,
     open_browser: bool = typer.Option(True, "--browser/--no-browser", help="Open the page in the browser."),
     max_upload_mb: int = typer.Option(25, "--max-upload-mb", help="Largest recording accepted."),
+    phone_line: bool = PHONE_LINE,
 ) -> None:
     """A rep: record a message in the browser, get scored, try again (a local page)."""
     from .practice.server import serve
 
     with _usage_errors():
         serve(host=host, port=port, data=data, pack=pack, engine=engine, model=model, open_browser=open_browser,
-              max_upload_bytes=max_upload_mb * 2**20)
+              max_upload_bytes=max_upload_mb * 2**20, phone_line=phone_line)
 
 
 @app.command(cls=_Command)

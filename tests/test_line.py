@@ -91,3 +91,30 @@ def test_a_clip_of_silence_stays_silent():
     silent = dataclasses.replace(_noise(), samples=np.zeros(SAMPLE_RATE_HZ, dtype=np.float32))
     for codec in CODECS:
         assert float(np.abs(phone_line(silent, codec).samples).max()) < 1e-3
+
+
+def test_a_pack_asks_for_a_desk_line_and_a_bad_line_is_one_sentence(tmp_path, analyzer):
+    """`phone_line` in a pack turns the check on for every recording it grades, with its codec; the
+    default pack leaves it off (the rule is skipped, not failed)."""
+    from analyzer.checks.pack import load_pack
+    from analyzer.errors import PackError
+    from analyzer.pipeline import Analyzer
+
+    sample = SAMPLES / "local_number_flite_slt.m4a"
+    off = analyzer.analyze(sample)
+    assert off.measures is not None and off.measures.phone_line is None
+    assert "number-lost-on-phone-line" not in {f.name for f in off.findings}
+
+    desk = tmp_path / "desk.toml"
+    desk.write_text('[pack]\nextends = "default"\nphone_line = "g711"\n')
+    lined = Analyzer(load_pack(desk))
+    lined.listener.engine = analyzer.engine  # one model for the session
+    report = lined.analyze(sample)
+    line = report.measures.phone_line
+    assert line is not None and line.codec == "g711" and "G.711" in line.what and line.words
+    assert [r.digits for r in line.readings] == ["5550134", "5550134"]  # the script's local number, twice
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[pack]\nextends = "default"\nphone_line = "gsm"\n')
+    with pytest.raises(PackError, match=r"bad.toml: key 'pack.phone_line': 'gsm' is not a phone line .*'amr-nb', 'g711'"):
+        load_pack(bad)

@@ -36,9 +36,12 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 
 def serve(*, host: str, port: int, data: Path | None, pack: str | None, engine: str, model: str | None,
-          open_browser: bool, max_upload_bytes: int) -> None:
+          open_browser: bool, max_upload_bytes: int, phone_line: bool = False) -> None:
+    """`phone_line`: hear every attempt through a phone line as well (the pack's, else a mobile call's;
+    a pack's `phone_line` turns it on too)."""
     import uvicorn
 
+    from ..audio.line import DEFAULT_CODEC
     from ..checks.pack import load_pack
     from ..pipeline import Analyzer
     from .app import create_app
@@ -51,7 +54,9 @@ def serve(*, host: str, port: int, data: Path | None, pack: str | None, engine: 
     sock = listening_socket(host, port)  # before the model loads: a busy port is told at once
     port = sock.getsockname()[1]
     try:
-        analyzer = Analyzer(load_pack(pack), engine=engine, model=model)
+        rules = load_pack(pack)
+        analyzer = Analyzer(rules, engine=engine, model=model,
+                            phone_line=(rules.phone_line or DEFAULT_CODEC) if phone_line else None)
     except BaseException:
         sock.close()
         raise
