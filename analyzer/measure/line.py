@@ -21,7 +21,7 @@ from difflib import SequenceMatcher
 from ..confidence import POLICY
 from ..numbers.digits import Digit
 from ..numbers.heard import hear
-from ..numbers.readings import national, ordinal
+from ..numbers.readings import WHOLE_NUMBER_DIGITS, national, ordinal
 from ..transcript import Transcript, Word
 from .numbers import PhoneNumber, callback_number
 
@@ -77,7 +77,11 @@ def listen_again(line: PhoneLine) -> list[tuple[float, float]]:
 
 
 def _confirmed(reading: PhoneNumber, said: Sequence[PhoneNumber]) -> bool:
-    """The reading is a yardstick: heard the same in another reading, or every digit heard surely."""
+    """The reading is a yardstick: a whole number (7 digits, or 10 after any country code: one with a
+    digit too few is one the transcriber dropped a doubled digit of), heard the same in another
+    reading or every digit heard surely."""
+    if len(national(reading.digits)) not in WHOLE_NUMBER_DIGITS:
+        return False
     again = sum(national(n.digits) == national(reading.digits) for n in said) >= 2
     sure = bool(reading.digit_probabilities) and min(reading.digit_probabilities) >= POLICY.sure_digit
     return again or sure

@@ -212,6 +212,10 @@ def ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
+# A whole number's digits: a local number, and one with its area code (a country code left out).
+WHOLE_NUMBER_DIGITS = (7, 10)
+
+
 def national(digits: str) -> str:
     """Digits without the North American country code."""
     return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
