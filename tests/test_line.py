@@ -116,5 +116,5 @@ def test_a_pack_asks_for_a_desk_line_and_a_bad_line_is_one_sentence(tmp_path, an
 
     bad = tmp_path / "bad.toml"
     bad.write_text('[pack]\nextends = "default"\nphone_line = "gsm"\n')
-    with pytest.raises(PackError, match=r"bad.toml: key 'pack.phone_line': 'gsm' is not a phone line .*'amr-nb', 'g711'"):
+    with pytest.raises(PackError, match=r"bad.toml: key 'pack.phone_line': 'gsm' is not a phone line .*'g711'"):
         load_pack(bad)

@@ -176,10 +176,10 @@ def test_a_bad_list_extension_names_file_rule_and_key(tmp_path, table, message):
 
 
 @pytest.mark.parametrize("select, ignore, active", [
-    (["VM1"], [], ["VM101", "VM102", "VM103", "VM104", "VM105", "VM106", "VM107"]),
-    (["VM1"], ["VM105"], ["VM101", "VM102", "VM103", "VM104", "VM106", "VM107"]),  # the more specific wins
+    (["VM1"], [], ["VM101", "VM102", "VM103", "VM104", "VM105", "VM106", "VM107", "VM108"]),
+    (["VM1"], ["VM105"], ["VM101", "VM102", "VM103", "VM104", "VM106", "VM107", "VM108"]),  # the more specific wins
     (["number-too-fast", "VM30"], ["VM1"], ["VM103", "VM301", "VM302", "VM303", "VM304", "VM305", "VM306"]),
-    ([], ["VM2", "VM3"], ["VM101", "VM102", "VM103", "VM104", "VM105", "VM106", "VM107"]),
+    ([], ["VM2", "VM3"], ["VM101", "VM102", "VM103", "VM104", "VM105", "VM106", "VM107", "VM108"]),
     (["VM401"], [], ["VM401"]),  # named exactly, a rule the pack turned off runs
     (["VM4"], [], []),  # a prefix keeps the pack's own choice
 ])
@@ -215,8 +215,8 @@ def test_the_readmes_trainer_pack_loads_and_does_what_it_says(tmp_path):
     block = readme.split("### A trainer's pack", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
     pack = load_pack(write(tmp_path, block))
     active = [r.code for r in pack.active]
-    assert active == ["VM101", "VM102", "VM103", "VM104", "VM105", "VM106", "VM107", "VM201", "VM202", "VM203", "VM204",
-                      "VM301",
+    assert active == ["VM101", "VM102", "VM103", "VM104", "VM105", "VM106", "VM107", "VM108", "VM201", "VM202",
+                      "VM203", "VM204", "VM301",
                       "ACME1"]
     rules = {r.name: r for r in pack.rules}
     opener = rules["self-focused-opener"].check.phrases

@@ -169,7 +169,8 @@ def test_a_selection_checks_only_the_rules_it_keeps(corpus, tmp_path):
     assert run.returncode == 0, run.stdout
     rules = {c.get("name") for c in ET.parse(junit).getroot().iter("testcase") if c.get("name").startswith("rule:")}
     assert rules == {"rule:no-callback-number", "rule:number-not-repeated", "rule:number-not-at-end",
-                     "rule:wrong-number", "rule:number-readings-differ", "rule:number-unclear"}
+                     "rule:wrong-number", "rule:number-readings-differ", "rule:number-unclear",
+                     "rule:number-lost-on-phone-line"}
 
 
 def test_update_never_passes_a_corpus_that_lost_a_recording(corpus):

@@ -69,8 +69,9 @@ def make_spec(index: int, rng: np.random.Generator) -> tuple[ms.Spec, str, str]:
     spec = ms.Spec(f"line_{index:03d}", voice, fmt, script, [], "", rate=float(rng.uniform(0.9, 1.1)),
                    lead_s=float(rng.uniform(0.2, 0.8)), tail_s=float(rng.uniform(0.3, 0.8)),
                    noise_snr_db=noise, peak=peak)
-    spec.about = (f"{condition}; {number} twice, {form} form; {voice}; {fmt}"
-                  f"{f'; noise {noise:.0f} dB' if noise else ''}{f'; peak {20 * np.log10(peak):.0f} dBFS' if peak < 0.7 else ''}")
+    level = f"; peak {20 * np.log10(peak):.0f} dBFS" if peak < 0.7 else ""
+    room = f"; noise {noise:.0f} dB" if noise else ""
+    spec.about = f"{condition}; {number} twice, {form} form; {voice}; {fmt}{room}{level}"
     return spec, condition, number
 
 
