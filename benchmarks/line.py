@@ -77,10 +77,10 @@ def line_digits(words, start: float, end: float) -> str:
                    if d.end > start - SLACK_S and d.start < end + SLACK_S)
 
 
-def score(rows: list[dict], truth_key: str) -> tuple[int, int, int, float, float, float]:
-    tp = sum(r["fired"] and r[truth_key] for r in rows)
-    fp = sum(r["fired"] and not r[truth_key] for r in rows)
-    fn = sum(not r["fired"] and r[truth_key] for r in rows)
+def score(rows: list[dict], truth_key: str, fired: str = "fired") -> tuple[int, int, int, float, float, float]:
+    tp = sum(bool(r[fired] and r[truth_key]) for r in rows)
+    fp = sum(bool(r[fired] and not r[truth_key]) for r in rows)
+    fn = sum(bool(not r[fired] and r[truth_key]) for r in rows)
     p = tp / (tp + fp) if tp + fp else 1.0
     rc = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * p * rc / (p + rc) if p + rc else 0.0
@@ -168,19 +168,28 @@ def agreed(row: dict) -> bool | None:
 def report(rows: list[dict]) -> None:
     for r in rows:
         r["agreed"] = agreed(r)
-    print(f"\n{len(rows)} recordings; a reading lost on the line where the microphone kept it: "
-          f"{sum(r['lost'] for r in rows)} by the line's transcript"
-          + (f", {sum(r['reference_lost'] for r in rows)} by the reference" if rows and "reference" in rows[0] else ""))
-    judged = [r for r in rows if r["agreed"] is not None]
-    truths = [("lost", "the line's transcript (tiny.en), the rule's own reader", rows)]
+    kept = [r for r in rows if any(r["mic"])]
+    print(f"\n{len(rows)} recordings; the microphone (the recording's own analysis) kept the number in {len(kept)}: "
+          "the rule's scope (where it lost it, there is no yardstick, and the number rules speak)")
+    print(f"of those, a reading the microphone kept was lost on the line in {sum(r['lost'] for r in kept)} by the "
+          "line's transcript" + (f", {sum(r['reference_lost'] for r in kept)} by the reference" if "reference" in
+                                 (rows or [{}])[0] else ""))
+    judged = [r for r in kept if r["agreed"] is not None]
+    truths = [("lost", "the line's transcript (tiny.en), the rule's own reader", kept)]
     if rows and "reference" in rows[0]:
-        truths += [("reference_lost", "a stronger reader of the line (--reference)", rows),
-                   ("agreed", f"both readers where they agree ({len(rows) - len(judged)} where they do not left out)",
+        truths += [("reference_lost", "a stronger reader of the line (--reference)", kept),
+                   ("agreed", f"both readers where they agree ({len(kept) - len(judged)} where they do not left out)",
                     judged)]
     for key, name, group in truths:
-        tp, fp, fn, p, rc, f1 = score(group, key)
-        print(f"{RULE} against {name}: P {p:.2f}  R {rc:.2f}  F1 {f1:.2f}  (tp {tp}, fp {fp}, fn {fn}); "
-              f"notes {sum(r['noted'] for r in group)} ({sum(bool(r['noted'] and r[key]) for r in group)} where lost)")
+        for counted, label in (("fired", "errors"), ("flagged", "errors and notes")):
+            for r in group:
+                r["flagged"] = r["fired"] or r["noted"]
+            tp, fp, fn, p, rc, f1 = score(group, key, counted)
+            print(f"{RULE} ({label}) against {name}: P {p:.2f}  R {rc:.2f}  F1 {f1:.2f}  (tp {tp}, fp {fp}, fn {fn})")
+    outside = [r for r in rows if not any(r["mic"])]
+    print(f"outside the scope ({len(outside)}): errors {sum(r['fired'] for r in outside)} (the line lost the number "
+          f"there by both readers: {sum(r['fired'] and r['line'] == [False] * len(r['line']) for r in outside)}), "
+          f"notes {sum(r['noted'] for r in outside)}")
     print("\nby condition and voice: recordings | the microphone kept every reading | the line lost one (both "
           "readers, where they agree) | error | note")
     groups: dict[tuple[str, str], list[dict]] = {}
