@@ -50,6 +50,8 @@ def explain(pack: Pack, rule: Rule, examples: list[tuple[str, dict]], console: C
         if case is not None:
             console.print(Text(f"\n{title} ({case['about']}):", style="bold"))
             console.print(Text(f"  {case['script']}"), soft_wrap=True)
+            if "line" in case:
+                console.print(Text(f"  heard through the phone line as: {case['line']}"), soft_wrap=True)
     console.print(Text("\nChange it in a pack:", style="bold"))
     console.print(Text(f"  [rules.{rule.name}]"))
     for line in _changes(rule):
