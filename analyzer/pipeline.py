@@ -81,31 +81,28 @@ class Listener:
                 transcript = number_pass.refine(self.engine, clip, transcript)
                 measures = measure_signal(transcript, clip)
                 if self.phone_line:
-                    measures = self._through_line(clip, measures)
+                    measures = self._through_line(clip, measures, self.phone_line)
                 return Analysis(shown, AudioInfo.of(clip), transcript, measures), clip
         except AudioError as exc:
             return Analysis(shown, error=str(exc), error_kind=INPUT_ERROR), clip
         except Exception as exc:  # a bug must not cost the rest of a batch, nor show a traceback
             return Analysis(shown, error=_internal(shown, exc), error_kind=INTERNAL_ERROR), clip
 
-
-    def _through_line(self, clip: Clip, measures: Measurements) -> Measurements:
+    def _through_line(self, clip: Clip, measures: Measurements, codec: str) -> Measurements:
         """The measurements with the phone line's: the recording through the line, transcribed once as a
         phone's visual voicemail would, and each reading of the number the transcript lost heard once
         more, digit by digit (measure/line.py says why)."""
-        assert self.phone_line is not None
-        line = phone_line(clip, self.phone_line)
+        line = phone_line(clip, codec)
         heard = self.engine.transcribe(line)
-        what = CODECS[self.phone_line].what
-        found = through_line(measures.phone_numbers, self.phone_line, what, heard)
+        what = CODECS[codec].what
+        found = through_line(measures.phone_numbers, codec, what, heard)
         closer = []
         for start, end in listen_again(found):
             words = tuple(self.engine.transcribe_region(line, start, min(end, line.duration_s), number_pass.PROMPT))
             closer.append(Region(round(start, 3), round(end, 3), () if number_pass.echoes_prompt(heard.words, words)
                                  else words))
         if closer:
-            found = through_line(measures.phone_numbers, self.phone_line, what,
-                                 dataclasses.replace(heard, regions=tuple(closer)))
+            found = through_line(measures.phone_numbers, codec, what, dataclasses.replace(heard, regions=tuple(closer)))
         return dataclasses.replace(measures, phone_line=found)
 
 

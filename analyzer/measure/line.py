@@ -7,9 +7,8 @@ A reading that transcript lost may be our transcriber's weakness on narrowband s
 line's: tiny.en reads a phone line worse than a prospect's phone does. So the pipeline listens to
 the line's version of that reading once more, digit by digit (the number pass's way: its prompt, no
 VAD; the words are the line transcript's `regions`). Only a reading that closer listening cannot
-find either is lost for certain; one it finds is a doubt. On the phone-line evaluation's dev half,
-the closer listening agreed with Whisper base reading the line (a stronger transcriber) on 21 of 25
-lost readings; the line transcript alone, on 13.
+find either is lost for certain; one it finds is a doubt (benchmarks/RESULTS.md has what this does
+against Whisper base reading the line).
 """
 
 from __future__ import annotations

@@ -105,9 +105,9 @@ def create_app(analyzer: Analyzer, data_dir: Path, *, max_upload_bytes: int = MA
         found = store.get(attempt_id) or _missing()
         line = found.report["measures"].get("phone_line")
         if not line or line.get("codec") not in CODECS:
-            raise HTTPException(404, "This attempt was not heard through a phone line; practise with a pack that "
-                                     "sets phone_line (\"amr-nb\" or \"g711\") to hear your next ones as the "
-                                     "prospect will.")
+            raise HTTPException(404, "This attempt was not heard through a phone line; start `voicemail practice "
+                                     "--phone-line` (or use a pack that sets phone_line) to hear your next ones as "
+                                     "the prospect will.")
         path = store.audio_dir / found.audio_file
         try:  # the same sound every time: made again rather than stored
             copy = line_copy(path, line["codec"], max_s=max_seconds)
