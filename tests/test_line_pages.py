@@ -89,7 +89,8 @@ def test_the_line_audio_endpoint_gives_the_recording_through_the_line(line_analy
         assert body["recording"]["measures"]["phone_line"] is None and body["recording"]["line_audio"] is None
         refused = c.get(f"/api/attempts/{body['id']}/line-audio")
         assert refused.status_code == 404
-        assert refused.json()["error"].startswith("This attempt was not heard through a phone line; practise with")
+        assert refused.json()["error"].startswith(
+            "This attempt was not heard through a phone line; start `voicemail practice --phone-line`")
 
 
 def test_the_practice_page_plays_the_line_version_beside_the_original(line_analyzer, analyzer, tmp_path, seconds):
