@@ -22,7 +22,7 @@ from .audio.line import CODECS, phone_line
 from .checks.kinds import Context
 from .checks.pack import Pack
 from .confidence import POLICY
-from .engines import Decoding, load_engine
+from .engines import LINE, Decoding, load_engine
 from .errors import AudioError
 from .measure.line import listen_again, through_line
 from .measure.measurements import Measurements, clause_vectors, measure_signal, understood
@@ -93,7 +93,7 @@ class Listener:
         phone's visual voicemail would, and each reading of the number the transcript lost heard once
         more, digit by digit (measure/line.py says why)."""
         line = phone_line(clip, codec)
-        heard = self.engine.transcribe(line)
+        heard = self.engine.transcribe(line, LINE)
         what = CODECS[codec].what
         found = through_line(measures.phone_numbers, codec, what, heard)
         closer = []

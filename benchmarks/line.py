@@ -87,7 +87,8 @@ def score(rows: list[dict], truth_key: str, fired: str = "fired") -> tuple[int, 
     return tp, fp, fn, p, rc, f1
 
 
-def measure_split(folder: Path, codec: str, reference: str | None) -> list[dict]:
+def measure_split(folder: Path, codec: str, reference: str | None, kept: dict[str, dict]) -> list[dict]:
+    """`kept`: the reference's readings of an earlier run, by file (they do not depend on the rule)."""
     from analyzer.audio.line import phone_line
     from analyzer.checks.pack import load_pack
     from analyzer.numbers.readings import national
@@ -128,7 +129,10 @@ def measure_split(folder: Path, codec: str, reference: str | None) -> list[dict]
                "lost": any(m and not ok for m, ok in zip(mic, on_line)),
                "fired": any(not f.doubt for f in found), "noted": any(f.doubt for f in found),
                "messages": [f.message for f in found], "plain_s": round(t1 - t0, 3), "line_s": round(t2 - t1, 3)}
-        if other is not None and clip is not None:
+        if audio.name in kept:
+            row.update({k: kept[audio.name][k] for k in ("reference", "reference_text")})
+            row["reference_lost"] = any(m and not ok for m, ok in zip(mic, row["reference"]))
+        elif other is not None and clip is not None:
             import ctranslate2
 
             from analyzer.engines import SEED, level
@@ -233,6 +237,8 @@ def main() -> int:
     parser.add_argument("--codec", default="amr-nb")
     parser.add_argument("--reference", help="'base' (Whisper base from the eval extra) or a CTranslate2 model folder")
     parser.add_argument("--keep", type=Path, help="write each recording's result here (JSON)")
+    parser.add_argument("--reuse-reference", type=Path, metavar="KEPT.json",
+                        help="the reference's readings from an earlier --keep of the same recordings")
     parser.add_argument("--rescore", type=Path, help="only score the results a --keep run wrote")
     parser.add_argument("--no-processes", action="store_true", help="skip the whole-process timing")
     args = parser.parse_args()
@@ -241,7 +247,8 @@ def main() -> int:
         return 0
     if not any(args.split.glob("*.expected.json")):
         sys.exit(f"{args.split} has no recordings; build them with tools/make_line_eval.py.")
-    rows = measure_split(args.split, args.codec, args.reference)
+    kept = {r["file"]: r for r in json.loads(args.reuse_reference.read_text())} if args.reuse_reference else {}
+    rows = measure_split(args.split, args.codec, None if kept else args.reference, kept)
     if args.keep:
         args.keep.write_text(json.dumps(rows, indent=1))
     report(rows)

@@ -49,6 +49,10 @@ class Decoding:
 
 # The same computation on both engines: greedy, float32, no VAD (openai-whisper has none), no fallback.
 PARITY = Decoding(beam_size=1, compute_type="float32", vad=False, fallback=False, cap_tokens=True)
+# How the phone line's version is transcribed (pipeline.py, --phone-line): once, greedy, no fallback, as a
+# phone's visual voicemail reads a message. Beam 5 with its fallbacks looped on the narrowband digits of a
+# 25 s sample ("816 -816 -816 ...", 7.0 s against 1.7 s greedy, the message itself taking 1.7 s).
+LINE = Decoding(beam_size=1, fallback=False)
 
 
 def level(samples: np.ndarray, gain: float | None = None) -> np.ndarray:
@@ -67,8 +71,9 @@ def level_gain(samples: np.ndarray) -> float:
 class Engine(Protocol):
     """What the pipeline asks of a speech engine."""
 
-    def transcribe(self, clip: Clip) -> Transcript:
-        """The whole clip, transcribed with word times (the first pass)."""
+    def transcribe(self, clip: Clip, decoding: Decoding | None = None) -> Transcript:
+        """The whole clip, transcribed with word times (the first pass); `decoding`: another way to
+        decode than the engine's own (LINE: the phone line's version)."""
         ...
 
     def transcribe_region(self, clip: Clip, start_s: float, end_s: float, prompt: str) -> tuple[Word, ...]:
