@@ -22,7 +22,7 @@ from .audio.line import CODECS, phone_line
 from .checks.kinds import Context
 from .checks.pack import Pack
 from .confidence import POLICY
-from .engines import LINE, Decoding, load_engine
+from .engines import LINE, Decoding, Engine, load_engine
 from .errors import AudioError
 from .measure.line import listen_again, through_line
 from .measure.measurements import Measurements, clause_vectors, measure_signal, understood
@@ -62,6 +62,8 @@ class Listener:
         _map_big_blocks()
         self.engine = load_engine(engine, model, threads=threads, decoding=decoding)
         self.phone_line = phone_line
+        # The line's version is heard by the same model loaded once more, in float32 (engines.LINE says why).
+        self.line_engine = load_engine(engine, model, threads=threads, decoding=LINE) if phone_line else None
 
     def listen(self, path, *, name: str | None = None, max_s: int = MAX_DURATION_S,
                turn: Turn = _no_wait) -> tuple[Analysis, Clip | None]:
@@ -80,25 +82,25 @@ class Listener:
                 _check_transcript(clip, transcript)
                 transcript = number_pass.refine(self.engine, clip, transcript)
                 measures = measure_signal(transcript, clip)
-                if self.phone_line:
-                    measures = self._through_line(clip, measures, self.phone_line)
+                if self.phone_line and self.line_engine is not None:
+                    measures = self._through_line(clip, measures, self.phone_line, self.line_engine)
                 return Analysis(shown, AudioInfo.of(clip), transcript, measures), clip
         except AudioError as exc:
             return Analysis(shown, error=str(exc), error_kind=INPUT_ERROR), clip
         except Exception as exc:  # a bug must not cost the rest of a batch, nor show a traceback
             return Analysis(shown, error=_internal(shown, exc), error_kind=INTERNAL_ERROR), clip
 
-    def _through_line(self, clip: Clip, measures: Measurements, codec: str) -> Measurements:
+    def _through_line(self, clip: Clip, measures: Measurements, codec: str, engine: Engine) -> Measurements:
         """The measurements with the phone line's: the recording through the line, transcribed once as a
         phone's visual voicemail would, and each reading of the number the transcript lost heard once
         more, digit by digit (measure/line.py says why)."""
         line = phone_line(clip, codec)
-        heard = self.engine.transcribe(line, LINE)
+        heard = engine.transcribe(line)
         what = CODECS[codec].what
         found = through_line(measures.phone_numbers, codec, what, heard)
         closer = []
         for start, end in listen_again(found):
-            words = tuple(self.engine.transcribe_region(line, start, min(end, line.duration_s), number_pass.PROMPT))
+            words = tuple(engine.transcribe_region(line, start, min(end, line.duration_s), number_pass.PROMPT))
             closer.append(Region(round(start, 3), round(end, 3), () if number_pass.echoes_prompt(heard.words, words)
                                  else words))
         if closer:

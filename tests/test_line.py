@@ -118,3 +118,27 @@ def test_a_pack_asks_for_a_desk_line_and_a_bad_line_is_one_sentence(tmp_path, an
     bad.write_text('[pack]\nextends = "default"\nphone_line = "gsm"\n')
     with pytest.raises(PackError, match=r"bad.toml: key 'pack.phone_line': 'gsm' is not a phone line .*'g711'"):
         load_pack(bad)
+
+
+def test_the_line_verdict_is_the_same_under_every_kernel_set_the_cpu_runs():
+    """The phone line's version, its transcript's readings and the rule's verdicts, under each CTranslate2
+    kernel set (CT2_FORCE_CPU_ISA) this CPU offers: results must not depend on the CPU (word times may
+    move a little: they are not compared). The sample's number is read off a mobile line as "816, I
+    went 614", so the closer listening runs too."""
+    import json
+    import os
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    isas = subprocess.run([str(root / "tools" / "cpu_isas")], capture_output=True, text=True, check=True).stdout.split()
+    seen = {}
+    for isa in isas:
+        run = subprocess.run([sys.executable, "-m", "analyzer", "analyze", str(SAMPLES / "good_espeak_us.wav"),
+                              "--phone-line", "--format", "json", "--fail-on", "never"],
+                             capture_output=True, text=True, env={**os.environ, "CT2_FORCE_CPU_ISA": isa})
+        assert run.returncode == 0, run.stderr
+        f = json.loads(run.stdout)["files"][0]
+        line = f["measures"]["phone_line"]
+        seen[isa] = ([(r["digits"], r["checked"], r["survives"], r["sure"]) for r in line["readings"]],
+                     sorted(x["severity"] for x in f["findings"] if x["name"] == "number-lost-on-phone-line"))
+    assert len({json.dumps(v) for v in seen.values()}) == 1, seen

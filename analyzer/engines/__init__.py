@@ -51,8 +51,10 @@ class Decoding:
 PARITY = Decoding(beam_size=1, compute_type="float32", vad=False, fallback=False, cap_tokens=True)
 # How the phone line's version is transcribed (pipeline.py, --phone-line): once, greedy, no fallback, as a
 # phone's visual voicemail reads a message. Beam 5 with its fallbacks looped on the narrowband digits of a
-# 25 s sample ("816 -816 -816 ...", 7.0 s against 1.7 s greedy, the message itself taking 1.7 s).
-LINE = Decoding(beam_size=1, fallback=False)
+# 25 s sample ("816 -816 -816 ...", 7.0 s against 1.7 s greedy, the message itself taking 1.7 s). In
+# float32: with int8, that sample's line read "816, 916, 614, 1" under AVX512 and "816, I won 6" under
+# GENERIC, AVX and AVX2 (and another recording differed too); in float32 both read the same under all four.
+LINE = Decoding(beam_size=1, fallback=False, compute_type="float32")
 
 
 def level(samples: np.ndarray, gain: float | None = None) -> np.ndarray:
@@ -71,9 +73,8 @@ def level_gain(samples: np.ndarray) -> float:
 class Engine(Protocol):
     """What the pipeline asks of a speech engine."""
 
-    def transcribe(self, clip: Clip, decoding: Decoding | None = None) -> Transcript:
-        """The whole clip, transcribed with word times (the first pass); `decoding`: another way to
-        decode than the engine's own (LINE: the phone line's version)."""
+    def transcribe(self, clip: Clip) -> Transcript:
+        """The whole clip, transcribed with word times (the first pass)."""
         ...
 
     def transcribe_region(self, clip: Clip, start_s: float, end_s: float, prompt: str) -> tuple[Word, ...]:

@@ -44,25 +44,23 @@ class FasterWhisperEngine:
             "faster-whisper", ref.name, (("beam_size", decoding.beam_size), ("compute_type", decoding.compute_type))
         )
 
-    def transcribe(self, clip: Clip, decoding: Decoding | None = None) -> Transcript:
+    def transcribe(self, clip: Clip) -> Transcript:
         import ctranslate2
 
         ctranslate2.set_random_seed(SEED)
-        chosen = decoding or self.decoding
-        return transcribe_in_pieces(clip.samples, lambda samples, offset: self._piece(samples, offset, chosen),
-                                    self.info)
+        return transcribe_in_pieces(clip.samples, self._piece, self.info)
 
-    def _piece(self, samples, offset: float, decoding: Decoding) -> tuple[list[Word], str | None]:
+    def _piece(self, samples, offset: float) -> tuple[list[Word], str | None]:
         segments, info = self._model.transcribe(
             samples,
             language="en",
-            beam_size=decoding.beam_size,
+            beam_size=self.decoding.beam_size,
             word_timestamps=True,
-            temperature=list(decoding.temperatures),
+            temperature=list(self.decoding.temperatures),
             # Silero VAD (shipped inside faster-whisper) drops silences over 2 s: in them Whisper
             # hallucinated or looped ("916 916 916 ..."), which cost up to 13 s a file.
-            vad_filter=decoding.vad,
-            max_new_tokens=decoding.max_tokens(len(samples) / SAMPLE_RATE_HZ),
+            vad_filter=self.decoding.vad,
+            max_new_tokens=self.decoding.max_tokens(len(samples) / SAMPLE_RATE_HZ),
         )
         return _words(segments, offset), info.language
 

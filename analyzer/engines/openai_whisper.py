@@ -48,26 +48,24 @@ class OpenAIWhisperEngine:
         self.info = EngineInfo("openai-whisper", ref.name, (("beam_size", decoding.beam_size),
                                                             ("compute_type", "float32")))
 
-    def transcribe(self, clip: Clip, decoding: Decoding | None = None) -> Transcript:
+    def transcribe(self, clip: Clip) -> Transcript:
         self._torch.manual_seed(SEED)
-        chosen = decoding or self.decoding
-        return transcribe_in_pieces(clip.samples, lambda samples, offset: self._piece(samples, offset, chosen),
-                                    self.info)
+        return transcribe_in_pieces(clip.samples, self._piece, self.info)
 
-    def _piece(self, samples, offset: float, decoding: Decoding) -> tuple[list[Word], str | None]:
-        result = self._decode(samples, decoding.temperatures, decoding)
+    def _piece(self, samples, offset: float) -> tuple[list[Word], str | None]:
+        result = self._decode(samples, self.decoding.temperatures)
         return _words(result, offset), result.get("language")
 
     def transcribe_region(self, clip: Clip, start_s: float, end_s: float, prompt: str) -> tuple[Word, ...]:
         """A stretch transcribed again on its own, levelled, steered by a prompt (as faster-whisper's)."""
         self._torch.manual_seed(SEED)
         a, b = int(start_s * SAMPLE_RATE_HZ), int(end_s * SAMPLE_RATE_HZ)
-        result = self._decode(level(clip.samples[a:b]), self.decoding.region_temperatures, self.decoding,
+        result = self._decode(level(clip.samples[a:b]), self.decoding.region_temperatures,
                               initial_prompt=prompt, condition_on_previous_text=False)
         return tuple(_words(result, a / SAMPLE_RATE_HZ))
 
-    def _decode(self, samples, temperatures, decoding: Decoding, **options) -> dict:
-        beam = decoding.beam_size
+    def _decode(self, samples, temperatures, **options) -> dict:
+        beam = self.decoding.beam_size
         return self._whisper.transcribe(
             self._model,
             samples,
@@ -75,9 +73,9 @@ class OpenAIWhisperEngine:
             word_timestamps=True,
             fp16=False,
             beam_size=beam if beam > 1 else None,
-            best_of=5 if decoding.fallback else None,
+            best_of=5 if self.decoding.fallback else None,
             temperature=temperatures,
-            sample_len=decoding.max_tokens(len(samples) / SAMPLE_RATE_HZ),
+            sample_len=self.decoding.max_tokens(len(samples) / SAMPLE_RATE_HZ),
             verbose=None,
             **options,
         )
