@@ -32,6 +32,7 @@ from .checks.kinds import Context
 from .checks.pack import Pack, Rule, labeller_of
 from .errors import UsageError
 from .measure.clauses import Labeller
+from .measure.line import through_line
 from .measure.measurements import Measurements, measure
 from .transcript import EngineInfo, Transcript, Word
 
@@ -66,10 +67,12 @@ def measure_script(script: str, *, wpm: float = 150.0, duration_s: float | None 
                    labeller: Labeller = Labeller(), line: str | None = None) -> tuple[Transcript, Measurements]:
     """`line`: the script of what the recording's phone-line version was heard as (a mobile call's)."""
     transcript = transcript_from_script(script, wpm=wpm)
-    heard = None
+    measured = measure(transcript, duration_s=duration_s, labeller=labeller)
     if line is not None:
-        heard = (DEFAULT_CODEC, CODECS[DEFAULT_CODEC].what, transcript_from_script(line, wpm=wpm))
-    return transcript, measure(transcript, duration_s=duration_s, labeller=labeller, line=heard)
+        heard = through_line(measured.phone_numbers, DEFAULT_CODEC, CODECS[DEFAULT_CODEC].what,
+                             transcript_from_script(line, wpm=wpm))
+        measured = dataclasses.replace(measured, phone_line=heard)
+    return transcript, measured
 
 
 def run_rule(rule: Rule, script: str, *, wpm: float = 150.0, number: str | None = None,

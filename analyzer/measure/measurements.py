@@ -27,7 +27,7 @@ from ..transcript import Transcript, Word
 from . import numbers as phone_numbers
 from .clauses import Clause, Labeller
 from .delivery import Delivery, delivery
-from .line import PhoneLine, through_line
+from .line import PhoneLine
 from .numbers import PhoneNumber, UnclearNumber
 
 PAUSE_MIN_S = 0.5
@@ -54,8 +54,6 @@ def _items(*numbers: str) -> dict[str, Any]:
 
 
 SPOKEN = ("speech_start_s", "speech_end_s")
-# A recording's phone-line version as transcribed: its codec's name, the codec in words, the transcript.
-Line = tuple[str, str, Transcript]
 
 
 @dataclass(frozen=True)
@@ -115,9 +113,9 @@ UNLESS: tuple[str, ...] = (*SCALARS, "unclear_number")
 
 
 def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: float | None = None,
-            labeller: Labeller = Labeller(), line: Line | None = None) -> Measurements:
+            labeller: Labeller = Labeller()) -> Measurements:
     """`labeller`: the content rules' meanings the clauses are scored for (none: clauses unscored)."""
-    return understood(measure_signal(transcript, clip, duration_s=duration_s, line=line), transcript, labeller)
+    return understood(measure_signal(transcript, clip, duration_s=duration_s), transcript, labeller)
 
 
 def spoken_words(transcript: Transcript, speech_end_s: float) -> tuple[Word, ...]:
@@ -149,9 +147,9 @@ def _number_words(measures: Measurements) -> tuple[tuple[int, int], ...]:
 
 
 def measure_signal(transcript: Transcript, clip: Clip | None = None, *,
-                   duration_s: float | None = None, line: Line | None = None) -> Measurements:
-    """Every measurement the signal and the words give, the clauses and the opening left unread.
-    `line`: the recording's phone-line version transcribed (the codec, in words, and its transcript)."""
+                   duration_s: float | None = None) -> Measurements:
+    """Every measurement the signal and the words give, the clauses and the opening left unread (and
+    the phone line's, which the pipeline adds when asked for: measure/line.py)."""
     words = transcript.words
     if not words:
         raise ValueError("measure() needs at least one word")
@@ -213,7 +211,6 @@ def measure_signal(transcript: Transcript, clip: Clip | None = None, *,
         pitch_variation_st=voice.pitch_variation_st,
         loudness_dbfs=voice.loudness_dbfs,
         unclear_number=unclear,
-        phone_line=through_line(numbers, *line) if line is not None else None,
         doubts=doubts,
         ranges=ranges,
     )
