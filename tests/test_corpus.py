@@ -15,7 +15,9 @@ EXPECTED = sorted(SAMPLES.glob(f"*{expectations.SUFFIX}"))
 def test_corpus_is_big_enough_and_covers_every_rule(default_pack):
     assert len(EXPECTED) >= 16
     broken = {rule for path in EXPECTED for rule in expectations.load(path).rules}
-    kept = {r.name for r in default_pack.active}
+    # number-lost-on-phone-line runs only when a recording is heard through the phone line (--phone-line),
+    # which the corpus is not: tests/test_line.py checks its verdict under every kernel set instead
+    kept = {r.name for r in default_pack.active if r.check.kind != "line-lost"}
     # every active rule is broken by some recording (and kept by the others)
     assert kept - broken == set(), f"no recording breaks: {kept - broken}"
     formats = {expectations.load(p).recording.suffix for p in EXPECTED}

@@ -387,7 +387,7 @@ def test_the_workers_grade_with_the_selection(tmp_path):
     header = next(csv.reader((out / "recordings.csv").open()))
     rules = header[header.index("fastest_digits_per_s") + 1 : header.index("error")]
     assert rules == ["no-callback-number", "number-not-repeated", "number-too-fast", "number-not-at-end",
-                     "wrong-number", "number-readings-differ", "number-unclear"]
+                     "wrong-number", "number-readings-differ", "number-unclear", "number-lost-on-phone-line"]
     files = json.loads((out / "report.json").read_text())["files"]
     assert all(f["code"].startswith("VM10") for doc in files for f in doc["findings"])
     assert any(f["name"] == "number-not-repeated" for doc in files for f in doc["findings"])
