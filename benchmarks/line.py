@@ -227,7 +227,7 @@ def processes(codec: str, runs: int = 3) -> None:
     if pack:
         pack.unlink()
     plain, line = statistics.median(times["plain"]), statistics.median(times["line"])
-    print(f"whole process on {SAMPLE.name} (25 s): {line:.2f} s with --phone-line against {plain:.2f} s: "
+    print(f"whole process on {SAMPLE.name}: {line:.2f} s with --phone-line against {plain:.2f} s: "
           f"{line / plain:.2f}x (median of {runs} alternating pairs; target at most 1.8x)")
 
 
