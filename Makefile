@@ -78,6 +78,8 @@ eval: $(VENV)/.installed $(VENV)/.eval
 	$(PY) benchmarks/content.py
 	$(PY) benchmarks/content.py --audio eval/text-audio
 	$(PY) benchmarks/content.py --audio eval/text-audio/natural
+	$(PY) tools/make_line_eval.py
+	$(PY) benchmarks/line.py --split eval/line/test --reference base
 
 # Rebuild sample_audio/ (needs espeak-ng, flite, festival and ffmpeg from Debian).
 samples: $(VENV)/.installed
