@@ -50,12 +50,6 @@ PHONE_LINE = typer.Option(False, "--phone-line", help="Also hear each recording 
                           "phone_line, else a mobile call: AMR-NB) and check that the number survives it.")
 
 
-def _line_codec(pack) -> str:
-    from .audio.line import DEFAULT_CODEC
-
-    return pack.phone_line or DEFAULT_CODEC
-
-
 def _own_number(value: str | None) -> str | None:
     from .numbers.own import own_number
 
@@ -86,8 +80,7 @@ def analyze(
     with _usage_errors():
         number = _own_number(number)
         rules = load_pack(pack, select=_selectors(select), ignore=_selectors(ignore))
-        analyzer = Analyzer(rules, engine=engine, model=model, number=number,
-                            phone_line=_line_codec(rules) if phone_line else None)
+        analyzer = Analyzer(rules, engine=engine, model=model, number=number, phone_line=rules.line(phone_line))
     report = Report(tuple(analyzer.analyze(f) for f in files), pack=rules.name)
     if format is Format.json:
         from .render import json
@@ -172,8 +165,7 @@ def grade(
         on_cluster = ray is not None and ray != "local"  # its workers: --workers, else one per CPU it has
         workers = min(workers or (0 if on_cluster else batch.default_workers()), len(recordings))
         threads = 1 if on_cluster else max(1, batch.default_workers() // workers)
-        settings = batch.Settings(engine, model, threads=threads,
-                                  phone_line=_line_codec(rules_pack) if phone_line else rules_pack.phone_line or None)
+        settings = batch.Settings(engine, model, threads=threads, phone_line=rules_pack.line(phone_line))
         cache = Cache(None if no_cache else (cache_dir or default_dir()), batch.listening(settings),
                       batch.judging(judge))
         pool = cluster.on_ray(ray, settings, workers, console) if ray is not None else nullcontext(None)
@@ -265,7 +257,7 @@ def regress(
             if engine == "faster-whisper":
                 resolve(model)  # a bad --model is one sentence here, not a failure in every worker
             settings = batch.Settings(engine, model, threads=max(1, batch.default_workers() // workers),
-                                      phone_line=rules_pack.phone_line or None)
+                                      phone_line=rules_pack.line())
             judge = Judge(rules_pack)
 
             def in_workers(jobs, on_done) -> None:

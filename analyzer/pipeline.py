@@ -161,7 +161,7 @@ class Analyzer:
                  phone_line: str | None = None):
         """`phone_line`: the codec to hear each recording through as well (None: the pack's, if any)."""
         self.listener = Listener(engine=engine, model=model, threads=threads, decoding=decoding,
-                                 phone_line=phone_line or pack.phone_line or None)
+                                 phone_line=phone_line or pack.line())
         self.judge = Judge(pack, number=number)
         self.engine = self.listener.engine
         self.pack = pack

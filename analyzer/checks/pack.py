@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from ..audio.line import CODECS
+from ..audio.line import CODECS, DEFAULT_CODEC
 from ..errors import PackError
 from ..measure.clauses import Labeller, Meaning
 from ..numbers.own import NumberError, own_number
@@ -114,6 +114,11 @@ class Pack:
     # The phone line every recording is also heard through (audio/line.py's CODECS: "amr-nb", "g711"),
     # for number-lost-on-phone-line; "" when the pack does not ask for it (analyze --phone-line does).
     phone_line: str = ""
+
+    def line(self, asked: bool = False) -> str | None:
+        """The phone line recordings are also heard through: the pack's, else, when one is asked for
+        (--phone-line), a mobile call's; None: none."""
+        return self.phone_line or (DEFAULT_CODEC if asked else None)
 
     @property
     def active(self) -> tuple[Rule, ...]:

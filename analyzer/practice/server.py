@@ -41,7 +41,6 @@ def serve(*, host: str, port: int, data: Path | None, pack: str | None, engine: 
     a pack's `phone_line` turns it on too)."""
     import uvicorn
 
-    from ..audio.line import DEFAULT_CODEC
     from ..checks.pack import load_pack
     from ..pipeline import Analyzer
     from .app import create_app
@@ -55,8 +54,7 @@ def serve(*, host: str, port: int, data: Path | None, pack: str | None, engine: 
     port = sock.getsockname()[1]
     try:
         rules = load_pack(pack)
-        analyzer = Analyzer(rules, engine=engine, model=model,
-                            phone_line=(rules.phone_line or DEFAULT_CODEC) if phone_line else None)
+        analyzer = Analyzer(rules, engine=engine, model=model, phone_line=rules.line(phone_line))
     except BaseException:
         sock.close()
         raise
