@@ -128,7 +128,8 @@ def measure_split(folder: Path, codec: str, reference: str | None, kept: dict[st
                "number": number, "mic": mic, "line": on_line, "line_text": line.text,
                "lost": any(m and not ok for m, ok in zip(mic, on_line)),
                "fired": any(not f.doubt for f in found), "noted": any(f.doubt for f in found),
-               "messages": [f.message for f in found], "plain_s": round(t1 - t0, 3), "line_s": round(t2 - t1, 3)}
+               "messages": [f.message for f in found], "plain_s": round(t1 - t0, 3), "line_s": round(t2 - t1, 3),
+               "readings": [_reading(r, line) for r in line.readings]}
         if audio.name in kept:
             row.update({k: kept[audio.name][k] for k in ("reference", "reference_text")})
             row["reference_lost"] = any(m and not ok for m, ok in zip(mic, row["reference"]))
@@ -152,6 +153,23 @@ def measure_split(folder: Path, codec: str, reference: str | None, kept: dict[st
               f"{'ERROR' if row['fired'] else 'note' if row['noted'] else '-':5s} "
               f"{row['line_s'] / row['plain_s']:.2f}x", flush=True)
     return rows
+
+
+def _reading(reading, line) -> dict:
+    """What the rule saw of one reading: the line transcript's digits there, whether the closer
+    listening ran and what it heard, and what the transcriber's confidence alone would say."""
+    from analyzer.measure import line as measured
+
+    digits = measured._digits(line.words, reading)
+    over = [w for w in line.words if reading.start - measured.WORD_SLACK_S <= (w.start + w.end) / 2
+            <= reading.end + measured.WORD_SLACK_S]
+    said = measured.national(reading.digits)
+    return {"digits": reading.digits, "start": reading.start, "end": reading.end, "checked": reading.checked,
+            "survives": reading.survives, "sure": reading.sure, "again": reading.again,
+            "line_digits": reading.line_digits,
+            "confident": reading.survives or measured._surely_wrong(said, digits, over),
+            "probabilities": [round(d.probability, 3) for d in digits],
+            "over": [[w.text, round(w.probability, 3)] for w in over]}
 
 
 def _marks(flags: list[bool]) -> str:
@@ -190,6 +208,13 @@ def report(rows: list[dict]) -> None:
                 r["flagged"] = r["fired"] or r["noted"]
             tp, fp, fn, p, rc, f1 = score(group, key, counted)
             print(f"{RULE} ({label}) against {name}: P {p:.2f}  R {rc:.2f}  F1 {f1:.2f}  (tp {tp}, fp {fp}, fn {fn})")
+    if rows and "readings" in rows[0] and "reference" in rows[0]:
+        # What the closer listening is for: the line transcriber's own confidence deciding instead.
+        for r in judged:
+            r["confidence_says"] = any(x["confident"] for x in r["readings"] if x["checked"] and not x["survives"])
+        tp, fp, fn, p, rc, f1 = score(judged, "agreed", "confidence_says")
+        print(f"{RULE} (errors) if the line transcriber's confidence decided, not the closer listening, against "
+              f"both readers: P {p:.2f}  R {rc:.2f}  F1 {f1:.2f}  (tp {tp}, fp {fp}, fn {fn})")
     outside = [r for r in rows if not any(r["mic"])]
     print(f"outside the scope ({len(outside)}): errors {sum(r['fired'] for r in outside)} (the line lost the number "
           f"there by both readers: {sum(r['fired'] and r['line'] == [False] * len(r['line']) for r in outside)}), "

@@ -77,13 +77,20 @@ def listen_again(line: PhoneLine) -> list[tuple[float, float]]:
 
 def _confirmed(reading: PhoneNumber, said: Sequence[PhoneNumber]) -> bool:
     """The reading is a yardstick: a whole number (7 digits, or 10 after any country code: one with a
-    digit too few is one the transcriber dropped a doubled digit of), heard the same in another
-    reading or every digit heard surely."""
-    if len(national(reading.digits)) not in WHOLE_NUMBER_DIGITS:
+    digit too few is one the transcriber dropped a doubled digit of), heard again in another reading
+    (the same, or with one digit dropped: "720 279" heard "72 279") or every digit heard surely."""
+    whole = national(reading.digits)
+    if len(whole) not in WHOLE_NUMBER_DIGITS:
         return False
-    again = sum(national(n.digits) == national(reading.digits) for n in said) >= 2
+    again = any(n is not reading and _heard_again(whole, national(n.digits)) for n in said)
     sure = bool(reading.digit_probabilities) and min(reading.digit_probabilities) >= POLICY.sure_digit
     return again or sure
+
+
+def _heard_again(whole: str, other: str) -> bool:
+    """Another reading is the whole number, or the whole number with one digit dropped."""
+    return other == whole or (len(other) == len(whole) - 1
+                              and any(whole[:i] + whole[i + 1:] == other for i in range(len(whole))))
 
 
 def _compared(reading: PhoneNumber, line: Transcript, checked: bool) -> LineReading:
