@@ -78,7 +78,7 @@ def listen_again(line: PhoneLine) -> list[tuple[float, float]]:
 def _confirmed(reading: PhoneNumber, said: Sequence[PhoneNumber]) -> bool:
     """The reading is a yardstick: a whole number (7 digits, or 10 after any country code: one with a
     digit too few is one the transcriber dropped a doubled digit of), heard again in another reading
-    (the same, or with one digit dropped: "720 279" heard "72 279") or every digit heard surely."""
+    (the same, or with one digit dropped: 720-279-3172 heard 722-793-172) or every digit heard surely."""
     whole = national(reading.digits)
     if len(whole) not in WHOLE_NUMBER_DIGITS:
         return False
