@@ -161,8 +161,7 @@ def _reading(reading, line) -> dict:
     from analyzer.measure import line as measured
 
     digits = measured._digits(line.words, reading)
-    over = [w for w in line.words if reading.start - measured.WORD_SLACK_S <= (w.start + w.end) / 2
-            <= reading.end + measured.WORD_SLACK_S]
+    over = measured._over(line.words, reading)
     said = measured.national(reading.digits)
     return {"digits": reading.digits, "start": reading.start, "end": reading.end, "checked": reading.checked,
             "survives": reading.survives, "sure": reading.sure, "again": reading.again,

@@ -17,7 +17,7 @@ from ..confidence import POLICY
 from ..measure.clauses import Clause, Score
 from ..measure.measurements import LISTS, SCALARS, SPANS, UNLESS, Measurements
 from ..measure.numbers import PhoneNumber, callback_number
-from ..numbers.readings import WHOLE_NUMBER_DIGITS, differences, grouped, national, ordinal, times
+from ..numbers.readings import WHOLE_NUMBER_DIGITS, differences, grouped, national, one_dropped, ordinal, times
 from ..transcript import Transcript
 from .text import Match, TextIndex, pattern_searchable, searchable
 
@@ -543,7 +543,4 @@ def _matches_own(spoken: str, expected: str) -> bool:
     spoken, expected = national(spoken), national(expected)
     if spoken == expected or (len(spoken) == 7 and expected.endswith(spoken)):
         return True
-    # One of a doubled digit dropped ("2 2" -> "2").
-    return any(
-        expected[i] == expected[i + 1] and expected[:i] + expected[i + 1 :] == spoken for i in range(len(expected) - 1)
-    )
+    return one_dropped(expected, spoken, doubled=True)

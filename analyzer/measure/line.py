@@ -20,7 +20,7 @@ from difflib import SequenceMatcher
 from ..confidence import POLICY
 from ..numbers.digits import Digit
 from ..numbers.heard import hear
-from ..numbers.readings import WHOLE_NUMBER_DIGITS, national, ordinal
+from ..numbers.readings import WHOLE_NUMBER_DIGITS, national, one_dropped, ordinal
 from ..transcript import Transcript, Word
 from .numbers import PhoneNumber, callback_number
 
@@ -82,20 +82,14 @@ def _confirmed(reading: PhoneNumber, said: Sequence[PhoneNumber]) -> bool:
     whole = national(reading.digits)
     if len(whole) not in WHOLE_NUMBER_DIGITS:
         return False
-    again = any(n is not reading and _heard_again(whole, national(n.digits)) for n in said)
+    again = any(n is not reading and (national(n.digits) == whole or one_dropped(whole, national(n.digits)))
+                for n in said)
     sure = bool(reading.digit_probabilities) and min(reading.digit_probabilities) >= POLICY.sure_digit
     return again or sure
 
 
-def _heard_again(whole: str, other: str) -> bool:
-    """Another reading is the whole number, or the whole number with one digit dropped."""
-    return other == whole or (len(other) == len(whole) - 1
-                              and any(whole[:i] + whole[i + 1:] == other for i in range(len(whole))))
-
-
 def _compared(reading: PhoneNumber, line: Transcript, checked: bool) -> LineReading:
-    over = [w for w in line.words
-            if reading.start - WORD_SLACK_S <= (w.start + w.end) / 2 <= reading.end + WORD_SLACK_S]
+    over = _over(line.words, reading)
     digits = _digits(line.words, reading)
     heard = "".join(d.char for d in digits)
     said = national(reading.digits)
@@ -111,6 +105,11 @@ def _compared(reading: PhoneNumber, line: Transcript, checked: bool) -> LineRead
         sure = _surely_wrong(said, digits, over)
     return LineReading(reading.digits, reading.start, reading.end, reading.first_word, reading.last_word,
                        " ".join(w.text for w in over), heard, survives, differs, sure, checked, again)
+
+
+def _over(words: tuple[Word, ...], reading: PhoneNumber) -> list[Word]:
+    """The line transcript's words over a reading: quoted, and judged sure or not."""
+    return [w for w in words if reading.start - WORD_SLACK_S <= (w.start + w.end) / 2 <= reading.end + WORD_SLACK_S]
 
 
 def _digits(words: tuple[Word, ...], reading: PhoneNumber) -> list[Digit]:

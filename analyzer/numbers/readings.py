@@ -221,6 +221,14 @@ def national(digits: str) -> str:
     return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
 
 
+def one_dropped(whole: str, other: str, *, doubled: bool = False) -> bool:
+    """`other` is `whole` with one digit left out (`doubled`: only one of a doubled digit, "2 2" heard "2")."""
+    return len(other) == len(whole) - 1 and any(
+        whole[:i] + whole[i + 1 :] == other and (not doubled or whole[i + 1 : i + 2] == whole[i])
+        for i in range(len(whole))
+    )
+
+
 def _gap_before(digits: list[Digit], i: int) -> float:
     if i == 0 or digits[i].word == digits[i - 1].word:
         return 0.0
