@@ -1,7 +1,11 @@
 """The phone line a voicemail travels (analyzer/audio/line.py): band-limited, 8 kHz, through a real
-narrowband codec, deterministic; checked against FFmpeg's own command line doing the same."""
+narrowband codec, deterministic; its band checked against scipy.signal's Butterworth, its samples
+with FFmpeg's per-CPU kernels on and off, and the whole against FFmpeg's own command line."""
 
+import ctypes
+import ctypes.util
 import dataclasses
+import glob
 import subprocess
 from pathlib import Path
 
@@ -9,7 +13,7 @@ import numpy as np
 import pytest
 
 from analyzer.audio.clip import SAMPLE_RATE_HZ, Clip, decode
-from analyzer.audio.line import CODECS, phone_line
+from analyzer.audio.line import BAND_ORDER, CODECS, HIGH_HZ, LOW_HZ, _band, _filtered, phone_line
 
 from conftest import SAMPLES
 
@@ -44,6 +48,52 @@ def test_the_line_is_deterministic(codec):
     assert np.array_equal(phone_line(clip, codec).samples, phone_line(clip, codec).samples)
 
 
+def test_the_band_is_scipys_butterworth():
+    """One pass of FFmpeg's biquads, Q from the Butterworth poles, is scipy.signal.butter's high-pass
+    and low-pass: the same impulse response, to the 16-bit step the filters end in."""
+    from scipy import signal
+
+    impulse = np.zeros(4000, dtype=np.int16)
+    impulse[100] = 16384
+    ours = _filtered(impulse, SAMPLE_RATE_HZ,
+                     [("aformat", "sample_fmts=dbl"), *_band(), ("aformat", "sample_fmts=s16")])
+    sos = np.vstack([signal.butter(BAND_ORDER, LOW_HZ, "highpass", fs=SAMPLE_RATE_HZ, output="sos"),
+                     signal.butter(BAND_ORDER, HIGH_HZ, "lowpass", fs=SAMPLE_RATE_HZ, output="sos")])
+    theirs = signal.sosfilt(sos, impulse.astype(np.float64))
+    assert len(ours) == len(impulse) and np.abs(ours).max() > 1000
+    assert np.abs(ours - theirs).max() <= 1
+
+
+def _libavutil() -> ctypes.CDLL:
+    """The libavutil PyAV runs on: its wheel's own, else the system's PyAV was built against."""
+    import av
+
+    found = glob.glob(str(Path(av.__file__).parent.parent / "av.libs" / "libavutil-*.so*"))
+    path = found[0] if found else ctypes.util.find_library("avutil")
+    assert path, "no libavutil found beside PyAV"
+    return ctypes.CDLL(path)
+
+
+# FFmpeg's AV_CPU_FLAG_*: none at all (plain C); SSE2 and below (x86-64's baseline); up to AVX2 and FMA3.
+SSE2 = 0x1 | 0x2 | 0x8 | 0x10
+CPU_FLAGS = {"C": 0, "SSE2": SSE2, "AVX2": SSE2 | 0x40 | 0x80 | 0x100 | 0x200 | 0x4000 | 0x8000 | 0x10000}
+
+
+@pytest.mark.parametrize("codec", sorted(CODECS))
+def test_the_line_is_the_same_with_ffmpegs_cpu_kernels_off(codec):
+    """FFmpeg picks kernels per CPU, as CTranslate2 does: the line's samples must not depend on them
+    (its resampler's float kernels did, by a step in 16,000 samples)."""
+    clip = decode(SAMPLES / "local_number_flite_slt.m4a")
+    best = phone_line(clip, codec).samples
+    util = _libavutil()
+    try:
+        for name, flags in CPU_FLAGS.items():
+            util.av_force_cpu_flags(flags)
+            assert np.array_equal(phone_line(clip, codec).samples, best), name
+    finally:
+        util.av_force_cpu_flags(-1)  # back to what the CPU has
+
+
 def test_amr_nb_is_a_lossy_codec_and_keeps_the_voice():
     """AMR-NB is not the band-pass alone: it changes the waveform, but keeps its envelope (5 ms late)."""
     clip = decode(SAMPLES / "local_number_flite_slt.m4a")
@@ -58,8 +108,8 @@ def test_amr_nb_is_a_lossy_codec_and_keeps_the_voice():
 
 def test_g711_matches_ffmpeg_doing_the_same(tmp_path):
     """FFmpeg's command line (Debian's, not the one inside PyAV): band-pass, 8 kHz, G.711 mu-law, and back.
-    Its filters are causal and gentler, so the waveforms differ in phase: their spectra and their
-    envelopes are compared."""
+    Its filters run forward only and are gentler, so the waveforms differ in phase: their spectra and
+    their envelopes are compared."""
     from scipy import signal
 
     source = SAMPLES / "local_number_flite_slt.m4a"

@@ -78,3 +78,12 @@ def test_the_installed_wheel_holds_every_module_and_runs(tmp_path):
     assert report["engine"]["model"] == "tiny.en" and report["transcript"]["words"]
     # the good message keeps every habit: whatever this CPU's kernels heard, no rule gives a verdict
     assert [f["name"] for f in report["findings"] if not f["doubt"]] == []
+
+    # the phone line is FFmpeg's inside PyAV (no scipy among the wheel's dependencies) and runs installed
+    assert not [line for line in listed.splitlines() if line.startswith("scipy==")]
+    run = _run([bin_dir / "voicemail", "analyze", SAMPLE, "--phone-line", "--format", "json", "--fail-on", "never"],
+               tmp_path)
+    assert run.returncode == 0, run.stderr
+    [report] = json.loads(run.stdout)["files"]
+    line = report["measures"]["phone_line"]
+    assert line["codec"] == "amr-nb" and line["words"] and len(line["readings"]) == 2  # the sample says it twice

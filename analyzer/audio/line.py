@@ -2,22 +2,30 @@
 phone's visual voicemail will transcribe.
 
 A practice message is recorded wide-band, on a laptop or a phone's microphone; the prospect gets it
-narrowband: 300-3400 Hz, 8 kHz, through a speech codec. Every step is maintained code and
-deterministic (the same samples in, the same samples out, on every CPU: AMR-NB's reference coder
-is fixed-point):
-- the band: a Butterworth band-pass, run forward and back (scipy.signal.sosfiltfilt), so that no
-  word moves in time;
-- 8 kHz: scipy.signal.resample_poly, whose own low-pass keeps the band's edge from folding back;
-- the codec, encoded and decoded by the FFmpeg inside PyAV's wheels: AMR-NB at 12.2 kbit/s (a mobile
-  call; the 3GPP reference coder, libopencore-amrnb) or G.711 mu-law (a desk line). PyAV's FFmpeg
-  has no GSM encoder (Debian's ffmpeg has libgsm), so GSM is not offered.
-The result is brought back to the 16 kHz every engine hears.
+narrowband: 300-3400 Hz, 8 kHz, through a speech codec. Every step is FFmpeg's, inside PyAV's wheels
+(already loaded to decode the recording; scipy.signal did the first two steps once, and its import
+alone was 0.8 s of every --phone-line run), and the same samples come out on every CPU:
+- the band: 6th-order Butterworth high-pass at 300 Hz and low-pass at 3400 Hz, each three of
+  FFmpeg's biquads (`highpass`, `lowpass`) with the Butterworth poles' Q, run forward and then
+  back over the reversed clip (`areverse`), as scipy.signal.sosfiltfilt does, so that no word
+  moves in time. The biquads are plain C in double precision, with no kernels chosen per CPU;
+- 8 kHz: FFmpeg's resampler (`aresample`), whose own low-pass keeps the band's edge from folding
+  back, resampling 16-bit samples with integer arithmetic (`internal_sample_fmt=s16p`): its float
+  kernels round differently per CPU (a sample in 16,000 came out one step apart);
+- the codec: AMR-NB at 12.2 kbit/s (a mobile call; the 3GPP reference coder, libopencore-amrnb,
+  fixed-point) or G.711 mu-law (a desk line). PyAV's FFmpeg has no GSM encoder (Debian's ffmpeg has
+  libgsm), so GSM is not offered.
+The result is brought back to the 16 kHz every engine hears, by the same resampler.
+tests/test_line.py checks the band against scipy.signal.butter's and the samples with FFmpeg's
+per-CPU kernels turned off.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -27,7 +35,7 @@ from .clip import SAMPLE_RATE_HZ, Clip
 LOW_HZ = 300
 HIGH_HZ = 3400
 LINE_RATE_HZ = 8_000
-# A 6th-order band-pass, applied twice (forward and back): a telephone channel's edges
+# The band's edges are 6th order, and applied twice (forward and back): a telephone channel's edges
 # (ITU-T G.712 allows a few dB at 300 and 3400 Hz, and much less beyond).
 BAND_ORDER = 6
 
@@ -51,21 +59,67 @@ DEFAULT_CODEC = "amr-nb"
 def phone_line(clip: Clip, codec: str = DEFAULT_CODEC) -> Clip:
     """The clip as it comes out of the phone line: band-limited, 8 kHz, through `codec`, and back at
     16 kHz with the clip's length (so word times are the recording's)."""
-    from scipy import signal  # heavy; only a --phone-line run needs it
-
-    chosen = CODECS[codec]
-    band = signal.butter(BAND_ORDER, [LOW_HZ, HIGH_HZ], btype="bandpass", fs=SAMPLE_RATE_HZ, output="sos")
-    narrow = signal.resample_poly(signal.sosfiltfilt(band, clip.samples.astype(np.float64)),
-                                  LINE_RATE_HZ, SAMPLE_RATE_HZ)
-    heard = _through(narrow, chosen)
-    wide = signal.resample_poly(heard.astype(np.float64), SAMPLE_RATE_HZ, LINE_RATE_HZ)
+    band = [*_band(), ("areverse", ""), *_band(), ("areverse", "")]
+    narrow = _filtered(_pcm(clip.samples), SAMPLE_RATE_HZ, [("aformat", "sample_fmts=dbl"), *band,
+                                                            ("aformat", "sample_fmts=s16"), _to(LINE_RATE_HZ)])
+    heard = _through(narrow, CODECS[codec])
+    wide = _filtered(heard, LINE_RATE_HZ, [_to(SAMPLE_RATE_HZ)]).astype(np.float32) / 32768
     samples = np.zeros(len(clip.samples), dtype=np.float32)
     samples[: min(len(wide), len(samples))] = wide[: len(samples)]
     return dataclasses.replace(clip, samples=samples)
 
 
-def _through(samples: np.ndarray, codec: Codec) -> np.ndarray:
-    """8 kHz samples encoded and decoded by `codec`, as 16-bit PCM goes into a phone network."""
+def butterworth_q(order: int) -> list[float]:
+    """The Q of each second-order section of a Butterworth filter of even `order`: its poles lie
+    evenly on a half circle, at angles (2k-1)pi/(2 order) from the imaginary axis."""
+    return [1 / (2 * math.sin((2 * k - 1) * math.pi / (2 * order))) for k in range(1, order // 2 + 1)]
+
+
+def _band() -> list[tuple[str, str]]:
+    """FFmpeg's filters for one pass of the band: the high-pass, then the low-pass."""
+    return [(kind, f"f={hz}:width_type=q:width={q!r}")
+            for kind, hz in (("highpass", LOW_HZ), ("lowpass", HIGH_HZ)) for q in butterworth_q(BAND_ORDER)]
+
+
+def _to(rate: int) -> tuple[str, str]:
+    """FFmpeg's resampler to `rate`, in integer arithmetic (the same samples on every CPU)."""
+    return ("aresample", f"{rate}:internal_sample_fmt=s16p")
+
+
+def _pcm(samples: np.ndarray) -> np.ndarray:
+    """Float samples as the 16-bit PCM a phone network carries."""
+    return np.clip(np.round(samples * 32767), -32768, 32767).astype(np.int16)
+
+
+def _filtered(pcm: np.ndarray, rate: int, chain: list[tuple[str, str]]) -> np.ndarray:
+    """16-bit mono samples at `rate` run through FFmpeg's audio filters `chain` (name, options), which
+    ends in 16-bit samples."""
+    import av
+
+    graph = av.filter.Graph()
+    last: Any = graph.add_abuffer(sample_rate=rate, format="s16", layout="mono", time_base=Fraction(1, rate))
+    for name, options in chain:
+        step = graph.add(name, options or None)
+        last.link_to(step)
+        last = step
+    sink = graph.add("abuffersink")
+    last.link_to(sink)
+    graph.configure()
+    frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
+    frame.sample_rate, frame.pts = rate, 0
+    graph.push(frame)
+    graph.push(None)
+    out = []
+    while True:
+        try:
+            out.append(graph.pull().to_ndarray().reshape(-1))
+        except (av.error.EOFError, av.error.BlockingIOError):
+            break
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int16)
+
+
+def _through(pcm: np.ndarray, codec: Codec) -> np.ndarray:
+    """8 kHz 16-bit PCM encoded and decoded by `codec`, as 16-bit PCM."""
     import av
 
     encoder: Any = av.CodecContext.create(codec.encoder, "w")  # an audio context: its stubs say only CodecContext
@@ -74,7 +128,6 @@ def _through(samples: np.ndarray, codec: Codec) -> np.ndarray:
     encoder.format = "s16"
     if codec.bit_rate:
         encoder.bit_rate = codec.bit_rate
-    pcm = np.clip(np.round(samples * 32767), -32768, 32767).astype(np.int16)
     frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
     frame.sample_rate = LINE_RATE_HZ
     packets = [*encoder.encode(frame), *encoder.encode(None)]
@@ -83,8 +136,6 @@ def _through(samples: np.ndarray, codec: Codec) -> np.ndarray:
     decoder.layout = "mono"
     out = [f.to_ndarray().reshape(-1) for p in [*packets, None] for f in decoder.decode(p)]
     if not out:
-        return np.zeros(0, dtype=np.float32)
+        return np.zeros(0, dtype=np.int16)
     decoded = np.concatenate(out)
-    if decoded.dtype == np.int16:
-        return decoded.astype(np.float32) / 32768
-    return decoded.astype(np.float32)
+    return decoded if decoded.dtype == np.int16 else _pcm(decoded)
