@@ -60,6 +60,7 @@ class FasterWhisperEngine:
             # Silero VAD (shipped inside faster-whisper) drops silences over 2 s: in them Whisper
             # hallucinated or looped ("916 916 916 ..."), which cost up to 13 s a file.
             vad_filter=self.decoding.vad,
+            condition_on_previous_text=self.decoding.follow,
             max_new_tokens=self.decoding.max_tokens(len(samples) / SAMPLE_RATE_HZ),
         )
         return _words(segments, offset), info.language

@@ -53,7 +53,7 @@ class OpenAIWhisperEngine:
         return transcribe_in_pieces(clip.samples, self._piece, self.info)
 
     def _piece(self, samples, offset: float) -> tuple[list[Word], str | None]:
-        result = self._decode(samples, self.decoding.temperatures)
+        result = self._decode(samples, self.decoding.temperatures, condition_on_previous_text=self.decoding.follow)
         return _words(result, offset), result.get("language")
 
     def transcribe_region(self, clip: Clip, start_s: float, end_s: float, prompt: str) -> tuple[Word, ...]:
