@@ -234,8 +234,10 @@ def report(rows: list[dict]) -> None:
     if ratios:
         print(f"\nin-process, the Listener with the line against without: median {statistics.median(ratios):.2f}x, "
               f"worst {max(ratios):.2f}x")
-    for what, group in (("every reading came through (one more transcription)", [r for r in rows if not heard_again(r)]),
-                        ("a lost reading was listened to again", [r for r in rows if heard_again(r)])):
+    through = [r for r in rows if not heard_again(r)]
+    again = [r for r in rows if heard_again(r)]
+    for what, group in (("every reading came through (one more transcription)", through),
+                        ("a lost reading was listened to again", again)):
         if group:
             print(f"  where {what}: {len(group)}, median "
                   f"{statistics.median(r['line_s'] / r['plain_s'] for r in group):.2f}x")
