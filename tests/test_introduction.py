@@ -5,6 +5,7 @@ measurement.
 None of the openings below is one of the pack's examples: each is said in words written for this
 test, in the orders reps use."""
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -69,6 +70,38 @@ def test_the_score_is_a_measurement_with_the_nearest_example(default_pack):
     assert score.rule == RULE and score.score >= 0.9 and score.nearest_is_like and score.nearest
     # the other content rules read clauses, not the opening
     assert all(s.rule != RULE for c in context.measures.clauses for s in c.scores)
+
+
+def test_a_word_heard_unsure_is_doubt_only_where_it_could_name_the_caller_or_company(default_pack):
+    """The opening is read again with its unsure words as names (Score.could_reach): a name misheard
+    before "calling from" could have been one (a note); a surname misheard in an opening that names no
+    company cannot make one (a warning); an opening heard surely has no such reading."""
+    misheard = "Hi Ruth, and [probability 0.4] a fish are [probability 0.9] calling from Harbor Point Insurance."
+    context = Context(*measure_script(misheard + REST, labeller=default_pack.labeller))
+    [score] = context.measures.introduction[0].scores
+    assert score.score < 0.5 <= score.could_reach
+    assert verdict(default_pack, misheard) == "note"
+
+    surname = "Hi Ruth, this is Marcus [probability 0.3] Okonkwo-Bellamy. [probability 0.9] Quick one."
+    context = Context(*measure_script(surname + REST, labeller=default_pack.labeller))
+    [score] = context.measures.introduction[0].scores
+    assert score.could_reach is not None and score.could_reach < 0.5
+    assert verdict(default_pack, surname) == "warning"
+
+    sure = Context(*measure_script("Hi Ruth, this is Marcus Okonkwo-Bellamy." + REST, labeller=default_pack.labeller))
+    assert sure.measures.introduction[0].scores[0].could_reach is None
+
+
+def test_the_opening_is_read_token_for_token_as_its_text_is(default_pack):
+    """The unsure words are found word by word; the shape they change is the one the text gives."""
+    script = "Good morning Dr. Hale. This is Dev Patel, and I'm with Brightwater Insurance. More here."
+    transcript, _ = measure_script(script + REST, labeller=default_pack.labeller)
+    words = tuple(dataclasses.replace(w, probability=0.2 if w.text in ("Patel,", "Brightwater") else 0.9)
+                  for w in transcript.words)
+    said = introduction.opening(" ".join(w.text for w in words))
+    tokens, unsure = introduction.heard_tokens(words[:len(said.split())])
+    assert " ".join(introduction._kinds(tokens)) == introduction.shape(said)
+    assert [tokens[i] for i in unsure] == ["Patel", "Brightwater"]
 
 
 def test_a_trainers_example_opening_changes_the_verdict(tmp_path, default_pack):

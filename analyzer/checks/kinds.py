@@ -344,7 +344,7 @@ class MissingPhrases(_Said):
             return []
         window = self.window(ctx)
         heard = [m for p in self.unsure_compiled for m in ctx.index.unsure(p, self.unsure_below, window)]
-        if heard:
+        if heard and self._misheard_could_say_it(ctx):
             match = min(heard, key=lambda m: m.first_word)
             words = ctx.transcript.words
             first, last = match.first_word, match.last_word
@@ -357,6 +357,15 @@ class MissingPhrases(_Said):
             why = f"\"{said}\" may say it (scored {score.score:.2f}, under the {self.like_min:g} that decides)"
             return [Hit({}, clause.start, clause.end, ((clause.first_word, clause.last_word),), doubt=why)]
         return [Hit({})]
+
+    def _misheard_could_say_it(self, ctx: Context) -> bool:
+        """Whether words heard unsure could be what says it. For a rule that reads the introduction,
+        only where the opening, its unsure words read as names, reaches like_min (Score.could_reach):
+        "This is Gina Lombardi." with the surname unsure names no company however it is heard."""
+        if self.reads != "introduction":
+            return True
+        scored = self.scored(ctx)
+        return not scored or any(s.could_reach is None or s.could_reach >= self.like_min for _, s in scored)
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,9 @@ class Score:
     nearest: str  # the nearest example sentence
     nearest_is_like: bool
     similarity: float  # cosine to it
+    # An opening's (introduction.py): the highest score it reaches with the words the transcriber was
+    # unsure of read as names instead; None where it heard every word surely.
+    could_reach: float | None = None
 
 
 @dataclass(frozen=True)

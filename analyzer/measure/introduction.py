@@ -14,10 +14,19 @@ the examples takes that example's label: a trainer's `"like+"` changes that verd
 
 The first names (rules/lexicon/first-names.txt) and the word classes below are cheap evidence of what a
 word is; how much each shape counts is the examples'.
+
+A word the transcriber was unsure of may have been another word: "and a fish are calling from Blue
+Harbor IT" was "Hannah Fischer calling from Blue Harbor IT". What Whisper mishears are names, so the
+opening is read again with its unsure words as names (a first name, another capitalised word, or
+what joins a name to a company), and
+the highest score that reaches is kept beside the score (`Score.could_reach`): where even that
+does not name both, no misheard word could have, and the verdict is certain ("This is Gina
+Lombardi." with the surname unsure names no company either way).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -26,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..confidence import POLICY
 from ..transcript import Word
 from .clauses import SCORE_DIGITS, Clause, Meaning, Score, fit_wide, kept_weights, sigmoid
 
@@ -68,6 +78,10 @@ shipping express delivery""".split())  # noqa: SIM905 (a paragraph of words read
 # me your number" name someone else and their company.
 SAID = {"said", "says", "mentioned", "suggested", "gave", "told", "recommended", "referred", "thought", "asked",
         "passed", "introduced", "shared", "pointed"}
+# What a word heard unsure may have been, as the shapes write it: a first name, another capitalised
+# word, or the word that joins a name to a company ("real open and ugly analytics" was "Luis Ortega at
+# Acme Analytics").
+MAY_BE = ("F", "X", "with", "at", "from")
 _TOKEN = re.compile(r"[\w'&$%-]+|[.,?!]")
 _TITLE_STOP = re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof|St)\.", re.I)
 
@@ -97,10 +111,15 @@ def shape(text: str) -> str:
     S one that only starts a sentence, D a number, R what a third party did (said, gave), w any
     other word (a first name in small letters too: "will", "grant"); joiners and the introduction's
     own words as themselves; commas and full stops kept."""
+    return " ".join(_kinds(_TOKEN.findall(opening(text))))
+
+
+def _kinds(tokens: list[str]) -> list[str]:
+    """What each token of an opening is (shape's letters), at most MAX_TOKENS of them."""
     names = first_names()
     out: list[str] = []
     starts = True
-    for token in _TOKEN.findall(opening(text)):
+    for token in tokens:
         if token in ".?!":
             out.append(".")
             starts = True
@@ -130,7 +149,7 @@ def shape(text: str) -> str:
             kind = "w"
         out.append(kind)
         starts = False
-    return " ".join(out[:MAX_TOKENS])
+    return out[:MAX_TOKENS]
 
 
 def _grams(shaped: str) -> set[str]:
@@ -169,9 +188,27 @@ class Classifier:
             design[k, sorted(row)] = 1.0
         return fit_wide(design, self.labels, ridge=RIDGE)
 
+    def _probability(self, kinds: list[str]) -> tuple[float, set[int]]:
+        found = {self.vocabulary[g] for g in _grams(" ".join(kinds)) if g in self.vocabulary}
+        return float(sigmoid(np.array([self.weights[sorted(found)].sum() + self.weights[-1]]))[0]), found
+
+    def could_reach(self, kinds: list[str], unsure: list[int]) -> float:
+        """The highest score the opening's shape `kinds` reaches with the tokens at `unsure` read as
+        names instead (MAY_BE): one token at a time, the one that raises it most, until none does."""
+        kinds, left = list(kinds), set(unsure)
+        best = self._probability(kinds)[0]
+        while left:
+            tried = [(self._probability([*kinds[:i], kind, *kinds[i + 1:]])[0], i, kind)
+                     for i in sorted(left) for kind in MAY_BE if kind != kinds[i]]
+            if not tried or max(tried)[0] <= best:
+                break
+            best, i, kind = max(tried)
+            kinds[i] = kind
+            left.discard(i)
+        return best
+
     def score(self, text: str) -> Score:
-        found = {self.vocabulary[g] for g in _grams(shape(text)) if g in self.vocabulary}
-        prob = float(sigmoid(np.array([self.weights[sorted(found)].sum() + self.weights[-1]]))[0])
+        prob, found = self._probability(_kinds(_TOKEN.findall(opening(text))))
         said = self.again.get(_said_again(text))
         if said is not None:  # said as an example: its label decides
             k, is_like = said
@@ -198,5 +235,26 @@ def read(words: tuple[Word, ...], meanings: tuple[Meaning, ...]) -> tuple[Clause
     said = opening(text)
     count = len(said.split())
     last = min(len(words), max(count, 1)) - 1
-    scores = tuple(classifier(m).score(said) for m in meanings)
-    return (Clause(0, last, round(words[0].start, 2), round(words[last].end, 2), said, scores),)
+    tokens, unsure = heard_tokens(words[:count])
+    kinds = _kinds(tokens)
+    scores = []
+    for meaning in meanings:
+        judge = classifier(meaning)
+        score = judge.score(said)
+        if unsure and _said_again(said) not in judge.again:  # an opening said as an example takes its label
+            score = dataclasses.replace(score, could_reach=round(judge.could_reach(kinds, unsure), SCORE_DIGITS))
+        scores.append(score)
+    return (Clause(0, last, round(words[0].start, 2), round(words[last].end, 2), said, tuple(scores)),)
+
+
+def heard_tokens(words: tuple[Word, ...]) -> tuple[list[str], list[int]]:
+    """The words' tokens, as opening() and shape() cut their text, and which of them (among the first
+    MAX_TOKENS, punctuation aside) the transcriber was unsure of."""
+    tokens: list[str] = []
+    unsure: list[int] = []
+    for word in words:
+        for token in _TOKEN.findall(_TITLE_STOP.sub(lambda m: m.group(1), word.text.strip())):
+            if word.probability < POLICY.unsure_phrase and token not in ".,?!" and len(tokens) < MAX_TOKENS:
+                unsure.append(len(tokens))
+            tokens.append(token)
+    return tokens, unsure
