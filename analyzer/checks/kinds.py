@@ -360,12 +360,14 @@ class MissingPhrases(_Said):
 
     def _misheard_could_say_it(self, ctx: Context) -> bool:
         """Whether words heard unsure could be what says it. For a rule that reads the introduction,
-        only where the opening, its unsure words read as names, reaches like_min (Score.could_reach):
-        "This is Gina Lombardi." with the surname unsure names no company however it is heard."""
+        only where the opening, its unsure words read as names, reaches what may say it (within
+        unsure_band under like_min, as `maybe` reads a score; Score.could_reach): "This is Gina
+        Lombardi." with the surname unsure names no company however it is heard."""
         if self.reads != "introduction":
             return True
         scored = self.scored(ctx)
-        return not scored or any(s.could_reach is None or s.could_reach >= self.like_min for _, s in scored)
+        may = self.like_min - self.unsure_band
+        return not scored or any(s.could_reach is None or s.could_reach >= may for _, s in scored)
 
 
 @dataclass(frozen=True)

@@ -152,6 +152,19 @@ def _kinds(tokens: list[str]) -> list[str]:
     return out[:MAX_TOKENS]
 
 
+def capitalised(kinds: list[str]) -> list[str]:
+    """The shape with each run of small-letter words that ends in a company's word ("w c c": "lattice
+    talent partners") read as a company written with capitals ("X C C")."""
+    out = list(kinds)
+    for i, kind in enumerate(kinds):
+        if kind == "c":
+            k = i
+            while k >= 0 and out[k] in ("w", "c"):
+                out[k] = "X" if out[k] == "w" else "C"
+                k -= 1
+    return out
+
+
 def _grams(shaped: str) -> set[str]:
     tokens = shaped.split()
     return {" ".join(tokens[i:i + n]) for n in range(NGRAMS[0], NGRAMS[1] + 1) for i in range(len(tokens) - n + 1)}
@@ -194,7 +207,13 @@ class Classifier:
 
     def could_reach(self, kinds: list[str], unsure: list[int]) -> float:
         """The highest score the opening's shape `kinds` reaches with the tokens at `unsure` read as
-        names instead (MAY_BE): one token at a time, the one that raises it most, until none does."""
+        names instead (MAY_BE), as written and with a company heard in small letters read as written
+        with capitals (`capitalised`): a transcriber that mishears an introduction writes the company
+        it does not know in small letters too ("it's pre -anandacumer with lattice talent partners")."""
+        return max(self._reach(kinds, unsure), self._reach(capitalised(kinds), unsure))
+
+    def _reach(self, kinds: list[str], unsure: list[int]) -> float:
+        """One token at a time, the reading that raises the score most, until none does."""
         kinds, left = list(kinds), set(unsure)
         best = self._probability(kinds)[0]
         while left:
