@@ -93,9 +93,11 @@ def test_a_word_heard_unsure_is_doubt_only_where_it_could_name_the_caller_or_com
 
 
 def test_a_company_in_small_letters_is_read_with_capitals_only_where_it_ends_in_a_companys_word():
-    # "it's show knee with copper crest staffing." / "I saw your clinic."
-    assert introduction.capitalised("it's w w with w w c .".split()) == "it's w w with X X C .".split()
-    assert introduction.capitalised("G , T w w F .".split()) == "G , T w w F .".split()
+    def read(shape: str) -> str:
+        return " ".join(introduction.capitalised(shape.split(" ")))
+
+    assert read("it's w w with w w c .") == "it's w w with X X C ."  # "it's show knee with copper crest staffing."
+    assert read("G , T w w F .") == "G , T w w F ."  # no company's word: nothing read with capitals
 
 
 def test_the_opening_is_read_token_for_token_as_its_text_is(default_pack):
