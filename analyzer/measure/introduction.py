@@ -18,10 +18,10 @@ word is; how much each shape counts is the examples'.
 A word the transcriber was unsure of may have been another word: "and a fish are calling from Blue
 Harbor IT" was "Hannah Fischer calling from Blue Harbor IT". What Whisper mishears are names, so the
 opening is read again with its unsure words as names (a first name, another capitalised word, or
-what joins a name to a company), and
-the highest score that reaches is kept beside the score (`Score.could_reach`): where even that
-does not name both, no misheard word could have, and the verdict is certain ("This is Gina
-Lombardi." with the surname unsure names no company either way).
+what joins a name to a company) and with a company it wrote in small letters as written with
+capitals; the highest score that reaches is kept beside the score (`Score.could_reach`). Where even
+that cannot name both, no misheard word could have, and the rule's verdict is certain ("This is
+Gina Lombardi." with the surname unsure names no company however it is heard).
 """
 
 from __future__ import annotations
