@@ -244,7 +244,8 @@ def report(rows: list[dict]) -> None:
 
 
 def heard_again(row: dict) -> bool:
-    """The line's transcript lost a reading it checked, so the pipeline listened to it once more."""
+    """The line's transcript lost a reading it checked, so the pipeline listened to it once more
+    (measure/line.py's listen_again, read from a kept row's readings)."""
     return any(r["checked"] and not r["survives"] for r in row["readings"])
 
 

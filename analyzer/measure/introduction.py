@@ -226,8 +226,9 @@ class Classifier:
             left.discard(i)
         return best
 
-    def score(self, text: str) -> Score:
-        prob, found = self._probability(_kinds(_TOKEN.findall(opening(text))))
+    def score(self, text: str, kinds: list[str]) -> Score:
+        """The opening `text`, whose shape is `kinds` (read() has them from the words)."""
+        prob, found = self._probability(kinds)
         said = self.again.get(_said_again(text))
         if said is not None:  # said as an example: its label decides
             k, is_like = said
@@ -259,7 +260,7 @@ def read(words: tuple[Word, ...], meanings: tuple[Meaning, ...]) -> tuple[Clause
     scores = []
     for meaning in meanings:
         judge = classifier(meaning)
-        score = judge.score(said)
+        score = judge.score(said, kinds)
         if unsure and _said_again(said) not in judge.again:  # an opening said as an example takes its label
             score = dataclasses.replace(score, could_reach=round(judge.could_reach(kinds, unsure), SCORE_DIGITS))
         scores.append(score)
