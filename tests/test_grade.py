@@ -57,10 +57,8 @@ def graded(tmp_path_factory):
         for name in names:
             shutil.copy(SAMPLES / name, root / rep / name)
     out, cache = base / "out", base / "cache"
-    start = time.perf_counter()
     run = voicemail("grade", root, "--out", out, "--cache", cache, "--workers", "2", "--fail-on", "never")
-    first_s = time.perf_counter() - start
-    return {"root": root, "out": out, "cache": cache, "run": run, "first_s": first_s}
+    return {"root": root, "out": out, "cache": cache, "run": run}
 
 
 def test_four_reports_agree_with_per_file_analyses(graded, analyzer):
@@ -96,14 +94,20 @@ def test_four_reports_agree_with_per_file_analyses(graded, analyzer):
     assert rule_counts["self-focused-opener"] == 1 and rule_counts["number-not-repeated"] == 1
 
 
-def test_second_run_comes_from_the_cache_and_is_much_faster(graded):
-    start = time.perf_counter()
-    run = voicemail("grade", graded["root"], "--out", graded["out"], "--cache", graded["cache"], "--fail-on", "never")
-    second_s = time.perf_counter() - start
-    assert run.returncode == 0
+def test_second_run_comes_from_the_cache_and_transcribes_nothing(graded, tmp_path):
+    # The speed-up itself is a figure benchmarks/grade.py prints ("cached re-run"): a timed ratio
+    # here failed CI on a busy machine (10.7 s against 1.09 s). What makes it fast is asserted
+    # instead: with the transcriber's engine made impossible to import, the re-run still succeeds.
+    blocked = tmp_path / "blocked"
+    for module in ("ctranslate2", "faster_whisper", "whisper"):
+        (blocked / module).mkdir(parents=True)
+        (blocked / module / "__init__.py").write_text(f"raise ImportError('a cached re-run imported {module}')\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(blocked), os.environ.get("PYTHONPATH", "")])}
+    run = voicemail("grade", graded["root"], "--out", graded["out"], "--cache", graded["cache"], "--fail-on", "never",
+                    env=env)
+    assert run.returncode == 0, run.stderr
     assert "(6 from the cache)" in run.stdout
     assert all(f["from_cache"] for f in json.loads((graded["out"] / "report.json").read_text())["files"])
-    assert graded["first_s"] / second_s >= 10, (graded["first_s"], second_s)
 
 
 def test_a_changed_pack_or_number_runs_only_the_rules_again(graded, tmp_path):
