@@ -14,7 +14,10 @@ is labelled as a whole (`fires`: the rules it breaks); its clauses are labelled 
 - no-name-or-company: the message's opening (its first two sentences) is a `like` when the
   message keeps the habit, an `unlike` when it breaks it.
 
-    .venv/bin/python tools/examples_from_eval.py dev holdout4 real holdout5 real2 train1 train2 holdout6 real3
+    .venv/bin/python tools/examples_from_eval.py dev holdout4 real holdout5 real2 train1 train2 holdout6 real3 \
+        holdout7 real4 holdout8 real5 holdout9 holdout10 --rules self-focused-opener no-benefit-claim no-call-to-action
+    .venv/bin/python tools/examples_from_eval.py dev test holdout holdout2 holdout3 holdout4 real holdout5 real2 \
+        holdout6 real3 holdout7 real4 holdout8 real5 holdout9 holdout10 --rules no-name-or-company
 
 writes rules/examples/<rule>.toml (the default pack's `examples = ...`), reading the pack as it stands
 (run again with those files in place, it finds a few more). The parts named are seen

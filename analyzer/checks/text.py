@@ -239,15 +239,18 @@ _PLEASANTRY = re.compile(r"\b(good to (catch|reach|hear)|hope\b|how are you|how'
                          r"thanks for (taking|picking|listening)|hope you're|trust you're|nice to (catch|talk))", re.I)
 PLEASANTRY_MAX_WORDS = 10
 # Who is calling: "this is Sam", "my name's Sam Carter", "it's me", "Sam here", "I'm Sam, with Acme",
-# "Sam Carter calling from Acme", "you've got Sam over at Acme", "Dana Cole, Fieldstone"; a company
-# named later in a clause ("I saw you're hiring a new Head of Security") is no introduction.
+# "Sam Carter calling from Acme", "you've got Sam over at Acme", "Dana Cole, Fieldstone", "Ryan Brooks
+# again"; a company named later in a clause ("I saw you're hiring a new Head of Security") is no introduction.
 _INTRODUCTION = re.compile(
-    r"\b(this is|my name is|my name's|it's|it is|its|you've got|you have)\s+\w"
+    r"\b(this is|my name is|my name's|it's|it is|its)\s+\w"
+    r"|\b(you've got|you have)\s+(?-i:[A-Z])"  # "you've got Sam", not "you've got more work than..."
     r"|\b(i'm|i am|we're|we are)\s+(?-i:[A-Z])"
     r"|\b(here|hear|calling)\s+(from|with|at|over at)\b"
     r"|^\W*([\w'.-]+\W+){1,5}?(with|from|at|over at|of|for|on behalf of)\s+(the\s+)?(?-i:[A-Z])"
     r"|^\W*(\w+\W+){0,3}?(?!I\b)(?-i:[A-Z])[\w'-]*\W+((?-i:[A-Z])[\w'-]*\W+)?(here|hear|calling)\b"
-    r"|^\W*(?-i:[A-Z])[\w'.&-]*(\W+(?-i:[A-Z])[\w'.&-]*){1,6}\W*$", re.I)
+    r"|^\W*(?-i:[A-Z])[\w'.&-]*(\W+(?-i:[A-Z])[\w'.&-]*){1,6}\W*$"
+    # "Ryan Brooks again.", "Jay one last time.": the caller, named again on another try
+    r"|^\W*(?-i:[A-Z])[\w'-]*(\W+(?-i:[A-Z])[\w'-]*)?\W+(here\s+)?(again|one more time|one last time)\W*$", re.I)
 INTRODUCTION_MAX_WORDS = 14
 
 

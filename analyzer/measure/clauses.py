@@ -220,10 +220,13 @@ _CUES = tuple(re.compile(p, re.I) for p in (
 ))
 # Who does what the clause says, read from how it begins once the preface of why the caller calls is
 # left out (`content`): the caller ("we provide payroll software", "I'd love 15 minutes") or the listener
-# ("your lease ends June 15", "you may be losing jobs").
+# ("your lease ends June 15", "you may be losing jobs", "is your team still doing quotes by hand?").
 _SUBJECTS = tuple(re.compile(p, re.I) for p in (
     r"^\W*((so|and|but|well|um|uh|now|also)\W+)*(i|i'm|i've|i'd|i'll|i was|we|we're|we've|we'd|we'll|our|my|me)\b",
-    r"^\W*((so|and|but|well|um|uh|now|if|since|as|when)\W+)*(you|you're|you've|your|yours)\b",
+    r"^\W*((so|and|but|well|um|uh|now|if|since|as|when)\W+)*(you|you're|you've|your|yours)\b"
+    # a question about the listener: "quick question, is your team still following up on every lead?"
+    r"|^\W*((so|and|but|well|um|uh|now|quick question|question|one question)\W+)*"
+    r"(is|are|do|does|did|have|has|how|what|when|who)\s+(you|your)\b",
 ))
 CUE_WEIGHT = 0.5  # a cue's size beside the vector's (a unit vector): what the fit starts from
 
