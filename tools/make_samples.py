@@ -272,7 +272,7 @@ def synthesize(text: str, voice: str, speed: float, workdir: Path, number: bool 
     engine, _, name = voice.partition(":")
     out = workdir / "tts.wav"
     if engine == "espeak":
-        subprocess.run(["espeak-ng", "-v", name, "-s", str(round(165 * speed)), "-w", str(out), text],
+        subprocess.run(["espeak-ng", "-v", name, "-s", str(round(165 * speed)), "-w", str(out), "--", text],
                        check=True)
     elif engine == "flite":
         subprocess.run(["flite", "-voice", name, "--setf", f"duration_stretch={1 / speed:.3f}", "-t", text,
