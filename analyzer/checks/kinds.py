@@ -180,6 +180,11 @@ class _Said:
     meaning: str = ""
     others_like: tuple[str, ...] = ()
 
+    @property
+    def may_min(self) -> float:
+        """The lowest score that may say it: `unsure_band` under `like_min`."""
+        return self.like_min - self.unsure_band
+
     @cached_property
     def compiled(self) -> re.Pattern:
         alternatives = [r"\b" + r"\s+".join(map(re.escape, searchable(p).split())) + r"\b" for p in self.phrases]
@@ -250,7 +255,7 @@ class _Said:
 
     def maybe(self, ctx: Context) -> tuple[Clause, Score] | None:
         """The clause likeliest to say it among those that only may (within the band under like_min)."""
-        near = [(c, s) for c, s in self.scored(ctx) if self.like_min - self.unsure_band <= s.score < self.like_min]
+        near = [(c, s) for c, s in self.scored(ctx) if self.may_min <= s.score < self.like_min]
         return max(near, key=lambda cs: cs[1].score, default=None)
 
     def _find(self, ctx: Context) -> list[Match]:
@@ -360,14 +365,13 @@ class MissingPhrases(_Said):
 
     def _misheard_could_say_it(self, ctx: Context) -> bool:
         """Whether words heard unsure could be what says it. For a rule that reads the introduction,
-        only where the opening, its unsure words read as names, reaches what may say it (within
-        unsure_band under like_min, as `maybe` reads a score; Score.could_reach): "This is Gina
-        Lombardi." with the surname unsure names no company however it is heard."""
+        only where the opening, its unsure words read as names, reaches what may say it (`may_min`,
+        as `maybe` reads a score; Score.could_reach): "This is Gina Lombardi." with the surname
+        unsure names no company however it is heard."""
         if self.reads != "introduction":
             return True
         scored = self.scored(ctx)
-        may = self.like_min - self.unsure_band
-        return not scored or any(s.could_reach is None or s.could_reach >= may for _, s in scored)
+        return not scored or any(s.could_reach is None or s.could_reach >= self.may_min for _, s in scored)
 
 
 @dataclass(frozen=True)
