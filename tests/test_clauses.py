@@ -15,7 +15,7 @@ import pytest
 from analyzer.checks.kinds import Context
 from analyzer.checks.pack import load_pack
 from analyzer.errors import PackError
-from analyzer.measure.clauses import content, split
+from analyzer.measure.clauses import content, numerals, split
 from analyzer.testing import measure_script, rule_by_name, transcript_from_script
 
 HELLO = "Hi Dana, this is Sam Carter with Acme Supply. "
@@ -40,6 +40,35 @@ def verdicts(pack, script: str) -> dict[str, str]:
 ])
 def test_a_quantified_gain_in_new_words_is_a_gain(default_pack, gain):
     assert verdicts(default_pack, HELLO + gain + NUMBER)["no-benefit-claim"] == ""
+
+
+@pytest.mark.parametrize("said, written", [
+    ("Our customers your size close in four.", "Our customers your size close in 4."),
+    ("new hires wait almost two weeks", "new hires wait almost 2 weeks"),
+    ("get it done on day one, before orientation", "get it done on day 1, before orientation"),
+    ("clear water in one day.", "clear water in 1 day."),
+    ("twenty-five percent", "25 percent"),
+    ("two hundred and fifty dollars", "250 dollars"),
+    ("six one four", "6 1 4"),  # single digits stay one number each
+    ("between two and three weeks", "between 2 and 3 weeks"),
+    # "one" that is no quantity, and tiny.en's "four" for "for", keep their words
+    ("a meeting with you and one of our advisors", "a meeting with you and one of our advisors"),
+    ("the one you sent, and one more time", "the one you sent, and one more time"),
+    ("I'm the new rep four your area", "I'm the new rep four your area"),
+    ("someone, phone, often", "someone, phone, often"),
+])
+def test_quantities_said_in_words_are_read_as_digits(said, written):
+    assert numerals(said) == written
+
+
+def test_a_gain_heard_in_number_words_is_the_gain_written_in_digits(default_pack):
+    """tiny.en writes what a voice says in words or digits by turns: the verdict is the same."""
+    gain = ("Pool owners we winterized opened up in the spring with clear water in one day. Instead of the usual "
+            "week of shocking and filtering.")  # the comparison cut in two by a full stop, as tiny.en writes it
+    assert verdicts(default_pack, HELLO + gain + NUMBER)["no-benefit-claim"] == ""
+    said, written = (measure_script(HELLO + f"Teams your size close the month in {n} days." + NUMBER,
+                                    labeller=default_pack.labeller)[1] for n in ("four", "4"))
+    assert [c.scores for c in said.clauses] == [c.scores for c in written.clauses]
 
 
 def test_time_asked_for_is_no_gain(default_pack):

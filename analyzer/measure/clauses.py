@@ -23,6 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..numbers.digits import ONES, TEENS, TENS
 from ..storage import keep_in_cache, user_cache_dir
 from ..transcript import Word
 
@@ -233,15 +234,71 @@ CUE_WEIGHT = 0.5  # a cue's size beside the vector's (a unit vector): what the f
 
 def shapes(texts: tuple[str, ...] | list[str]) -> np.ndarray:
     """Each text's cues, a row of 0 or CUE_WEIGHT per cue: its words' shapes, then whose subject it has."""
-    rows = [[bool(c.search(t)) for c in _CUES] + [bool(c.search(content(t))) for c in _SUBJECTS] for t in texts]
+    rows = [[bool(c.search(numerals(t))) for c in _CUES] + [bool(c.search(content(t))) for c in _SUBJECTS]
+            for t in texts]
     return CUE_WEIGHT * np.array(rows, dtype=float).reshape(len(texts), len(_CUES) + len(_SUBJECTS))
 
 
 def content(text: str) -> str:
-    """What a clause or an example says, its preface of why the caller calls left out; the whole of
-    it when nothing else is said."""
+    """What a clause or an example says, its preface of why the caller calls left out (the whole of
+    it when nothing else is said), its quantities in digits (`numerals`)."""
     rest = _PREFACE.sub("", text, count=1)
-    return rest if len(rest.split()) >= 2 else text
+    return numerals(rest if len(rest.split()) >= 2 else text)
+
+
+# A quantity said in words reads as one written in digits: tiny.en writes what a voice says either way
+# ("close in four", "almost two weeks", "on day one"), and most examples are written with digits. "one"
+# is a quantity only before a unit or after "day" ("in one day", "day one"); "one of our advisors",
+# "the one you sent" keep the word; so does a number word before a pronoun or an article, tiny.en's
+# "four" or "two" for "for" or "to" ("a new rep four your area"). "oh" is no zero here.
+_NUMBER_VALUES = {w: v for w, v in (ONES | TEENS | TENS).items() if w not in ("oh", "o")}
+_NUMBER_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_NUMBER_RUN = re.compile(
+    r"\b(?:%s)(?:(?:[ -]|\s+and\s+)(?:%s))*\b" % (("|".join([*_NUMBER_VALUES, *_NUMBER_SCALES]),) * 2), re.I)
+_UNITS = re.compile(r"\W*(day|days|week|weeks|month|months|year|years|hour|hours|minute|minutes|percent|dollar|"
+                    r"dollars|quarter|shift|visit|trip|call|phone call)\b", re.I)
+_NOT_COUNTED = re.compile(r"\W*(you|your|you're|yours|the|a|an|our|my|me|us|them|this|that|it|him|her)\b", re.I)
+
+
+def numerals(text: str) -> str:
+    """The text with its number words as digits: "two weeks" -> "2 weeks", "twenty-five" -> "25",
+    "two hundred and fifty" -> "250"; a run of single digits ("six one four") stays one number per word."""
+    def counted(match: re.Match, words: list[str]) -> bool:
+        if _NOT_COUNTED.match(text, match.end()):
+            return False
+        if words == ["one"]:
+            return bool(_UNITS.match(text, match.end())) or text[: match.start()].lower().rstrip().endswith("day")
+        return True
+
+    def value(match: re.Match) -> str:
+        words = re.split(r"[ -]+", match.group(0).lower())
+        if not counted(match, words):
+            return match.group(0)
+        out: list[str] = []
+        total = current = 0
+        last = ""
+        for w in words:
+            if w == "and":
+                if last not in _NUMBER_SCALES:  # "two and three weeks": two numbers; "a hundred and fifty": one
+                    out += [str(total + current), "and"]
+                    total = current = 0
+                    last = ""
+                continue
+            if w in _NUMBER_SCALES:
+                if _NUMBER_SCALES[w] == 100:
+                    current = max(current, 1) * 100
+                else:
+                    total += max(current, 1) * _NUMBER_SCALES[w]
+                    current = 0
+            elif w in ONES and (last in ONES or last in TEENS):  # "six one": two numbers, not seven
+                out.append(str(total + current))
+                total, current = 0, _NUMBER_VALUES[w]
+            else:
+                current += _NUMBER_VALUES[w]
+            last = w
+        return " ".join([*out, str(total + current)])
+
+    return _NUMBER_RUN.sub(value, text)
 
 
 def _fitted(vectors: np.ndarray, examples: tuple[str, ...], labels: np.ndarray) -> np.ndarray:
