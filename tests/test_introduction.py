@@ -92,6 +92,37 @@ def test_a_word_heard_unsure_is_doubt_only_where_it_could_name_the_caller_or_com
     assert sure.measures.introduction[0].scores[0].could_reach is None
 
 
+def test_a_misheard_name_no_pattern_foresaw_is_doubt_where_it_would_surely_name_both(tmp_path, default_pack):
+    """"Quillstone software, Nadia speaking" matches none of the rule's `unsure` patterns; read as
+    names, its unsure words surely name both (`unsure_reach`): a note. A pack that asks for more
+    than the opening reaches keeps the warning."""
+    opening = ("Hi Mr. Abernathy, Quillstone [probability 0.3] software, [probability 0.95] Nadia [probability 0.3] "
+               "speaking. [probability 0.95]")
+    context = Context(*measure_script(opening + REST, labeller=default_pack.labeller))
+    [score] = context.measures.introduction[0].scores
+    reach = rule_by_name(default_pack, RULE).check.unsure_reach
+    assert score.score < 0.5 and score.could_reach >= reach
+    assert verdict(default_pack, opening) == "note"
+    pack = tmp_path / "strict.toml"
+    pack.write_text(f'[pack]\nextends = "default"\n[rules.{RULE}]\nunsure_reach = 1.0\n')
+    assert verdict(load_pack(pack), opening) == "warning"
+
+
+def test_a_word_misheard_in_the_greeting_is_the_listeners_name_not_the_callers(default_pack):
+    for greeting in ("High [probability 0.3] bait, [probability 0.95]",
+                     "Hi Ms. [probability 0.3] Delgado. [probability 0.95]"):
+        context = Context(*measure_script(greeting + " it's Arjun calling." + REST, labeller=default_pack.labeller))
+        assert context.measures.introduction[0].scores[0].could_reach is None
+        assert verdict(default_pack, greeting + " it's Arjun calling.") == "warning"
+
+
+def test_unsure_reach_is_for_a_rule_that_reads_the_opening(tmp_path):
+    pack = tmp_path / "bad.toml"
+    pack.write_text('[pack]\nextends = "default"\n[rules.no-call-to-action]\nunsure_reach = 0.9\n')
+    with pytest.raises(PackError, match=r"key 'unsure_reach': 0\.9 must be a score between 0 and 1, in a rule with"):
+        load_pack(pack)
+
+
 def test_a_company_in_small_letters_is_read_with_capitals_only_where_it_ends_in_a_companys_word():
     def read(shape: str) -> str:
         return " ".join(introduction.capitalised(shape.split(" ")))

@@ -323,7 +323,9 @@ class MissingPhrases(_Said):
     confirmed, at info.
 
     A clause that only may say it (scored within `unsure_band` under `like_min`) makes absence
-    a guess too.
+    a guess too. So does, for a rule that reads the introduction and sets `unsure_reach`, an
+    opening whose unsure words, read as names, would reach that score (Score.could_reach): a name
+    misheard as a plain word where no pattern foresaw it ("This is seen from Whittaker").
     """
 
     kind: ClassVar[str] = "missing-phrases"
@@ -331,13 +333,19 @@ class MissingPhrases(_Said):
     unless: str = ""
     unsure: tuple[str, ...] = ()
     unsure_below: float = POLICY.unsure_phrase
+    unsure_reach: float | None = None
 
     def validate(self) -> str | None:
         if bad := _bad_unless(self.unless):
             return bad
         if not 0 < self.unsure_below <= 1:
             return f"unsure_below: {self.unsure_below!r} is not a probability between 0 and 1"
-        return _bad_regex("unsure", self.unsure) or super().validate()
+        if bad := _bad_regex("unsure", self.unsure) or super().validate():
+            return bad
+        if self.unsure_reach is not None and not (self.reads == "introduction" and 0 < self.unsure_reach <= 1):
+            return (f"unsure_reach: {self.unsure_reach!r} must be a score between 0 and 1, in a rule with "
+                    'reads = "introduction" (what its unsure words could reach is read from the opening)')
+        return None
 
     @cached_property
     def unsure_compiled(self) -> tuple[re.Pattern, ...]:
@@ -348,11 +356,13 @@ class MissingPhrases(_Said):
         if _made(ctx, self.unless) or self.matches(ctx):
             return []
         window = self.window(ctx)
-        heard = [m for p in self.unsure_compiled for m in ctx.index.unsure(p, self.unsure_below, window)]
+        heard = [(m.first_word, m.last_word) for p in self.unsure_compiled
+                 for m in ctx.index.unsure(p, self.unsure_below, window)]
+        if self.reads == "introduction" and not heard:
+            heard = self._unsure_in_opening(ctx)
         if heard and self._misheard_could_say_it(ctx):
-            match = min(heard, key=lambda m: m.first_word)
+            first, last = min(heard)
             words = ctx.transcript.words
-            first, last = match.first_word, match.last_word
             why = f"heard \"{ctx.index.heard(first, last)}\" at {words[first].start:.1f} s, not clearly"
             return [Hit({}, words[first].start, words[last].end, ((first, last),), doubt=why)]
         maybe = self.maybe(ctx)
@@ -362,6 +372,18 @@ class MissingPhrases(_Said):
             why = f"\"{said}\" may say it (scored {score.score:.2f}, under the {self.like_min:g} that decides)"
             return [Hit({}, clause.start, clause.end, ((clause.first_word, clause.last_word),), doubt=why)]
         return [Hit({})]
+
+    def _unsure_in_opening(self, ctx: Context) -> list[tuple[int, int]]:
+        """The opening's words heard unsure, where read as names they would surely name both
+        (Score.could_reach at `unsure_reach` or over), though no `unsure` pattern matched: "This is
+        seen from Whittaker." ("Sean"), "this is denies in the billing office at North Star Waste"
+        ("Denise"). None where the rule sets no `unsure_reach`."""
+        if self.unsure_reach is None:
+            return []
+        words = ctx.transcript.words
+        return [(i, i) for clause, score in self.scored(ctx)
+                if score.could_reach is not None and score.could_reach >= self.unsure_reach
+                for i in range(clause.first_word, clause.last_word + 1) if words[i].probability < self.unsure_below]
 
     def _misheard_could_say_it(self, ctx: Context) -> bool:
         """Whether words heard unsure could be what says it. For a rule that reads the introduction,

@@ -48,7 +48,7 @@ RIDGE = 0.03
 NGRAMS = (1, 3)
 
 TITLES = {"mr", "mrs", "ms", "dr", "prof"}
-GREETINGS = {"hi", "hey", "hello", "morning", "afternoon", "evening", "good", "there", "yeah", "um", "uh", "so",
+GREETINGS = {"hi", "hey", "hello", "high", "morning", "afternoon", "evening", "good", "there", "yeah", "um", "uh", "so",
              "dear", "howdy"}
 # Words read as themselves: what joins a name to a company, and the words of an introduction.
 JOINERS = {"with", "from", "at", "of", "for", "over", "here", "calling", "again", "and", "&", "in", "on", "by"}
@@ -257,6 +257,7 @@ def read(words: tuple[Word, ...], meanings: tuple[Meaning, ...]) -> tuple[Clause
     last = min(len(words), max(count, 1)) - 1
     tokens, unsure = heard_tokens(words[:count])
     kinds = _kinds(tokens)
+    unsure = [i for i in unsure if i >= _greeting_end(kinds)]
     scores = []
     for meaning in meanings:
         judge = classifier(meaning)
@@ -265,6 +266,23 @@ def read(words: tuple[Word, ...], meanings: tuple[Meaning, ...]) -> tuple[Clause
             score = dataclasses.replace(score, could_reach=round(judge.could_reach(kinds, unsure), SCORE_DIGITS))
         scores.append(score)
     return (Clause(0, last, round(words[0].start, 2), round(words[last].end, 2), said, tuple(scores)),)
+
+
+def _greeting_end(kinds: list[str]) -> int:
+    """Where the greeting ends: after a greeting word, a title and at most two words of the listener's
+    name ("Hi Ms Delgado", "Hey Trisha", tiny.en's "High bait" for "Hi Kate"). A word misheard there
+    is the listener's name, never the caller's."""
+    k = 0
+    while k < len(kinds) and kinds[k] == "G":
+        k += 1
+    if k == 0:
+        return 0
+    if k < len(kinds) and kinds[k] == "T":
+        k += 1
+    for _ in range(2):
+        if k < len(kinds) and kinds[k] in ("F", "X", "S", "w"):
+            k += 1
+    return k
 
 
 def heard_tokens(words: tuple[Word, ...]) -> tuple[list[str], list[int]]:
