@@ -218,7 +218,7 @@ class Classifier:
         best = self._probability(kinds)[0]
         while left:
             tried = [(self._probability([*kinds[:i], kind, *kinds[i + 1:]])[0], i, kind)
-                     for i in sorted(left) for kind in MAY_BE if kind != kinds[i]]
+                     for i in sorted(left) for kind in MAY_BE if kind != kinds[i] and _may_be(kind, kinds, i)]
             if not tried or max(tried)[0] <= best:
                 break
             best, i, kind = max(tried)
@@ -241,6 +241,13 @@ class Classifier:
                      round(float(shared[k]), SCORE_DIGITS))
 
 
+def _may_be(kind: str, kinds: list[str], i: int) -> bool:
+    """Whether the token at `i` may have been `kind`: a word that joins a name to a company
+    ("with", "at", "from") has something after it to join ("This is Gina Lombardi." with the surname
+    unsure is no "This is Gina with.")."""
+    return kind in ("F", "X") or (i + 1 < len(kinds) and kinds[i + 1] not in (".", ",", "?", "!"))
+
+
 @lru_cache(maxsize=64)
 def classifier(meaning: Meaning) -> Classifier:
     return Classifier(meaning)
@@ -257,7 +264,7 @@ def read(words: tuple[Word, ...], meanings: tuple[Meaning, ...]) -> tuple[Clause
     last = min(len(words), max(count, 1)) - 1
     tokens, unsure = heard_tokens(words[:count])
     kinds = _kinds(tokens)
-    unsure = [i for i in unsure if i >= _greeting_end(kinds)]
+    unsure = [i for i in unsure if _greeting_end(kinds) <= i < _first_sentence_end(kinds)]
     scores = []
     for meaning in meanings:
         judge = classifier(meaning)
@@ -283,6 +290,21 @@ def _greeting_end(kinds: list[str]) -> int:
         if k < len(kinds) and kinds[k] in ("F", "X", "S", "w"):
             k += 1
     return k
+
+
+def _first_sentence_end(kinds: list[str]) -> int:
+    """Where the first sentence of more than SHORT words ends ("It's Manny." before "Manny Ortiz from
+    Greenway Grounds." does not count): the caller says who they are there, and a word misheard
+    further on ("We help restaurants like your scot food waste" heard unsure) is no reading of it."""
+    words = 0
+    for k, kind in enumerate(kinds):
+        if kind == ".":
+            if words > SHORT:
+                return k + 1
+            words = 0
+        elif kind != ",":
+            words += 1
+    return len(kinds)
 
 
 def heard_tokens(words: tuple[Word, ...]) -> tuple[list[str], list[int]]:
