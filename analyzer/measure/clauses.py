@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..numbers.digits import ONES, TEENS, TENS
+from ..numbers.digits import AMBIGUOUS_ZERO, ONES, TEENS, TENS
 from ..storage import keep_in_cache, user_cache_dir
 from ..transcript import Word
 
@@ -251,7 +251,7 @@ def content(text: str) -> str:
 # is a quantity only before a unit or after "day" ("in one day", "day one"); "one of our advisors",
 # "the one you sent" keep the word; so does a number word before a pronoun or an article, tiny.en's
 # "four" or "two" for "for" or "to" ("a new rep four your area"). "oh" is no zero here.
-_NUMBER_VALUES = {w: v for w, v in (ONES | TEENS | TENS).items() if w not in ("oh", "o")}
+_NUMBER_VALUES = {w: v for w, v in (ONES | TEENS | TENS).items() if w not in AMBIGUOUS_ZERO}
 _NUMBER_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 _NUMBER_RUN = re.compile(
     r"\b(?:%s)(?:(?:[ -]|\s+and\s+)(?:%s))*\b" % (("|".join([*_NUMBER_VALUES, *_NUMBER_SCALES]),) * 2), re.I)

@@ -264,7 +264,8 @@ def read(words: tuple[Word, ...], meanings: tuple[Meaning, ...]) -> tuple[Clause
     last = min(len(words), max(count, 1)) - 1
     tokens, unsure = heard_tokens(words[:count])
     kinds = _kinds(tokens)
-    unsure = [i for i in unsure if _greeting_end(kinds) <= i < _first_sentence_end(kinds)]
+    first, end = _greeting_end(kinds), _first_sentence_end(kinds)
+    unsure = [i for i in unsure if first <= i < end]
     scores = []
     for meaning in meanings:
         judge = classifier(meaning)
