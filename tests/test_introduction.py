@@ -116,6 +116,33 @@ def test_a_word_misheard_in_the_greeting_is_the_listeners_name_not_the_callers(d
         assert verdict(default_pack, greeting + " it's Arjun calling.") == "warning"
 
 
+def test_the_doubt_cites_the_words_whose_reading_as_names_raised_it_not_the_greeting(default_pack):
+    """The unsure greeting ("there,") is the listener's, never read as a name: the note cites the
+    words that, read as names, would name the caller and the company (Score.read_as_names)."""
+    opening = ("Hi [probability 0.3] there, [probability 0.9] Quillstone [probability 0.3] software, "
+               "[probability 0.95] Nadia [probability 0.3] speaking. [probability 0.95]")
+    context = Context(*measure_script(opening + REST, labeller=default_pack.labeller))
+    [score] = context.measures.introduction[0].scores
+    words = context.transcript.words
+    assert [words[i].text for i in score.read_as_names] == ["software,", "speaking."]
+    [finding] = rule_by_name(default_pack, RULE).findings(context)
+    assert finding.doubt == 'heard "software," and "speaking." at 1.2 s, not clearly'
+    assert [words[a].text for a, _ in finding.words] == ["software,", "speaking."]
+
+
+def test_digits_heard_unsure_are_a_number_not_a_misheard_name(default_pack):
+    """tiny.en on one CPU heard the number's digits unsure and "again" without the full stop before
+    it; read as names, the digits named a caller. Written in digits, they were heard as a number:
+    the message that names nobody is warned plainly."""
+    message = "Hi there, call me at [probability 0.4] 5 5 5 0 1 0 0 again [probability 0.9] 5 5 5 0 1 0 0."
+    context = Context(*measure_script(message, labeller=default_pack.labeller))
+    [score] = context.measures.introduction[0].scores
+    words = context.transcript.words
+    assert all(not words[i].text.isdigit() for i in score.read_as_names)
+    [finding] = rule_by_name(default_pack, RULE).findings(context)
+    assert str(finding.severity) == "warning" and not finding.doubt
+
+
 def test_unsure_reach_is_for_a_rule_that_reads_the_opening(tmp_path):
     pack = tmp_path / "bad.toml"
     pack.write_text('[pack]\nextends = "default"\n[rules.no-call-to-action]\nunsure_reach = 0.9\n')

@@ -361,10 +361,11 @@ class MissingPhrases(_Said):
         if self.reads == "introduction" and not heard:
             heard = self._unsure_in_opening(ctx)
         if heard and self._misheard_could_say_it(ctx):
-            first, last = min(heard)
+            heard = sorted(set(heard))
             words = ctx.transcript.words
-            why = f"heard \"{ctx.index.heard(first, last)}\" at {words[first].start:.1f} s, not clearly"
-            return [Hit({}, words[first].start, words[last].end, ((first, last),), doubt=why)]
+            said = " and ".join(f"\"{ctx.index.heard(first, last)}\"" for first, last in heard)
+            why = f"heard {said} at {words[heard[0][0]].start:.1f} s, not clearly"
+            return [Hit({}, words[heard[0][0]].start, words[heard[-1][1]].end, tuple(heard), doubt=why)]
         maybe = self.maybe(ctx)
         if maybe:
             clause, score = maybe
@@ -374,16 +375,15 @@ class MissingPhrases(_Said):
         return [Hit({})]
 
     def _unsure_in_opening(self, ctx: Context) -> list[tuple[int, int]]:
-        """The opening's words heard unsure, where read as names they would surely name both
-        (Score.could_reach at `unsure_reach` or over), though no `unsure` pattern matched: "This is
-        seen from Whittaker." ("Sean"), "this is denies in the billing office at North Star Waste"
-        ("Denise"). None where the rule sets no `unsure_reach`."""
+        """The opening's words heard unsure that, read as names, would surely name both
+        (Score.could_reach at `unsure_reach` or over; Score.read_as_names), though no `unsure`
+        pattern matched: "This is seen from Whittaker." ("Sean"), "this is denies in the billing
+        office at North Star Waste" ("Denise"). None where the rule sets no `unsure_reach`."""
         if self.unsure_reach is None:
             return []
-        words = ctx.transcript.words
-        return [(i, i) for clause, score in self.scored(ctx)
+        return [(i, i) for _, score in self.scored(ctx)
                 if score.could_reach is not None and score.could_reach >= self.unsure_reach
-                for i in range(clause.first_word, clause.last_word + 1) if words[i].probability < self.unsure_below]
+                for i in score.read_as_names]
 
     def _misheard_could_say_it(self, ctx: Context) -> bool:
         """Whether words heard unsure could be what says it. For a rule that reads the introduction,

@@ -78,6 +78,8 @@ class Score:
     # An opening's (introduction.py): the highest score it reaches with the words the transcriber was
     # unsure of read as names instead; None where it heard every word surely.
     could_reach: float | None = None
+    # ... and the words (their indices in the transcript) whose reading as names raised it there.
+    read_as_names: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

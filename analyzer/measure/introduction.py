@@ -205,14 +205,15 @@ class Classifier:
         found = {self.vocabulary[g] for g in _grams(" ".join(kinds)) if g in self.vocabulary}
         return float(sigmoid(np.array([self.weights[sorted(found)].sum() + self.weights[-1]]))[0]), found
 
-    def could_reach(self, kinds: list[str], unsure: list[int]) -> float:
+    def could_reach(self, kinds: list[str], unsure: list[int]) -> tuple[float, list[int]]:
         """The highest score the opening's shape `kinds` reaches with the tokens at `unsure` read as
         names instead (MAY_BE), as written and with a company heard in small letters read as written
         with capitals (`capitalised`): a transcriber that mishears an introduction writes the company
-        it does not know in small letters too ("it's pre -anandacumer with lattice talent partners")."""
+        it does not know in small letters too ("it's pre -anandacumer with lattice talent partners").
+        With it, the tokens whose reading raised the score, in order."""
         return max(self._reach(kinds, unsure), self._reach(capitalised(kinds), unsure))
 
-    def _reach(self, kinds: list[str], unsure: list[int]) -> float:
+    def _reach(self, kinds: list[str], unsure: list[int]) -> tuple[float, list[int]]:
         """One token at a time, the reading that raises the score most, until none does."""
         kinds, left = list(kinds), set(unsure)
         best = self._probability(kinds)[0]
@@ -224,7 +225,7 @@ class Classifier:
             best, i, kind = max(tried)
             kinds[i] = kind
             left.discard(i)
-        return best
+        return best, sorted(set(unsure) - left)
 
     def score(self, text: str, kinds: list[str]) -> Score:
         """The opening `text`, whose shape is `kinds` (read() has them from the words)."""
@@ -265,13 +266,16 @@ def read(words: tuple[Word, ...], meanings: tuple[Meaning, ...]) -> tuple[Clause
     tokens, unsure = heard_tokens(words[:count])
     kinds = _kinds(tokens)
     first, end = _greeting_end(kinds), _first_sentence_end(kinds)
-    unsure = [i for i in unsure if first <= i < end]
+    # a word written in digits was heard as a number, and a number is no misheard name
+    may_be_names = [i for i in unsure if first <= i < end and kinds[i] != "D"]
     scores = []
     for meaning in meanings:
         judge = classifier(meaning)
         score = judge.score(said, kinds)
-        if unsure and _said_again(said) not in judge.again:  # an opening said as an example takes its label
-            score = dataclasses.replace(score, could_reach=round(judge.could_reach(kinds, unsure), SCORE_DIGITS))
+        if may_be_names and _said_again(said) not in judge.again:  # an opening said as an example takes its label
+            reach, read_as_names = judge.could_reach(kinds, may_be_names)
+            score = dataclasses.replace(score, could_reach=round(reach, SCORE_DIGITS),
+                                        read_as_names=tuple(dict.fromkeys(unsure[i] for i in read_as_names)))
         scores.append(score)
     return (Clause(0, last, round(words[0].start, 2), round(words[last].end, 2), said, tuple(scores)),)
 
@@ -308,14 +312,15 @@ def _first_sentence_end(kinds: list[str]) -> int:
     return len(kinds)
 
 
-def heard_tokens(words: tuple[Word, ...]) -> tuple[list[str], list[int]]:
+def heard_tokens(words: tuple[Word, ...]) -> tuple[list[str], dict[int, int]]:
     """The words' tokens, as opening() and shape() cut their text, and which of them (among the first
-    MAX_TOKENS, punctuation aside) the transcriber was unsure of."""
+    MAX_TOKENS, punctuation aside) the transcriber was unsure of: each such token's index, to the
+    index of the word it was cut from."""
     tokens: list[str] = []
-    unsure: list[int] = []
-    for word in words:
+    unsure: dict[int, int] = {}
+    for w, word in enumerate(words):
         for token in _TOKEN.findall(_TITLE_STOP.sub(lambda m: m.group(1), word.text.strip())):
             if word.probability < POLICY.unsure_phrase and token not in ".,?!" and len(tokens) < MAX_TOKENS:
-                unsure.append(len(tokens))
+                unsure[len(tokens)] = w
             tokens.append(token)
     return tokens, unsure

@@ -84,8 +84,12 @@ def analysis_from_dict(d: dict) -> Analysis:
     m["doubts"] = tuple(tuple(d) for d in m.get("doubts", ()))
     m["ranges"] = tuple(tuple(r) for r in m.get("ranges", ()))
     for key in ("clauses", "introduction"):
-        m[key] = tuple(Clause(**{**c, "scores": tuple(Score(**s) for s in c["scores"])}) for c in m.get(key, ()))
+        m[key] = tuple(Clause(**{**c, "scores": tuple(_score(s) for s in c["scores"])}) for c in m.get(key, ()))
     return Analysis(file=d["file"], audio=AudioInfo(**d["audio"]), transcript=transcript, measures=Measurements(**m))
+
+
+def _score(s: dict) -> Score:
+    return Score(**{**s, "read_as_names": tuple(s.get("read_as_names", ()))})
 
 
 def file_from_dict(d: dict) -> FileReport:
