@@ -510,14 +510,16 @@ def busy_team(tmp_path):
 
 def _grading_in_its_own_group(team, out, cache):
     """`voicemail grade` with two workers, as a terminal starts it: a process group of its own
-    (so a Ctrl-C reaches the workers too), returned once the short recording is cached."""
+    (so a Ctrl-C reaches the workers too), returned the moment the short recording's analysis is
+    cached, while the three-minute one is still being analysed."""
     child = subprocess.Popen([sys.executable, "-m", "analyzer", "grade", str(team), "--out", str(out),
                               "--cache", str(cache), "--workers", "2"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    deadline = time.time() + 120
-    while not list(cache.rglob("*.json")) and time.time() < deadline and child.poll() is None:
-        time.sleep(0.05)
+    started = time.time()
+    while not _analysed(cache) and time.time() < started + 120 and child.poll() is None:
+        time.sleep(0.02)
     assert child.poll() is None, child.communicate()[1]
+    assert len(_analysed(cache)) == 1, f"{_analysed(cache)} after {time.time() - started:.1f} s"
     return child
 
 
@@ -540,8 +542,7 @@ def _still_running_after(pids: list[int], seconds: float) -> list[int]:
 def test_ctrl_c_stops_within_seconds_keeps_what_finished_and_prints_no_worker_traceback(busy_team, tmp_path):
     cache = tmp_path / "cache"
     child = _grading_in_its_own_group(busy_team, tmp_path / "out", cache)
-    workers = descendants(child.pid)
-    time.sleep(1.0)  # one worker idle, one busy with the long recording
+    workers = descendants(child.pid)  # one worker idle or judging, one busy with the long recording
     pressed = time.perf_counter()
     os.killpg(child.pid, signal.SIGINT)  # Ctrl-C at a terminal: the whole foreground group gets it
     _, err = child.communicate(timeout=60)

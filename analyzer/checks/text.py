@@ -17,7 +17,7 @@ from functools import cached_property
 from rapidfuzz import fuzz
 
 from ..measure.clauses import CLAUSE_MARKS, SENTENCE_MARKS
-from ..numbers.digits import AMBIGUOUS_ZERO, ONES, SCALES, TEENS, TENS
+from ..numbers.digits import NUMBER_WORD_VALUES, SCALES
 from ..transcript import Word
 
 _KEEP = re.compile(r"[^a-z0-9'%$]+")
@@ -25,8 +25,7 @@ _KEEP_CASE = re.compile(r"[^A-Za-z0-9'%$]+")
 SENTENCE_MARK = "."
 # Number words as their numerals ("oh" and "o" are a zero only inside a phone number, not here).
 NUMBER_WORDS = {
-    **{word: str(value) for word, value in ONES.items() if word not in AMBIGUOUS_ZERO},
-    **{word: str(value) for word, value in (TEENS | TENS).items()},
+    **{word: str(value) for word, value in NUMBER_WORD_VALUES.items()},
     **{word: "1" + zeros for word, zeros in SCALES.items()},
 }
 # A phrase this long (letters, spaces left out) is also found at this similarity (0-100) or more;

@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..numbers.digits import AMBIGUOUS_ZERO, ONES, TEENS, TENS
+from ..numbers.digits import NUMBER_WORD_VALUES, ONES, TEENS
 from ..storage import keep_in_cache, user_cache_dir
 from ..transcript import Word
 
@@ -253,10 +253,9 @@ def content(text: str) -> str:
 # is a quantity only before a unit or after "day" ("in one day", "day one"); "one of our advisors",
 # "the one you sent" keep the word; so does a number word before a pronoun or an article, tiny.en's
 # "four" or "two" for "for" or "to" ("a new rep four your area"). "oh" is no zero here.
-_NUMBER_VALUES = {w: v for w, v in (ONES | TEENS | TENS).items() if w not in AMBIGUOUS_ZERO}
 _NUMBER_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 _NUMBER_RUN = re.compile(
-    r"\b(?:%s)(?:(?:[ -]|\s+and\s+)(?:%s))*\b" % (("|".join([*_NUMBER_VALUES, *_NUMBER_SCALES]),) * 2), re.I)
+    r"\b(?:%s)(?:(?:[ -]|\s+and\s+)(?:%s))*\b" % (("|".join([*NUMBER_WORD_VALUES, *_NUMBER_SCALES]),) * 2), re.I)
 _UNITS = re.compile(r"\W*(day|days|week|weeks|month|months|year|years|hour|hours|minute|minutes|percent|dollar|"
                     r"dollars|quarter|shift|visit|trip|call|phone call)\b", re.I)
 _NOT_COUNTED = re.compile(r"\W*(you|your|you're|yours|the|a|an|our|my|me|us|them|this|that|it|him|her)\b", re.I)
@@ -294,9 +293,9 @@ def numerals(text: str) -> str:
                     current = 0
             elif w in ONES and (last in ONES or last in TEENS):  # "six one": two numbers, not seven
                 out.append(str(total + current))
-                total, current = 0, _NUMBER_VALUES[w]
+                total, current = 0, NUMBER_WORD_VALUES[w]
             else:
-                current += _NUMBER_VALUES[w]
+                current += NUMBER_WORD_VALUES[w]
             last = w
         return " ".join([*out, str(total + current)])
 

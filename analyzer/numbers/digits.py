@@ -32,6 +32,8 @@ SCALES = {"hundred": "00", "thousand": "000"}
 EXTENSION_WORDS = {"extension", "ext", "x"}
 # "oh" and "o" are zero only beside other digits ("Oh, hi Jordan" is no digit).
 AMBIGUOUS_ZERO = {"oh", "o"}
+# The number words that are numbers in any sentence, a phone number's or not ("oh" is a zero only in one).
+NUMBER_WORD_VALUES = {word: value for word, value in (ONES | TEENS | TENS).items() if word not in AMBIGUOUS_ZERO}
 # "two" heard as "to" or "too": a digit only between two digits ("4 9 to 7 3 5", never "9 to 5" alone).
 AMBIGUOUS_TWO = {"to", "too"}
 # "one more time" and "one more, ..." between readings are words, not the digit 1.
