@@ -381,9 +381,10 @@ class MissingPhrases(_Said):
         office at North Star Waste" ("Denise"). None where the rule sets no `unsure_reach`."""
         if self.unsure_reach is None:
             return []
+        words = ctx.transcript.words
         return [(i, i) for _, score in self.scored(ctx)
                 if score.could_reach is not None and score.could_reach >= self.unsure_reach
-                for i in score.read_as_names]
+                for i in score.read_as_names if words[i].probability < self.unsure_below]
 
     def _misheard_could_say_it(self, ctx: Context) -> bool:
         """Whether words heard unsure could be what says it. For a rule that reads the introduction,
