@@ -130,6 +130,15 @@ def test_the_doubt_cites_the_words_whose_reading_as_names_raised_it_not_the_gree
     assert [words[a].text for a, _ in finding.words] == ["software,", "speaking."]
 
 
+def test_a_name_heard_unsure_where_patterns_overlap_is_cited_once(default_pack):
+    """Two `unsure` patterns match "this is and a fish are calling from Harbor": the note quotes the
+    first match, once."""
+    opening = "Hi Ruth, this is [probability 0.4] and a fish are [probability 0.9] calling from Harbor Point Insurance."
+    context = Context(*measure_script(opening + REST, labeller=default_pack.labeller))
+    [finding] = rule_by_name(default_pack, RULE).findings(context)
+    assert finding.doubt == 'heard "this is and a fish are" at 0.8 s, not clearly'
+
+
 def test_digits_heard_unsure_are_a_number_not_a_misheard_name(default_pack):
     """tiny.en on one CPU heard the number's digits unsure and "again" without the full stop before
     it; read as names, the digits named a caller. Written in digits, they were heard as a number:

@@ -356,12 +356,12 @@ class MissingPhrases(_Said):
         if _made(ctx, self.unless) or self.matches(ctx):
             return []
         window = self.window(ctx)
-        heard = [(m.first_word, m.last_word) for p in self.unsure_compiled
-                 for m in ctx.index.unsure(p, self.unsure_below, window)]
+        matched = [(m.first_word, m.last_word) for p in self.unsure_compiled
+                   for m in ctx.index.unsure(p, self.unsure_below, window)]
+        heard = [min(matched)] if matched else []  # the first match: patterns overlap, one is enough
         if self.reads == "introduction" and not heard:
             heard = self._unsure_in_opening(ctx)
         if heard and self._misheard_could_say_it(ctx):
-            heard = sorted(set(heard))
             words = ctx.transcript.words
             said = " and ".join(f"\"{ctx.index.heard(first, last)}\"" for first, last in heard)
             why = f"heard {said} at {words[heard[0][0]].start:.1f} s, not clearly"
@@ -378,13 +378,21 @@ class MissingPhrases(_Said):
         """The opening's words heard unsure that, read as names, would surely name both
         (Score.could_reach at `unsure_reach` or over; Score.read_as_names), though no `unsure`
         pattern matched: "This is seen from Whittaker." ("Sean"), "this is denies in the billing
-        office at North Star Waste" ("Denise"). None where the rule sets no `unsure_reach`."""
+        office at North Star Waste" ("Denise"); words side by side as one span. None where the
+        rule sets no `unsure_reach`."""
         if self.unsure_reach is None:
             return []
         words = ctx.transcript.words
-        return [(i, i) for _, score in self.scored(ctx)
-                if score.could_reach is not None and score.could_reach >= self.unsure_reach
-                for i in score.read_as_names if words[i].probability < self.unsure_below]
+        read = sorted({i for _, score in self.scored(ctx)
+                       if score.could_reach is not None and score.could_reach >= self.unsure_reach
+                       for i in score.read_as_names if words[i].probability < self.unsure_below})
+        spans: list[tuple[int, int]] = []
+        for i in read:
+            if spans and spans[-1][1] == i - 1:
+                spans[-1] = (spans[-1][0], i)
+            else:
+                spans.append((i, i))
+        return spans
 
     def _misheard_could_say_it(self, ctx: Context) -> bool:
         """Whether words heard unsure could be what says it. For a rule that reads the introduction,

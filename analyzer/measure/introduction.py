@@ -246,7 +246,7 @@ def _may_be(kind: str, kinds: list[str], i: int) -> bool:
     """Whether the token at `i` may have been `kind`: a word that joins a name to a company
     ("with", "at", "from") has something after it to join ("This is Gina Lombardi." with the surname
     unsure is no "This is Gina with.")."""
-    return kind in ("F", "X") or (i + 1 < len(kinds) and kinds[i + 1] not in (".", ",", "?", "!"))
+    return kind in ("F", "X") or (i + 1 < len(kinds) and kinds[i + 1] not in (".", ","))  # _kinds writes ?! as "."
 
 
 @lru_cache(maxsize=64)
