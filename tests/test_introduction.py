@@ -35,6 +35,9 @@ def verdict(pack, opening: str) -> str:
 def test_each_word_is_read_as_what_it_is():
     assert introduction.shape("Hi Dale, Renee Castillo with Bluegate Freight.") == "G F , F X with X C ."
     assert introduction.shape("Hey Sandra, Payflow here, it's Gus.") == "G F , X here , it's F ."
+    # a day, a month and a place are no names
+    assert introduction.shape("Your neighbors on Maple Court booked in April for Saturday.") == \
+        "your w on P P w in M for M ."
     # a greeting the transcriber wrote as a sentence of its own does not count as one of the two
     assert introduction.opening("Hi, Wendy. Tricia Moreno with PeopleFirst HR. We help teams hire. Call me.") == \
         "Hi, Wendy. Tricia Moreno with PeopleFirst HR. We help teams hire."
@@ -56,6 +59,8 @@ def test_a_name_and_a_company_in_any_order_keep_the_habit(default_pack, opening)
     "Hi Priya, this is the billing team at Northgate Dental Supply.",  # a team, nobody named
     "Hey Tom, it's Lena, I'm the new rep covering your area.",  # a name and a role, no company
     "Hi, Kestrel Freight calling about your shipments.",  # a company alone
+    # a company alone, then a street and a day, capitalised as names are and read as what they are
+    "Hi, Greenleaf Lawn Care calling. Your neighbors on Maple Court booked aerations for Saturday.",
 ])
 def test_a_name_or_a_company_alone_breaks_it(default_pack, opening):
     assert verdict(default_pack, opening) == "warning"
@@ -120,14 +125,14 @@ def test_the_doubt_cites_the_words_whose_reading_as_names_raised_it_not_the_gree
     """The unsure greeting ("there,") is the listener's, never read as a name: the note cites the
     words that, read as names, would name the caller and the company (Score.read_as_names)."""
     opening = ("Hi [probability 0.3] there, [probability 0.9] Quillstone [probability 0.3] software, "
-               "[probability 0.95] Nadia [probability 0.3] speaking. [probability 0.95]")
+               "[probability 0.95] Nadia [probability 0.3] Ortiz [probability 0.95] speaking.")
     context = Context(*measure_script(opening + REST, labeller=default_pack.labeller))
     [score] = context.measures.introduction[0].scores
     words = context.transcript.words
-    assert [words[i].text for i in score.read_as_names] == ["software,", "speaking."]
+    assert [words[i].text for i in score.read_as_names] == ["software,", "Ortiz"]
     [finding] = rule_by_name(default_pack, RULE).findings(context)
-    assert finding.doubt == 'heard "software," and "speaking." at 1.2 s, not clearly'
-    assert [words[a].text for a, _ in finding.words] == ["software,", "speaking."]
+    assert finding.doubt == 'heard "software," and "Ortiz" at 1.2 s, not clearly'
+    assert [words[a].text for a, _ in finding.words] == ["software,", "Ortiz"]
 
 
 def test_a_name_heard_unsure_where_patterns_overlap_is_cited_once(default_pack):

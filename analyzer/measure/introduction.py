@@ -5,12 +5,13 @@ introduction rather than its wording.
 person and a company; "it's Mo, the guy from the Chamber breakfast" and "this is Riverside Lawn and
 Tree calling" do not. No list of wordings can hold every way a rep says who they are, but the
 introduction's shape does: each word is read as what it is (a greeting, a title, a first name, a
-capitalised word, a company's word such as "Insurance", a word that joins a name to a company such as
-"with", or any other word), and what decides is fitted from the rule's examples (openings of labelled
-messages that keep the habit, `like`, and that break it, `unlike`): a logistic regression over the
-shapes' single words, pairs and triples (clauses.fit_wide, the same Newton's method and float64 as the clause
-scores, so the same examples give the same weights on every machine). An opening word for word one of
-the examples takes that example's label: a trainer's `"like+"` changes that verdict.
+capitalised word, a company's word such as "Insurance", a day or a month, a place such as "Maple
+Court", a word that joins a name to a company such as "with", or any other word), and what decides
+is fitted from the rule's examples (openings of labelled messages that keep the habit, `like`, and
+that break it, `unlike`): a logistic regression over the shapes' single words, pairs and triples
+(clauses.fit_wide, the same Newton's method and float64 as the clause scores, so the same examples
+give the same weights on every machine). An opening word for word one of the examples takes that
+example's label: a trainer's `"like+"` changes that verdict.
 
 The first names (rules/lexicon/first-names.txt) and the word classes below are cheap evidence of what a
 word is; how much each shape counts is the examples'.
@@ -74,6 +75,12 @@ fitness wellness pharmacy veterinary accounting cpa bookkeeping tax brewing coff
 tools parts industrial packaging labels uniforms linen waste recycling hauling towing tire tires collision detailing
 janitorial alarm locksmith telecom wireless internet cyber web seo creative pr hospitality hotel hotels travel 3pl
 shipping express delivery""".split())  # noqa: SIM905 (a paragraph of words reads better than a list)
+# A day or a month, capitalised as a name is: "on Saturday", "since the April storms".
+DATES = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+august september october november december""".split())  # noqa: SIM905
+# What ends a place's name: "Maple Court", "Elm Street", "Canyon View Drive".
+PLACE_WORDS = frozenset("""street st avenue ave road rd court ct lane ln drive boulevard blvd highway parkway plaza
+square county township""".split())  # noqa: SIM905
 # What a third party did: "Steve Dalton at Brightline said you're ...", "Maria over at Crestview gave
 # me your number" name someone else and their company.
 SAID = {"said", "says", "mentioned", "suggested", "gave", "told", "recommended", "referred", "thought", "asked",
@@ -107,10 +114,10 @@ def opening(text: str) -> str:
 
 def shape(text: str) -> str:
     """What each word of an opening is, as one token per word: G greeting, T title, F a capitalised
-    first name, C a capitalised company's word, c one in small letters, X another capitalised word,
-    S one that only starts a sentence, D a number, R what a third party did (said, gave), w any
-    other word (a first name in small letters too: "will", "grant"); joiners and the introduction's
-    own words as themselves; commas and full stops kept."""
+    first name, C a capitalised company's word, c one in small letters, M a day or a month, P a place
+    ("Maple Court"), X another capitalised word, S one that only starts a sentence, D a number, R what
+    a third party did (said, gave), w any other word (a first name in small letters too: "will",
+    "grant"); joiners and the introduction's own words as themselves; commas and full stops kept."""
     return " ".join(_kinds(_TOKEN.findall(opening(text))))
 
 
@@ -139,6 +146,10 @@ def _kinds(tokens: list[str]) -> list[str]:
             kind = "R"
         elif re.fullmatch(r"[\d$%.,-]+", token):
             kind = "D"
+        elif low in DATES and capital:
+            kind = "M"
+        elif low in PLACE_WORDS and capital:
+            kind = "P"
         elif low in COMPANY_WORDS:
             kind = "C" if capital else "c"
         elif low in names and capital:
@@ -149,7 +160,19 @@ def _kinds(tokens: list[str]) -> list[str]:
             kind = "w"
         out.append(kind)
         starts = False
-    return out[:MAX_TOKENS]
+    return places(out[:MAX_TOKENS])
+
+
+def places(kinds: list[str]) -> list[str]:
+    """The shape with the capitalised words before a place's word read as the place's ("Maple
+    Court", "Elm Street" are no names)."""
+    out = list(kinds)
+    for i, kind in enumerate(kinds):
+        k = i - 1
+        while kind == "P" and k >= 0 and out[k] in ("X", "S", "F"):
+            out[k] = "P"
+            k -= 1
+    return out
 
 
 def capitalised(kinds: list[str]) -> list[str]:
@@ -192,7 +215,8 @@ class Classifier:
         """The weights, kept in the user cache by what decides them (as clauses._fitted)."""
         recipe = json.dumps([RIDGE, NGRAMS, MAX_TOKENS, sorted(self.vocabulary), list(self.examples),
                              self.labels.tolist(), hashlib.sha256(FIRST_NAMES.read_bytes()).hexdigest(),
-                             sorted(COMPANY_WORDS), sorted(OWN), sorted(JOINERS), sorted(GREETINGS), sorted(SAID)])
+                             *(sorted(words) for words in (COMPANY_WORDS, DATES, PLACE_WORDS, OWN, JOINERS, GREETINGS,
+                                                           SAID))])
         return kept_weights(recipe, "intro-", len(self.vocabulary) + 1, self._fit)
 
     def _fit(self) -> np.ndarray:
