@@ -88,8 +88,9 @@ class Rule:
         if hit.worse and severity < Severity.ERROR:
             severity = Severity(severity + 1)
         doubt = ""
-        if hit.doubt and severity > Severity.INFO:
+        if hit.doubt:
             # No error (nor warning) on a guess: say what could not be confirmed, at the lowest severity.
+            # A rule whose own severity is info says it too: its guess is a note, not its verdict.
             severity, message, doubt = Severity.INFO, f"Could not confirm: {message} ({hit.doubt})", hit.doubt
         return Finding(
             code=self.code,
