@@ -42,7 +42,8 @@ from benchmarks.scoring import analyze, table, tally  # noqa: E402
 RULES = ("no-name-or-company", "self-focused-opener", "no-benefit-claim", "no-call-to-action")
 SPLITS = ("dev", "test", "holdout", "holdout2", "holdout3", "holdout4", "real", "holdout5", "real2", "train1", "train2",
           "holdout6", "real3", "holdout7", "real4", "holdout8", "real5", "holdout9", "holdout10",
-          "holdout11", "real6", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16")
+          "holdout11", "real6", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17",
+          "holdout18")
 
 
 class Score:
