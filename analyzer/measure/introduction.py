@@ -168,8 +168,10 @@ def places(kinds: list[str]) -> list[str]:
     Court", "Elm Street" are no names)."""
     out = list(kinds)
     for i, kind in enumerate(kinds):
+        if kind != "P":
+            continue
         k = i - 1
-        while kind == "P" and k >= 0 and out[k] in ("X", "S", "F"):
+        while k >= 0 and out[k] in ("X", "S", "F"):
             out[k] = "P"
             k -= 1
     return out
