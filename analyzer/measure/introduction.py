@@ -6,7 +6,7 @@ person and a company; "it's Mo, the guy from the Chamber breakfast" and "this is
 Tree calling" do not. No list of wordings can hold every way a rep says who they are, but the
 introduction's shape does: each word is read as what it is (a greeting, a title, a first name, a
 capitalised word, a company's word such as "Insurance", a day or a month, a place such as "Maple
-Court", a word that joins a name to a company such as "with", or any other word), and what decides
+Court", a company's name such as "Coastal Marine Supply", a word that joins a name to a company such as "with", or any other word), and what decides
 is fitted from the rule's examples (openings of labelled messages that keep the habit, `like`, and
 that break it, `unlike`): a logistic regression over the shapes' single words, pairs and triples
 (clauses.fit_wide, the same Newton's method and float64 as the clause scores, so the same examples
@@ -51,8 +51,9 @@ NGRAMS = (1, 3)
 TITLES = {"mr", "mrs", "ms", "dr", "prof"}
 GREETINGS = {"hi", "hey", "hello", "high", "morning", "afternoon", "evening", "good", "there", "yeah", "um", "uh", "so",
              "dear", "howdy"}
-# Words read as themselves: what joins a name to a company, and the words of an introduction.
-JOINERS = {"with", "from", "at", "of", "for", "over", "here", "calling", "again", "and", "&", "in", "on", "by"}
+# Words read as themselves: what joins a name to a company, and the words of an introduction ("on
+# behalf of Janet Reyes at Cornerstone Accounting" names someone else, not the caller).
+JOINERS = {"with", "from", "at", "of", "for", "over", "here", "calling", "again", "and", "&", "in", "on", "by", "behalf"}
 OWN = {"the", "your", "a", "an", "our", "my", "this", "is", "it's", "its", "i'm", "im", "i", "am", "name",
        "name's", "you've", "got", "we", "we're", "me", "i'd", "i'll", "i've", "we'd", "we'll", "we've", "you",
        "you're", "just", "who", "that", "to",
@@ -160,7 +161,7 @@ def _kinds(tokens: list[str]) -> list[str]:
             kind = "w"
         out.append(kind)
         starts = False
-    return places(out[:MAX_TOKENS])
+    return companies(places(out[:MAX_TOKENS]))
 
 
 def places(kinds: list[str]) -> list[str]:
@@ -177,9 +178,25 @@ def places(kinds: list[str]) -> list[str]:
     return out
 
 
+def companies(kinds: list[str]) -> list[str]:
+    """The shape with each run of capitalised words that ends in a company's word read as the
+    company's ("Coastal Marine Supply", "Midwest Grain Logistics": "C C C"), unless a first name
+    starts it ("Renee Castillo Bluegate Freight" may be a name said before the company)."""
+    out = list(kinds)
+    for i, kind in enumerate(kinds):
+        if kind != "C" or (i + 1 < len(kinds) and kinds[i + 1] == "C"):
+            continue
+        k = i
+        while k > 0 and out[k - 1] in ("X", "S", "F", "C"):
+            k -= 1
+        if out[k] != "F":
+            out[k:i] = ["C"] * (i - k)
+    return out
+
+
 def capitalised(kinds: list[str]) -> list[str]:
     """The shape with each run of small-letter words that ends in a company's word ("w c c": "lattice
-    talent partners") read as a company written with capitals ("X C C")."""
+    talent partners") read as a company written with capitals ("X C C", which is "C C C")."""
     out = list(kinds)
     for i, kind in enumerate(kinds):
         if kind == "c":
@@ -187,7 +204,7 @@ def capitalised(kinds: list[str]) -> list[str]:
             while k >= 0 and out[k] in ("w", "c"):
                 out[k] = "X" if out[k] == "w" else "C"
                 k -= 1
-    return out
+    return companies(out)
 
 
 def _grams(shaped: str) -> set[str]:
@@ -236,8 +253,12 @@ class Classifier:
         names instead (MAY_BE), as written and with a company heard in small letters read as written
         with capitals (`capitalised`): a transcriber that mishears an introduction writes the company
         it does not know in small letters too ("it's pre -anandacumer with lattice talent partners").
-        With it, the tokens whose reading raised the score, in order."""
-        return max(self._reach(kinds, unsure), self._reach(capitalised(kinds), unsure))
+        With it, the tokens whose reading raised the score, in order (an unsure word read with
+        capitals among them)."""
+        written = capitalised(kinds)
+        reach, read = self._reach(written, unsure)
+        recapitalised = [i for i in unsure if written[i] != kinds[i]]
+        return max(self._reach(kinds, unsure), (reach, sorted({*read, *recapitalised})))
 
     def _reach(self, kinds: list[str], unsure: list[int]) -> tuple[float, list[int]]:
         """One token at a time, the reading that raises the score most, until none does."""
