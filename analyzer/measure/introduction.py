@@ -6,12 +6,13 @@ person and a company; "it's Mo, the guy from the Chamber breakfast" and "this is
 Tree calling" do not. No list of wordings can hold every way a rep says who they are, but the
 introduction's shape does: each word is read as what it is (a greeting, a title, a first name, a
 capitalised word, a company's word such as "Insurance", a day or a month, a place such as "Maple
-Court", a company's name such as "Coastal Marine Supply", a word that joins a name to a company such as "with", or any other word), and what decides
-is fitted from the rule's examples (openings of labelled messages that keep the habit, `like`, and
-that break it, `unlike`): a logistic regression over the shapes' single words, pairs and triples
-(clauses.fit_wide, the same Newton's method and float64 as the clause scores, so the same examples
-give the same weights on every machine). An opening word for word one of the examples takes that
-example's label: a trainer's `"like+"` changes that verdict.
+Court", a company's name such as "Coastal Marine Supply", a word that joins a name to a company such
+as "with", or any other word), and what decides is fitted from the rule's examples (openings of
+labelled messages that keep the habit, `like`, and that break it, `unlike`): a logistic regression
+over the shapes' single words, pairs and triples (clauses.fit_wide, the same Newton's method and
+float64 as the clause scores, so the same examples give the same weights on every machine). An
+opening word for word one of the examples takes that example's label: a trainer's `"like+"` changes
+that verdict.
 
 The first names (rules/lexicon/first-names.txt) and the word classes below are cheap evidence of what a
 word is; how much each shape counts is the examples'.
@@ -53,7 +54,8 @@ GREETINGS = {"hi", "hey", "hello", "high", "morning", "afternoon", "evening", "g
              "dear", "howdy"}
 # Words read as themselves: what joins a name to a company, and the words of an introduction ("on
 # behalf of Janet Reyes at Cornerstone Accounting" names someone else, not the caller).
-JOINERS = {"with", "from", "at", "of", "for", "over", "here", "calling", "again", "and", "&", "in", "on", "by", "behalf"}
+JOINERS = {"with", "from", "at", "of", "for", "over", "here", "calling", "again", "and", "&", "in", "on", "by",
+           "behalf"}
 OWN = {"the", "your", "a", "an", "our", "my", "this", "is", "it's", "its", "i'm", "im", "i", "am", "name",
        "name's", "you've", "got", "we", "we're", "me", "i'd", "i'll", "i've", "we'd", "we'll", "we've", "you",
        "you're", "just", "who", "that", "to",
