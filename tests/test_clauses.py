@@ -147,6 +147,19 @@ def test_why_the_caller_calls_is_no_part_of_what_the_opening_is_about(default_pa
     assert verdicts(default_pack, about_me)["self-focused-opener"] == "warning"
 
 
+def test_the_greeting_is_no_part_of_what_a_clause_says(default_pack):
+    """"Hi Professor Lindgren, your department's grant ..." says what "Your department's grant ..." says:
+    the greeting in the clause once made it read as about the caller (0.95)."""
+    assert content("Hi Professor Lindgren, your department's grant was announced") == \
+        "your department's grant was announced"
+    assert content("Good afternoon, Ms. Whitfield, my name is Desmond.") == "my name is Desmond."
+    assert content("Hello, Jordan here from Acme.") == "Jordan here from Acme."
+    assert content("Hi Tom.") == "Hi Tom."  # nothing else said: the whole of it
+    about_them = ("Hi Professor Lindgren, your department's new grant for field research was announced last week, "
+                  "congratulations." + NUMBER)
+    assert verdicts(default_pack, about_them)["self-focused-opener"] == ""
+
+
 def test_credentials_and_a_problem_are_no_gain(default_pack):
     for said in ("We've been in business 20 years and process for over 5,000 merchants.",
                  "You mentioned at the expo that your card fees keep creeping up every quarter."):

@@ -106,6 +106,10 @@ def test_the_text_set_has_its_parts_in_different_words():
     ("Hey, this is Kevin Marsh.", True),  # the greeting's comma: who is calling follows it
     ("Hi, this is Harbor Print and Mail.", True),
     ("Hello Ms. Tran, I'm Alexis Moore, the new account manager for your area at BrightSpark Media.", True),
+    # the addressee after the greeting's comma
+    ("Good afternoon, Ms. Whitfield, my name is Desmond Achebe and I manage accounts for Harborline Linen.", True),
+    ("I've got a question for you.", True),  # a lead-in said alone: the question is the opening
+    ("Quick question, is your team still doing quotes by hand?", False),
     ("Hi Dana, I help bakeries in Toledo cut their flour waste by 18 percent.", False),
     ("Hey Ron, I work with restoration companies in the DFW area.", False),
 ])

@@ -230,12 +230,15 @@ _GREETING = re.compile(r"^\W*([\w'-]+,?\s+)?(hi|hey|hello|good (morning|afternoo
                        r"evening|dear)\b", re.I)
 # The prospect's name alone, said as the greeting: "Kevin."
 _NAME_ALONE = re.compile(r"\W*(?-i:[A-Z])[\w'-]*[.,!]?\W*")
-# Whom the greeting is to, before who is calling: "[Hello] Ms. Tran, I'm Alexis Moore ...".
-_ADDRESSEE = re.compile(r"^[ \t]*((mr|mrs|ms|miss|dr)\.?\s+)?[\w'-]+(\s+[\w'-]+)?,", re.I)
-# What is said to be polite before the message begins: "good to catch you", "hope your week is going well".
+# Whom the greeting is to, before who is calling: "[Hello] Ms. Tran, I'm Alexis Moore ...", "[Good
+# afternoon], Ms. Whitfield, my name is ...".
+_ADDRESSEE = re.compile(r"^[ \t,]*((mr|mrs|ms|miss|dr)\.?\s+)?[\w'-]+(\s+[\w'-]+)?,", re.I)
+# What is said to be polite before the message begins: "good to catch you", "hope your week is going well";
+# and a lead-in said alone, which says nothing of anyone: "I've got a question for you.", "Quick question."
 _PLEASANTRY = re.compile(r"\b(good to (catch|reach|hear)|hope\b|how are you|how's your|"
                          r"happy (monday|tuesday|wednesday|thursday|friday|new year)|sorry (i|to have) missed|"
-                         r"thanks for (taking|picking|listening)|hope you're|trust you're|nice to (catch|talk))", re.I)
+                         r"thanks for (taking|picking|listening)|hope you're|trust you're|nice to (catch|talk)|"
+                         r"(got|have|had) a (quick )?question for you\W*$|^\W*(one |a )?quick question\W*$)", re.I)
 PLEASANTRY_MAX_WORDS = 10
 # Who is calling: "this is Sam", "my name's Sam Carter", "it's me", "Sam here", "I'm Sam, with Acme",
 # "Sam Carter calling from Acme", "you've got Sam over at Acme", "Dana Cole, Fieldstone", "Ryan Brooks

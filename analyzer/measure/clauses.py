@@ -54,6 +54,13 @@ _PREFACE = re.compile(
     r")\W+", re.I)
 
 
+# A greeting and whom it is to, said before what the clause says: "Hi Professor Lindgren, your
+# department's grant ..." says what "Your department's grant ..." says.
+_GREETING = re.compile(
+    r"^\W*(hi|hey|hello|good (morning|afternoon|evening|day)|morning|afternoon|evening|dear)\b(\s+there)?[\s,!.]*"
+    r"((mr|mrs|ms|miss|dr|prof|professor|pastor)\.?\s+)?((?-i:[A-Z])[\w'-]*\s*){0,2}[,.!]\s*", re.I)
+
+
 @dataclass(frozen=True)
 class Meaning:
     """A content rule's examples: what is fitted for it."""
@@ -242,9 +249,10 @@ def shapes(texts: tuple[str, ...] | list[str]) -> np.ndarray:
 
 
 def content(text: str) -> str:
-    """What a clause or an example says, its preface of why the caller calls left out (the whole of
-    it when nothing else is said), its quantities in digits (`numerals`)."""
-    rest = _PREFACE.sub("", text, count=1)
+    """What a clause or an example says, its greeting ("Hi Professor Lindgren,") and its preface of why
+    the caller calls left out (the whole of it when nothing else is said), its quantities in digits
+    (`numerals`)."""
+    rest = _PREFACE.sub("", _GREETING.sub("", text, count=1), count=1)
     return numerals(rest if len(rest.split()) >= 2 else text)
 
 
