@@ -511,10 +511,12 @@ def busy_team(tmp_path):
 def _grading_in_its_own_group(team, out, cache):
     """`voicemail grade` with two workers, as a terminal starts it: a process group of its own
     (so a Ctrl-C reaches the workers too), returned the moment the short recording's analysis is
-    cached, while the three-minute one is still being analysed."""
+    cached, while the three-minute one is still being analysed. Ctrl-C as at a terminal (SIG_DFL):
+    under a script's `&` the tests inherit SIGINT ignored, and so would the grading."""
     child = subprocess.Popen([sys.executable, "-m", "analyzer", "grade", str(team), "--out", str(out),
                               "--cache", str(cache), "--workers", "2"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     started = time.time()
     while not _analysed(cache) and time.time() < started + 120 and child.poll() is None:
         time.sleep(0.02)
