@@ -33,15 +33,20 @@ def verdict(pack, opening: str) -> str:
 
 
 def test_each_word_is_read_as_what_it_is():
-    assert introduction.shape("Hi Dale, Renee Castillo with Bluegate Freight.") == "G F , F X with C C ."
-    assert introduction.shape("Hey Sandra, Payflow here, it's Gus.") == "G F , X here , it's F ."
+    # the name the greeting addresses is the listener's (L), however the list knows it
+    assert introduction.shape("Hi Dale, Renee Castillo with Bluegate Freight.") == "G L , F X with C C ."
+    assert introduction.shape("Hey Sandra, Payflow here, it's Gus.") == "G L , X here , it's F ."
+    assert introduction.shape("Priya, good afternoon, Marcus calling.") == "L , G G , F calling ."
+    assert introduction.shape("Good morning Mr. Sato, this is Ravi Menon.") == "G G T L , this is F X ."
+    # a first name from beyond the 1990 US census (tools/first_names.py)
+    assert introduction.shape("Hi Dale, it's Yusuf with Waypost Fleet.") == "G L , it's F with C C ."
     # a day, a month and a place are no names
     assert introduction.shape("Your neighbors on Maple Court booked in April for Saturday.") == \
         "your w on P P w in M for M ."
     # capitalised words that end in a company's word are the company's name, unless a first name
     # starts them (a name said before the company, the comma between them unheard)
-    assert introduction.shape("Hi Frank, Coastal Marine Supply here.") == "G F , C C C here ."
-    assert introduction.shape("Hi Dale, Renee Castillo Bluegate Freight.") == "G F , F X X C ."
+    assert introduction.shape("Hi Frank, Coastal Marine Supply here.") == "G L , C C C here ."
+    assert introduction.shape("Hi Dale, Renee Castillo Bluegate Freight.") == "G L , F X X C ."
     # a greeting the transcriber wrote as a sentence of its own does not count as one of the two
     assert introduction.opening("Hi, Wendy. Tricia Moreno with PeopleFirst HR. We help teams hire. Call me.") == \
         "Hi, Wendy. Tricia Moreno with PeopleFirst HR. We help teams hire."
@@ -106,7 +111,8 @@ def test_a_word_heard_unsure_is_doubt_only_where_it_could_name_the_caller_or_com
 def test_a_misheard_name_no_pattern_foresaw_is_doubt_where_it_would_surely_name_both(tmp_path, default_pack):
     """"Quillstone software, Nadia speaking" matches none of the rule's `unsure` patterns; read as
     names, its unsure words surely name both (`unsure_reach`): a note. A pack that asks for more
-    than the opening reaches keeps the warning."""
+    than the opening reaches, and takes no score under 0.5 for a doubt (`unsure_band`), keeps the
+    warning."""
     opening = ("Hi Mr. Abernathy, Quillstone [probability 0.3] software, [probability 0.95] Nadia [probability 0.3] "
                "speaking. [probability 0.95]")
     context = Context(*measure_script(opening + REST, labeller=default_pack.labeller))
@@ -115,7 +121,7 @@ def test_a_misheard_name_no_pattern_foresaw_is_doubt_where_it_would_surely_name_
     assert score.score < 0.5 and score.could_reach >= reach
     assert verdict(default_pack, opening) == "note"
     pack = tmp_path / "strict.toml"
-    pack.write_text(f'[pack]\nextends = "default"\n[rules.{RULE}]\nunsure_reach = 1.0\n')
+    pack.write_text(f'[pack]\nextends = "default"\n[rules.{RULE}]\nunsure_reach = 1.0\nunsure_band = 0.0\n')
     assert verdict(load_pack(pack), opening) == "warning"
 
 

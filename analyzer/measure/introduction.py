@@ -4,7 +4,8 @@ introduction rather than its wording.
 "Hi Dale, Renee Castillo with Bluegate Freight." and "Hey Sandra, Payflow here, it's Gus." name a
 person and a company; "it's Mo, the guy from the Chamber breakfast" and "this is Riverside Lawn and
 Tree calling" do not. No list of wordings can hold every way a rep says who they are, but the
-introduction's shape does: each word is read as what it is (a greeting, a title, a first name, a
+introduction's shape does: each word is read as what it is (a greeting, a title, the listener's
+name the greeting addresses, a first name, a
 capitalised word, a company's word such as "Insurance", a day or a month, a place such as "Maple
 Court", a company's name such as "Coastal Marine Supply", a word that joins a name to a company such
 as "with", or any other word), and what decides is fitted from the rule's examples (openings of
@@ -116,8 +117,8 @@ def opening(text: str) -> str:
 
 
 def shape(text: str) -> str:
-    """What each word of an opening is, as one token per word: G greeting, T title, F a capitalised
-    first name, C a capitalised company's word, c one in small letters, M a day or a month, P a place
+    """What each word of an opening is, as one token per word: G greeting, T title, L the name the
+    greeting addresses (the listener's), F a capitalised first name, C a capitalised company's word, c one in small letters, M a day or a month, P a place
     ("Maple Court"), X another capitalised word, S one that only starts a sentence, D a number, R what
     a third party did (said, gave), w any other word (a first name in small letters too: "will",
     "grant"); joiners and the introduction's own words as themselves; commas and full stops kept."""
@@ -163,7 +164,29 @@ def _kinds(tokens: list[str]) -> list[str]:
             kind = "w"
         out.append(kind)
         starts = False
-    return companies(places(out[:MAX_TOKENS]))
+    return listener(companies(places(out[:MAX_TOKENS])))
+
+
+def listener(kinds: list[str]) -> list[str]:
+    """The shape with the name the greeting addresses read as the listener's, L ("Hi Priya,", "Good
+    morning Mr Sato,", "Priya, good afternoon,"): whether the list knows the listener's first name
+    says nothing of whom the caller names."""
+    out = list(kinds)
+    k = 0
+    while k < len(out) and out[k] == "G":
+        k += 1
+    addressed = k > 0
+    if k < len(out) and out[k] == "T":
+        k += 1
+    end = k
+    while end < len(out) and end - k < 2 and out[end] in ("F", "X", "S"):
+        end += 1
+    # a name said before the greeting ("Priya, good afternoon") or a title's ("Mr. Prospect, this is")
+    addressed = addressed or (end > k and end + 1 < len(out) and out[end] == "," and
+                              (out[end + 1] == "G" or (k > 0 and out[0] == "T")))
+    if addressed:
+        out[k:end] = ["L"] * (end - k)
+    return out
 
 
 def places(kinds: list[str]) -> list[str]:
@@ -341,7 +364,7 @@ def _greeting_end(kinds: list[str]) -> int:
     if k < len(kinds) and kinds[k] == "T":
         k += 1
     for _ in range(2):
-        if k < len(kinds) and kinds[k] in ("F", "X", "S", "w"):
+        if k < len(kinds) and kinds[k] in ("L", "F", "X", "S", "w"):
             k += 1
     return k
 
