@@ -23,6 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..blas import one_blas_thread
 from ..numbers.digits import NUMBER_WORD_VALUES, ONES, TEENS
 from ..storage import keep_in_cache, user_cache_dir
 from ..transcript import Word
@@ -320,7 +321,7 @@ def _fitted(vectors: np.ndarray, examples: tuple[str, ...], labels: np.ndarray) 
                          list(examples), labels.tolist()])
 
     def fitted() -> np.ndarray:
-        with sentences.one_blas_thread():
+        with one_blas_thread():
             return fit(np.hstack([vectors, shapes(examples)]), labels)
 
     return kept_weights(recipe, "", vectors.shape[1] + len(_CUES) + len(_SUBJECTS) + 1, fitted)
@@ -451,7 +452,7 @@ class Labeller:
                 vectors = self._views(spans)
             assert vectors is not None
             cued = shapes([t for _, _, t in spans])
-            with sentences.one_blas_thread():
+            with one_blas_thread():
                 per_rule = [classifier(m).scores(vectors, cued) for m in self.of_clauses]
         return tuple(
             Clause(a, b, round(words[a].start, 2), round(words[b].end, 2), t, tuple(s[i] for s in per_rule))

@@ -118,10 +118,11 @@ def opening(text: str) -> str:
 
 def shape(text: str) -> str:
     """What each word of an opening is, as one token per word: G greeting, T title, L the name the
-    greeting addresses (the listener's), F a capitalised first name, C a capitalised company's word, c one in small letters, M a day or a month, P a place
-    ("Maple Court"), X another capitalised word, S one that only starts a sentence, D a number, R what
-    a third party did (said, gave), w any other word (a first name in small letters too: "will",
-    "grant"); joiners and the introduction's own words as themselves; commas and full stops kept."""
+    greeting addresses (the listener's), F a capitalised first name, C a capitalised company's word,
+    c one in small letters, M a day or a month, P a place ("Maple Court"), X another capitalised word,
+    S one that only starts a sentence, D a number, R what a third party did (said, gave), w any other
+    word (a first name in small letters too: "will", "grant"); joiners and the introduction's own
+    words as themselves; commas and full stops kept."""
     return " ".join(_kinds(_TOKEN.findall(opening(text))))
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..blas import one_blas_thread
 from ..engines.bundled import verify
 from ..errors import ModelError
 from ..storage import keep_in_cache, user_cache_dir, write_bytes_atomic
@@ -65,20 +66,6 @@ def views(sentences: list[str]) -> np.ndarray:
             mean, opening = _encoder()([sentences[i] for i in chosen])
             out[chosen] = np.hstack([mean, opening]) / np.sqrt(2.0)
     return out
-
-
-@lru_cache(maxsize=1)
-def _blas():
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
-
-
-def one_blas_thread():
-    """numpy's BLAS on one thread: these matrices are small, and on two busy cores OpenBLAS's threads
-    wait on each other (a message's clauses took 1.04 s to encode with its threads, 0.18 s on one,
-    with the other core loaded)."""
-    return _blas().limit(limits=1, user_api="blas")
 
 
 def views_kept(sentences: tuple[str, ...]) -> np.ndarray:
