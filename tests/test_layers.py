@@ -6,11 +6,12 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "analyzer"
 # Earlier first. A module imports from its own stage or an earlier one.
-# The shared vocabulary (transcript: words, regions) and the policy on how sure a word must be
-# (confidence) are at the bottom; numbers/ reads numbers from words below both the number pass,
-# which transcribes the number's stretch again, and measure/, which times what was read.
-ORDER = ["storage", "errors", "transcript", "confidence", "numbers", "audio", "engines", "number_pass", "measure",
-         "checks", "testing", "report", "pipeline", "grade", "regress", "render", "practice", "cli", "__main__"]
+# The shared vocabulary (transcript: words, regions), the policy on how sure a word must be
+# (confidence) and how many threads numpy's BLAS is given (blas) are at the bottom; numbers/ reads
+# numbers from words below both the number pass, which transcribes the number's stretch again, and
+# measure/, which times what was read.
+ORDER = ["storage", "errors", "transcript", "confidence", "blas", "numbers", "audio", "engines", "number_pass",
+         "measure", "checks", "testing", "report", "pipeline", "grade", "regress", "render", "practice", "cli", "__main__"]
 
 
 def _imports(path: Path) -> list[str]:
