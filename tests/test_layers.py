@@ -11,7 +11,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "analyzer"
 # numbers from words below both the number pass, which transcribes the number's stretch again, and
 # measure/, which times what was read.
 ORDER = ["storage", "errors", "transcript", "confidence", "blas", "numbers", "audio", "engines", "number_pass",
-         "measure", "checks", "testing", "report", "pipeline", "grade", "regress", "render", "practice", "cli", "__main__"]
+         "measure", "checks", "testing", "report", "pipeline", "grade", "regress", "render", "practice", "cli",
+         "__main__"]
 
 
 def _imports(path: Path) -> list[str]:
