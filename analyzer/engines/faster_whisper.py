@@ -49,13 +49,10 @@ class FasterWhisperEngine:
         import ctranslate2
 
         ctranslate2.set_random_seed(SEED)
-        return transcribe_in_pieces(clip.samples, self._piece, self.info)
+        with blas_threads(FEATURE_THREADS):  # the log-mel features: the same in every process (analyzer/blas.py)
+            return transcribe_in_pieces(clip.samples, self._piece, self.info)
 
     def _piece(self, samples, offset: float) -> tuple[list[Word], str | None]:
-        with blas_threads(FEATURE_THREADS):  # the log-mel features: the same in every process (analyzer/blas.py)
-            return self._transcribed(samples, offset)
-
-    def _transcribed(self, samples, offset: float) -> tuple[list[Word], str | None]:
         segments, info = self._model.transcribe(
             samples,
             language="en",
@@ -77,21 +74,18 @@ class FasterWhisperEngine:
         ctranslate2.set_random_seed(SEED)
         a, b = int(start_s * SAMPLE_RATE_HZ), int(end_s * SAMPLE_RATE_HZ)
         with blas_threads(FEATURE_THREADS):
-            return self._region(clip.samples[a:b], a / SAMPLE_RATE_HZ, end_s - start_s, prompt)
-
-    def _region(self, samples, offset: float, length_s: float, prompt: str) -> tuple[Word, ...]:
-        segments, _ = self._model.transcribe(
-            level(samples),
-            language="en",
-            beam_size=self.decoding.beam_size,
-            word_timestamps=True,
-            temperature=list(self.decoding.region_temperatures),
-            vad_filter=False,  # the stretch is speech by choice; VAD dropped quiet readings
-            initial_prompt=prompt,
-            condition_on_previous_text=False,
-            max_new_tokens=self.decoding.max_tokens(length_s),
-        )
-        return tuple(_words(segments, offset))
+            segments, _ = self._model.transcribe(
+                level(clip.samples[a:b]),
+                language="en",
+                beam_size=self.decoding.beam_size,
+                word_timestamps=True,
+                temperature=list(self.decoding.region_temperatures),
+                vad_filter=False,  # the stretch is speech by choice; VAD dropped quiet readings
+                initial_prompt=prompt,
+                condition_on_previous_text=False,
+                max_new_tokens=self.decoding.max_tokens(end_s - start_s),
+            )
+            return tuple(_words(segments, a / SAMPLE_RATE_HZ))  # consumed here: the segments are lazy
 
 
 def _words(segments, offset: float) -> list[Word]:

@@ -176,16 +176,16 @@ def listener(kinds: list[str]) -> list[str]:
     k = 0
     while k < len(out) and out[k] == "G":
         k += 1
-    addressed = k > 0
+    greeted = k > 0
     if k < len(out) and out[k] == "T":
         k += 1
     end = k
     while end < len(out) and end - k < 2 and out[end] in ("F", "X", "S"):
         end += 1
-    # a name said before the greeting ("Priya, good afternoon") or a title's ("Mr. Prospect, this is")
-    addressed = addressed or (end > k and end + 1 < len(out) and out[end] == "," and
-                              (out[end + 1] == "G" or (k > 0 and out[0] == "T")))
-    if addressed:
+    # a name said before the greeting ("Priya, good afternoon") or after a title ("Mr. Prospect, this is")
+    before_greeting = (end > k and end + 1 < len(out) and out[end] == ","
+                       and (out[end + 1] == "G" or out[0] == "T"))
+    if greeted or before_greeting:
         out[k:end] = ["L"] * (end - k)
     return out
 
