@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import partial
 
 from ..audio.clip import SAMPLE_RATE_HZ, Clip
 from ..blas import FEATURE_THREADS, blas_threads
@@ -20,14 +21,10 @@ class FasterWhisperEngine:
         from faster_whisper import WhisperModel
 
         ref = resolve(model)
+        self._open = partial(WhisperModel, ref.location, device="cpu", compute_type=decoding.compute_type,
+                             cpu_threads=threads or (os.cpu_count() or 1), local_files_only=True)
         try:
-            self._model = WhisperModel(
-                ref.location,
-                device="cpu",
-                compute_type=decoding.compute_type,
-                cpu_threads=threads or (os.cpu_count() or 1),
-                local_files_only=True,
-            )
+            self._model = self._load()
         except Exception as exc:  # faster-whisper raises bare errors for a missing cache entry
             isa = os.environ.get("CT2_FORCE_CPU_ISA")
             if isa and ("CPU ISA" in str(exc) or "CPU does not support" in str(exc)):
@@ -45,10 +42,26 @@ class FasterWhisperEngine:
             "faster-whisper", ref.name, (("beam_size", decoding.beam_size), ("compute_type", decoding.compute_type))
         )
 
-    def transcribe(self, clip: Clip) -> Transcript:
+    def _load(self):
+        model = self._open()
+        model.model = _Sampling(model.model)
+        return model
+
+    def _seeded(self):
+        """The model, its sampling seeded with SEED. CTranslate2 seeds a thread's random generator once,
+        at the thread's first draw (its random.cc), so set_random_seed cannot reseed the model's worker
+        thread: a fallback decode's samples depended on every decode the model sampled in before (a
+        German message was "He's reached the end of the day." after one recording and too unsure to
+        read after another). A model that sampled is loaded again, with a new thread (0.1 s)."""
         import ctranslate2
 
+        if self._model.model.sampled:
+            self._model = self._load()
         ctranslate2.set_random_seed(SEED)
+        return self._model
+
+    def transcribe(self, clip: Clip) -> Transcript:
+        self._seeded()
         with blas_threads(FEATURE_THREADS):  # the log-mel features: the same in every process (analyzer/blas.py)
             return transcribe_in_pieces(clip.samples, self._piece, self.info)
 
@@ -69,12 +82,10 @@ class FasterWhisperEngine:
 
     def transcribe_region(self, clip: Clip, start_s: float, end_s: float, prompt: str) -> tuple[Word, ...]:
         """A stretch transcribed again on its own, levelled, with no VAD, steered by a prompt."""
-        import ctranslate2
-
-        ctranslate2.set_random_seed(SEED)
+        model = self._seeded()
         a, b = int(start_s * SAMPLE_RATE_HZ), int(end_s * SAMPLE_RATE_HZ)
         with blas_threads(FEATURE_THREADS):
-            segments, _ = self._model.transcribe(
+            segments, _ = model.transcribe(
                 level(clip.samples[a:b]),
                 language="en",
                 beam_size=self.decoding.beam_size,
@@ -86,6 +97,22 @@ class FasterWhisperEngine:
                 max_new_tokens=self.decoding.max_tokens(end_s - start_s),
             )
             return tuple(_words(segments, a / SAMPLE_RATE_HZ))  # consumed here: the segments are lazy
+
+
+class _Sampling:
+    """A CTranslate2 Whisper model that notes whether a decode sampled (faster-whisper's temperature
+    fallback): its worker thread's random generator has moved on."""
+
+    def __init__(self, model):
+        self._model = model
+        self.sampled = False
+
+    def __getattr__(self, name):
+        return getattr(self._model, name)
+
+    def generate(self, *args, **kwargs):
+        self.sampled = self.sampled or kwargs.get("sampling_topk", 1) != 1
+        return self._model.generate(*args, **kwargs)
 
 
 def _words(segments, offset: float) -> list[Word]:
