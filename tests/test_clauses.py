@@ -127,6 +127,20 @@ def test_clauses_are_sentences_and_long_ones_are_cut_at_commas():
     ]
 
 
+def test_an_aside_between_commas_does_not_cut_a_clause():
+    """"you know," is said inside a clause: what follows it goes on with what came before, unless it
+    has its own subject."""
+    words = transcript_from_script("Hi Dave, this is Rob Miller with Apex Security, so basically, you know, we kind of "
+                                   "help offices like yours, you know, cut operating losses by half, I mean, we did it "
+                                   "for Lakeview.").words
+    assert [t for _, _, t in split(words)] == [
+        "Hi Dave, this is Rob Miller with Apex Security,",
+        "so basically, you know,",
+        "we kind of help offices like yours, you know, cut operating losses by half, I mean,",
+        "we did it for Lakeview.",
+    ]
+
+
 def test_a_trainers_example_changes_the_verdict(tmp_path, default_pack):
     """The trainer sees a wrong verdict, adds the sentence with "like+", and the verdict changes."""
     script = HELLO + "We make the whole month-end process painless for your team." + NUMBER

@@ -55,6 +55,13 @@ _PREFACE = re.compile(
     r")\W+", re.I)
 
 
+# An aside said between commas is no clause of its own: "we help offices like yours, you know, cut
+# losses by half" is one clause, read whole, unless what follows the aside has its own subject.
+_ASIDE = re.compile(r"^\W*((you know|i mean|you see)\W*)+$", re.I)
+_OWN_SUBJECT = re.compile(r"^\W*(i|i'm|i've|i'll|i'd|we|we're|we've|we'll|you|you're|you've|you'll|they|they're|"
+                          r"he|he's|she|she's|it|it's|this|that|that's|there|there's|our|my|your)\b", re.I)
+
+
 # A greeting and whom it is to, said before what the clause says: "Hi Professor Lindgren, your
 # department's grant ..." says what "Your department's grant ..." says.
 _GREETING = re.compile(
@@ -164,7 +171,14 @@ def _stretches(tokens: list[tuple[int, int, str]], ends) -> list[list[tuple[int,
 def _cut(sentence: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
     out: list[list[tuple[int, int, str]]] = []
     carry: list[tuple[int, int, str]] = []
+    aside = False  # the last clause ends in an aside ("you know,") that what follows goes on from
     for stretch in _stretches(sentence, _ends_clause):
+        text = " ".join(t[2] for t in stretch)
+        if out and not carry and (_ASIDE.match(text) or (aside and not _OWN_SUBJECT.match(text))):
+            out[-1] = out[-1] + stretch
+            aside = bool(_ASIDE.match(text))
+            continue
+        aside = False
         stretch = carry + stretch
         carry = []
         if _count(stretch) < MIN_CLAUSE_WORDS:
