@@ -1,5 +1,6 @@
 """Measurements on synthetic signals whose pauses and speech span are known exactly."""
 
+import dataclasses
 import itertools
 import math
 from pathlib import Path
@@ -73,6 +74,11 @@ def test_rates():
     words = len(transcript.words)
     assert m.word_count == words
     assert m.speaking_rate_wpm == pytest.approx(words * 60 / 11.15, rel=0.01)
+    # an amount is the words it is said in: "40%" is "forty percent", "$1,200" five words
+    said = dataclasses.replace(transcript, words=(dataclasses.replace(transcript.words[0], text="40%,"),
+                                                  dataclasses.replace(transcript.words[1], text="$1,200."),
+                                                  *transcript.words[2:]))
+    assert measure(said, clip).word_count == words - 2 + 2 + 5
     # articulation leaves out every silence of 0.25 s or more: 0.3 + 0.75 + 2.4
     # (each edge is within a frame: about 12 ms per edge, six edges)
     assert m.articulation_rate_wpm == pytest.approx(words * 60 / (11.15 - 3.45), rel=0.02)

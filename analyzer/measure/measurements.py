@@ -23,6 +23,7 @@ from ..audio.voice import (
     voiced_spans,
 )
 from ..confidence import POLICY
+from ..numbers.digits import said_words
 from ..transcript import Transcript, Word
 from . import numbers as phone_numbers
 from .clauses import Clause, Labeller
@@ -118,6 +119,14 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
     return understood(measure_signal(transcript, clip, duration_s=duration_s), transcript, labeller)
 
 
+def _said_count(words: tuple[Word, ...], numbers: tuple[PhoneNumber, ...]) -> int:
+    """The words said, as a script counts them: Whisper writes "816" for three spoken words, so a phone
+    number's digits count one word each, and "40%" for two ("forty percent")."""
+    in_numbers = {k for n in numbers for k in range(n.first_word, n.last_word + 1)}
+    return sum(n.digit_count for n in numbers) + sum(
+        said_words(w.text) for k, w in enumerate(words) if k not in in_numbers)
+
+
 def spoken_words(transcript: Transcript, speech_end_s: float) -> tuple[Word, ...]:
     """The words the measurements count. Words that start after the voice has ended are the
     transcriber's, not the speaker's: a decode that loops piles them up at the end ("-0 -0 -0"),
@@ -172,8 +181,7 @@ def measure_signal(transcript: Transcript, clip: Clip | None = None, *,
     doubts = phone_numbers.doubts(numbers, words, transcript.regions, lost)
     unclear = phone_numbers.unclear(numbers, words, transcript.regions, lost)
     callback, repeats, end_gap = phone_numbers.callback(numbers, end)
-    # Whisper writes "816" for three spoken words: a number's digits count one word each.
-    word_count = len(words) + sum(n.digit_count - (n.last_word - n.first_word + 1) for n in numbers)
+    word_count = _said_count(words, numbers)
     voice = (
         delivery(clip.samples, SAMPLE_RATE_HZ, energy, (start, end))
         if clip is not None and energy is not None

@@ -269,3 +269,28 @@ def _spread(chars: str, index: int, word: Word) -> list[Digit]:
     step = (word.end - word.start) / n
     return [Digit(c, index, word.start + k * step, word.start + (k + 1) * step, word.probability)
             for k, c in enumerate(chars)]
+
+
+# A written amount: "40%", "$500", "1,200", "2.5", "10th", "5k".
+_AMOUNT = re.compile(r"(\$)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(%|st|nd|rd|th|k|m)?")
+_SCALE_WORDS = ((10**9, 1), (10**6, 1), (1000, 1), (100, 1))  # billion, million, thousand, hundred
+
+
+def said_words(text: str) -> int:
+    """How many words a written word is said in: one, or an amount's ("40%": forty percent, 2;
+    "$1,200": one thousand two hundred dollars, 5). Tens and ones are one word, as written ("forty-two")."""
+    m = _AMOUNT.fullmatch(text.strip(" ,;:!?\"'").rstrip("."))
+    if not m:
+        return 1
+    money, whole, decimals, suffix = m.groups()
+    count = _said(int(whole.replace(",", "")))
+    if decimals:
+        count += len(decimals)  # "point" and each digit after it
+    return count + bool(money) + (suffix in ("%", "k", "m"))
+
+
+def _said(n: int) -> int:
+    for scale, words in _SCALE_WORDS:
+        if n >= scale:
+            return _said(n // scale) + words + (_said(n % scale) if n % scale else 0)
+    return 1
