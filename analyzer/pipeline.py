@@ -17,8 +17,9 @@ from contextlib import AbstractContextManager, nullcontext, suppress
 import numpy as np
 
 from . import number_pass
-from .audio.clip import MAX_DURATION_S, Clip, decode
+from .audio.clip import MAX_DURATION_S, SAMPLE_RATE_HZ, Clip, decode
 from .audio.line import CODECS, phone_line
+from .audio.voice import frame_energy, voiced_spans
 from .checks.kinds import Context
 from .checks.pack import Pack
 from .confidence import POLICY
@@ -99,7 +100,7 @@ class Listener:
         what = CODECS[codec].what
         found = through_line(measures.phone_numbers, codec, what, heard)
         closer = []
-        for start, end in listen_again(found):
+        for start, end in listen_again(found, voiced_spans(frame_energy(line.samples, SAMPLE_RATE_HZ))):
             words = tuple(engine.transcribe_region(line, start, min(end, line.duration_s), number_pass.PROMPT))
             closer.append(Region(round(start, 3), round(end, 3), () if number_pass.echoes_prompt(heard.words, words)
                                  else words))

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from ..audio.voice import stretches
 from ..confidence import POLICY
 from ..numbers.digits import Digit
 from ..numbers.heard import hear
@@ -69,10 +70,20 @@ def through_line(numbers: Sequence[PhoneNumber], codec: str, what: str, line: Tr
     return PhoneLine(codec, what, line.text, line.words, readings)
 
 
-def listen_again(line: PhoneLine) -> list[tuple[float, float]]:
-    """The stretches of the line's version to listen to once more: the readings its transcript lost."""
-    return [(max(0.0, r.start - AGAIN_MARGIN_S), r.end + AGAIN_MARGIN_S) for r in line.readings
-            if r.checked and not r.survives]
+def listen_again(line: PhoneLine, voiced: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The stretches of the line's version to listen to once more: the readings its transcript lost,
+    each from the start of the stretch of voice (`voiced`: the line's voiced spans) it starts in to the
+    end of the one it ends in, with AGAIN_MARGIN_S either side. Word times move by a word from one CPU's
+    kernels to another's (816-916-6141 started at 20.19 s or 20.46 s), the voice does not: a window cut
+    at the word times heard the reading as 816-916-6141 under one and as 816-16-141 under another."""
+    voice = stretches(voiced)
+    return [(max(0.0, _voice_at(voice, r.start, 0) - AGAIN_MARGIN_S), _voice_at(voice, r.end, 1) + AGAIN_MARGIN_S)
+            for r in line.readings if r.checked and not r.survives]
+
+
+def _voice_at(voice: list[tuple[float, float]], t: float, edge: int) -> float:
+    """The start (edge 0) or end (1) of the stretch of voice about time t; t itself in a silence."""
+    return next((span[edge] for span in voice if span[0] - WORD_SLACK_S <= t <= span[1] + WORD_SLACK_S), t)
 
 
 def _confirmed(reading: PhoneNumber, said: Sequence[PhoneNumber]) -> bool:
