@@ -119,12 +119,14 @@ def measure(transcript: Transcript, clip: Clip | None = None, *, duration_s: flo
     return understood(measure_signal(transcript, clip, duration_s=duration_s), transcript, labeller)
 
 
-def _said_count(words: tuple[Word, ...], numbers: tuple[PhoneNumber, ...]) -> int:
+def _said_count(words: tuple[Word, ...], numbers: tuple[PhoneNumber, ...], unclear: UnclearNumber | None) -> int:
     """The words said, as a script counts them: Whisper writes "816" for three spoken words, so a phone
-    number's digits count one word each, and "40%" for two ("forty percent")."""
+    number's digits count one word each, and "40%" for two ("forty percent"); where a number was said
+    but none could be made out, what was heard there is a word each ("$25." for a number is no amount)."""
     in_numbers = {k for n in numbers for k in range(n.first_word, n.last_word + 1)}
+    blurred = (lambda w: unclear.start <= w.start < unclear.end) if unclear else (lambda w: False)
     return sum(n.digit_count for n in numbers) + sum(
-        said_words(w.text) for k, w in enumerate(words) if k not in in_numbers)
+        1 if blurred(w) else said_words(w.text) for k, w in enumerate(words) if k not in in_numbers)
 
 
 def spoken_words(transcript: Transcript, speech_end_s: float) -> tuple[Word, ...]:
@@ -181,7 +183,7 @@ def measure_signal(transcript: Transcript, clip: Clip | None = None, *,
     doubts = phone_numbers.doubts(numbers, words, transcript.regions, lost)
     unclear = phone_numbers.unclear(numbers, words, transcript.regions, lost)
     callback, repeats, end_gap = phone_numbers.callback(numbers, end)
-    word_count = _said_count(words, numbers)
+    word_count = _said_count(words, numbers, unclear)
     voice = (
         delivery(clip.samples, SAMPLE_RATE_HZ, energy, (start, end))
         if clip is not None and energy is not None
