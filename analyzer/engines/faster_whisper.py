@@ -47,8 +47,8 @@ class FasterWhisperEngine:
         model.model = _Sampling(model.model)
         return model
 
-    def _seeded(self):
-        """The model, its sampling seeded with SEED. CTranslate2 seeds a thread's random generator once,
+    def _reseed(self) -> None:
+        """The model's sampling seeded with SEED. CTranslate2 seeds a thread's random generator once,
         at the thread's first draw (its random.cc), so set_random_seed cannot reseed the model's worker
         thread: a fallback decode's samples depended on every decode the model sampled in before (a
         German message was "He's reached the end of the day." after one recording and too unsure to
@@ -58,10 +58,9 @@ class FasterWhisperEngine:
         if self._model.model.sampled:
             self._model = self._load()
         ctranslate2.set_random_seed(SEED)
-        return self._model
 
     def transcribe(self, clip: Clip) -> Transcript:
-        self._seeded()
+        self._reseed()
         with blas_threads(FEATURE_THREADS):  # the log-mel features: the same in every process (analyzer/blas.py)
             return transcribe_in_pieces(clip.samples, self._piece, self.info)
 
@@ -82,10 +81,10 @@ class FasterWhisperEngine:
 
     def transcribe_region(self, clip: Clip, start_s: float, end_s: float, prompt: str) -> tuple[Word, ...]:
         """A stretch transcribed again on its own, levelled, with no VAD, steered by a prompt."""
-        model = self._seeded()
+        self._reseed()
         a, b = int(start_s * SAMPLE_RATE_HZ), int(end_s * SAMPLE_RATE_HZ)
         with blas_threads(FEATURE_THREADS):
-            segments, _ = model.transcribe(
+            segments, _ = self._model.transcribe(
                 level(clip.samples[a:b]),
                 language="en",
                 beam_size=self.decoding.beam_size,

@@ -273,7 +273,7 @@ def _spread(chars: str, index: int, word: Word) -> list[Digit]:
 
 # A written amount: "40%", "$500", "1,200", "2.5", "10th", "5k".
 _AMOUNT = re.compile(r"(\$)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(%|st|nd|rd|th|k|m)?")
-_SCALE_WORDS = ((10**9, 1), (10**6, 1), (1000, 1), (100, 1))  # billion, million, thousand, hundred
+_SCALES = (10**9, 10**6, 1000, 100)  # a billion, a million, a thousand, a hundred: a word each
 
 
 def said_words(text: str) -> int:
@@ -290,7 +290,7 @@ def said_words(text: str) -> int:
 
 
 def _said(n: int) -> int:
-    for scale, words in _SCALE_WORDS:
+    for scale in _SCALES:
         if n >= scale:
-            return _said(n // scale) + words + (_said(n % scale) if n % scale else 0)
+            return _said(n // scale) + 1 + (_said(n % scale) if n % scale else 0)
     return 1
