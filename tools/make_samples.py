@@ -168,7 +168,7 @@ SPECS = [
     Spec("fast_talker_espeak", "espeak:en-us", "wav",
          [Say(SAM), Say(BENEFIT), Say(OFFER), Say("Call me back at"), Number("816 916 6141", 0.5),
           Say("Again, that's"), Number("816 916 6141", 0.5)],
-         ["speaking-too-fast"], "rushes everything but the number", rate=1.65),
+         ["speaking-too-fast"], "rushes everything but the number", rate=1.58),
     Spec("short_espeak_gb", "espeak:en-gb-x-rp", "m4a",
          [Say("Hi there, call me at"), Number("555 0100", SLOW), Say("Again,"), Number("555 0100", SLOW)],
          ["message-too-short", "no-name-or-company", "no-benefit-claim"], "too short to carry a benefit"),
