@@ -115,11 +115,13 @@ def test_clause_scores_are_measurements_with_the_nearest_example(default_pack):
     assert [c.text for c in measures.clauses][-1] == "Call me at 402-730-5108."
 
 
+def clause_texts(script: str) -> list[str]:
+    return [t for _, _, t in split(transcript_from_script(script).words)]
+
+
 def test_clauses_are_sentences_and_long_ones_are_cut_at_commas():
-    words = transcript_from_script("Hi Dana, this is Sam. I noticed you opened a second clinic in Fairview last month, "
-                                   "and your front desk must be busy, so I wanted to share what we did for Lakeview, "
-                                   "nearby.").words
-    assert [t for _, _, t in split(words)] == [
+    assert clause_texts("Hi Dana, this is Sam. I noticed you opened a second clinic in Fairview last month, "
+                        "and your front desk must be busy, so I wanted to share what we did for Lakeview, nearby.") == [
         "Hi Dana, this is Sam.",
         "I noticed you opened a second clinic in Fairview last month,",
         "and your front desk must be busy,",
@@ -130,10 +132,9 @@ def test_clauses_are_sentences_and_long_ones_are_cut_at_commas():
 def test_an_aside_between_commas_does_not_cut_a_clause():
     """"you know," is said inside a clause: what follows it goes on with what came before, unless it
     has its own subject."""
-    words = transcript_from_script("Hi Dave, this is Rob Miller with Apex Security, so basically, you know, we kind of "
-                                   "help offices like yours, you know, cut operating losses by half, I mean, we did it "
-                                   "for Lakeview.").words
-    assert [t for _, _, t in split(words)] == [
+    assert clause_texts("Hi Dave, this is Rob Miller with Apex Security, so basically, you know, we kind of help "
+                        "offices like yours, you know, cut operating losses by half, I mean, we did it for "
+                        "Lakeview.") == [
         "Hi Dave, this is Rob Miller with Apex Security,",
         "so basically, you know,",
         "we kind of help offices like yours, you know, cut operating losses by half, I mean,",

@@ -174,9 +174,10 @@ def _cut(sentence: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]
     aside = False  # the last clause ends in an aside ("you know,") that what follows goes on from
     for stretch in _stretches(sentence, _ends_clause):
         text = " ".join(t[2] for t in stretch)
-        if out and not carry and (_ASIDE.match(text) or (aside and not _OWN_SUBJECT.match(text))):
+        is_aside = bool(_ASIDE.match(text))
+        if out and not carry and (is_aside or (aside and not _OWN_SUBJECT.match(text))):
             out[-1] = out[-1] + stretch
-            aside = bool(_ASIDE.match(text))
+            aside = is_aside
             continue
         aside = False
         stretch = carry + stretch

@@ -124,9 +124,9 @@ def _said_count(words: tuple[Word, ...], numbers: tuple[PhoneNumber, ...], uncle
     number's digits count one word each, and "40%" for two ("forty percent"); where a number was said
     but none could be made out, what was heard there is a word each ("$25." for a number is no amount)."""
     in_numbers = {k for n in numbers for k in range(n.first_word, n.last_word + 1)}
-    blurred = (lambda w: unclear.start <= w.start < unclear.end) if unclear else (lambda w: False)
     return sum(n.digit_count for n in numbers) + sum(
-        1 if blurred(w) else said_words(w.text) for k, w in enumerate(words) if k not in in_numbers)
+        1 if unclear and unclear.start <= w.start < unclear.end else said_words(w.text)
+        for k, w in enumerate(words) if k not in in_numbers)
 
 
 def spoken_words(transcript: Transcript, speech_end_s: float) -> tuple[Word, ...]:
