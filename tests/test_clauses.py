@@ -295,3 +295,10 @@ def test_the_fit_does_not_depend_on_the_blas_kernels(tmp_path, core):
     env = {**os.environ, "OPENBLAS_CORETYPE": core, "XDG_CACHE_HOME": str(tmp_path)}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert np.abs(np.array(json.loads(out)) - clauses.Classifier(clauses.Meaning(*SMALL)).weights).max() < 1e-6
+
+
+def test_an_initial_ends_no_sentence():
+    assert clause_texts("My name is Gerald M. Oni of Crystal Span Facility Services. We clean offices.") == [
+        "My name is Gerald M. Oni of Crystal Span Facility Services.",
+        "We clean offices.",
+    ]

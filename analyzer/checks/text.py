@@ -240,6 +240,10 @@ _PLEASANTRY = re.compile(r"\b(good to (catch|reach|hear)|hope\b|how are you|how'
                          r"thanks for (taking|picking|listening)|hope you're|trust you're|nice to (catch|talk)|"
                          r"(got|have|had) a (quick )?question for you\W*$|^\W*(one |a )?quick question\W*$)", re.I)
 PLEASANTRY_MAX_WORDS = 10
+# Whether the listener is the one who answers, asked before the message begins: "is this Mr. Okonjo?",
+# "am I speaking with Dana?", "did I reach the owner?".
+_WHO_ANSWERS = re.compile(r"\b(is this|is that|am i (speaking|talking) (to|with)|did i (reach|get)|"
+                          r"have i (reached|got))\b[^?]*\?\W*$", re.I)
 # Who is calling: "this is Sam", "my name's Sam Carter", "it's me", "Sam here", "I'm Sam, with Acme",
 # "Sam Carter calling from Acme", "you've got Sam over at Acme", "Dana Cole, Fieldstone", "Ryan Brooks
 # again"; a company named later in a clause ("I saw you're hiring a new Head of Security") is no introduction.
@@ -260,11 +264,16 @@ def is_greeting_or_introduction(clause: str) -> bool:
     """A clause that only greets ("Hi Dana,", "good to catch you") or says who is calling, in a few
     words: "this is Sam Carter with Acme Supply". A longer one says more than who is calling, and is read
     as an opener."""
-    words = clause.split()
+    words = _words(clause)
     if (_GREETING.match(clause) and len(words) <= 4) or _NAME_ALONE.fullmatch(clause):
         return True
-    if _PLEASANTRY.search(clause) and len(words) <= PLEASANTRY_MAX_WORDS:
+    if (_PLEASANTRY.search(clause) or _WHO_ANSWERS.search(clause)) and len(words) <= PLEASANTRY_MAX_WORDS:
         return True
     if greeting := _GREETING.match(clause):  # "Hey, this is Kevin Marsh.": who is calling follows the greeting
         clause = _ADDRESSEE.sub("", clause[greeting.end():], count=1)
-    return bool(_INTRODUCTION.search(clause)) and len(clause.split()) <= INTRODUCTION_MAX_WORDS
+    return bool(_INTRODUCTION.search(clause)) and len(_words(clause)) <= INTRODUCTION_MAX_WORDS
+
+
+def _words(clause: str) -> list[str]:
+    """The clause's words: a dash said between two ("for the owner — my name's Ben") is none."""
+    return [w for w in clause.split() if any(c.isalnum() for c in w)]

@@ -32,6 +32,7 @@ from ..transcript import Word
 CLAUSE_MARKS = (",", ";", "-", "—", "–", ".", "?", "!", ":")
 SENTENCE_MARKS = (".", "?", "!")
 TITLES = {"mr.", "mrs.", "ms.", "dr.", "st.", "mt.", "prof."}
+INITIAL = re.compile(r"[A-Z]\.")  # a name's initial: one capital letter and its full stop
 LONG_SENTENCE = 18  # words: a longer sentence is read in its comma-separated stretches
 MIN_CLAUSE_WORDS = 3  # a shorter stretch ("Hi Dana,") is read with the one after it
 # The regression's L2 weight (on the sum of the examples' losses, each class weighed to half).
@@ -148,8 +149,10 @@ def split(words: tuple[Word, ...], numbers: tuple[tuple[int, int], ...] = ()) ->
 
 
 def _ends_sentence(text: str) -> bool:
-    """A full stop, question or exclamation mark ends a sentence; a title's ("Mrs. Whitfield") does not."""
-    return text.rstrip("\"')”").endswith(SENTENCE_MARKS) and text.lower() not in TITLES
+    """A full stop, question or exclamation mark ends a sentence; a title's ("Mrs. Whitfield") or an
+    initial's ("Gerald M. Oni") does not."""
+    return (text.rstrip("\"')”").endswith(SENTENCE_MARKS) and text.lower() not in TITLES
+            and not INITIAL.fullmatch(text))
 
 
 def _count(tokens: list[tuple[int, int, str]]) -> int:

@@ -95,6 +95,7 @@ SAID = {"said", "says", "mentioned", "suggested", "gave", "told", "recommended",
 MAY_BE = ("F", "X", "with", "at", "from")
 _TOKEN = re.compile(r"[\w'&$%-]+|[.,?!]")
 _TITLE_STOP = re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof|St)\.", re.I)
+_INITIAL_STOP = re.compile(r"\b([A-Z])\.(?= [A-Z])")  # "Gerald M. Oni": a name's initial
 
 
 @lru_cache(maxsize=1)
@@ -104,16 +105,26 @@ def first_names() -> frozenset[str]:
 
 
 def opening(text: str) -> str:
-    """The first OPENING_SENTENCES sentences of a text; a title's full stop ends none, and a sentence
-    of SHORT words or fewer ("Hi, Wendy.", a greeting the transcriber wrote apart) does not count."""
-    text = _TITLE_STOP.sub(lambda m: m.group(1), " ".join(text.split()))
+    """The first OPENING_SENTENCES sentences of a text; a title's or an initial's full stop ends none,
+    and a greeting the transcriber wrote apart does not count: a sentence of SHORT words or fewer
+    ("Hi, Wendy."), or one that only greets the listener by title and name, give or take a word
+    ("Hi, uh, Mr. Castellanos?", heard "Hi, I'm Mr. Casilanos.")."""
+    text = _INITIAL_STOP.sub(r"\1", _TITLE_STOP.sub(lambda m: m.group(1), " ".join(text.split())))
     taken, counted = [], 0
     for sentence in re.split(r"(?<=[.?!])\s+", text):
         if counted == OPENING_SENTENCES:
             break
         taken.append(sentence)
-        counted += len(sentence.split()) > SHORT
+        counted += len(sentence.split()) > SHORT and not _greets_by_title(sentence)
     return " ".join(taken)
+
+
+def _greets_by_title(sentence: str) -> bool:
+    """Whether a sentence is a greeting, a title and the listener's name, with one word besides at most."""
+    words = [w.lower() for w in re.findall(r"[\w'-]+", sentence)]
+    titled = [k for k, w in enumerate(words) if w in TITLES]
+    besides = [w for k, w in enumerate(words) if w not in GREETINGS and w not in TITLES and k - 1 not in titled]
+    return bool(titled) and len(besides) <= 1
 
 
 def shape(text: str) -> str:
@@ -391,8 +402,11 @@ def heard_tokens(words: tuple[Word, ...]) -> tuple[list[str], dict[int, int]]:
     index of the word it was cut from."""
     tokens: list[str] = []
     unsure: dict[int, int] = {}
+    texts = [word.text.strip() for word in words]
     for w, word in enumerate(words):
-        for token in _TOKEN.findall(_TITLE_STOP.sub(lambda m: m.group(1), word.text.strip())):
+        text = f"{texts[w]} {texts[w + 1] if w + 1 < len(texts) else ''}"  # with the next word, for an initial's stop
+        text = _INITIAL_STOP.sub(r"\1", _TITLE_STOP.sub(lambda m: m.group(1), text)).split(" ")[0]
+        for token in _TOKEN.findall(text):
             if word.probability < POLICY.unsure_phrase and token not in ".,?!" and len(tokens) < MAX_TOKENS:
                 unsure[len(tokens)] = w
             tokens.append(token)
