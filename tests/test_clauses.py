@@ -302,3 +302,13 @@ def test_an_initial_ends_no_sentence():
         "My name is Gerald M. Oni of Crystal Span Facility Services.",
         "We clean offices.",
     ]
+
+
+def test_a_title_cuts_no_clause():
+    assert clause_texts("Hi, this is Owen Baptiste from TalentLoop, trying to reach Ms. Renata Kowalczyk, hopefully "
+                        "I have the right number, I noticed you've got eleven engineering roles open.") == [
+        "Hi, this is Owen Baptiste from TalentLoop,",
+        "trying to reach Ms. Renata Kowalczyk,",
+        "hopefully I have the right number,",
+        "I noticed you've got eleven engineering roles open.",
+    ]

@@ -231,8 +231,9 @@ _GREETING = re.compile(r"^\W*([\w'-]+,?\s+)?(hi|hey|hello|good (morning|afternoo
 # The prospect's name alone, said as the greeting: "Kevin."
 _NAME_ALONE = re.compile(r"\W*(?-i:[A-Z])[\w'-]*[.,!]?\W*")
 # Whom the greeting is to, before who is calling: "[Hello] Ms. Tran, I'm Alexis Moore ...", "[Good
-# afternoon], Ms. Whitfield, my name is ...".
-_ADDRESSEE = re.compile(r"^[ \t,]*((mr|mrs|ms|miss|dr)\.?\s+)?[\w'-]+(\s+[\w'-]+)?,", re.I)
+# afternoon], Ms. Whitfield, my name is ...", "[Hello] Mr. and Mrs. Dawson, this is ...".
+_TITLE = r"(mr|mrs|ms|miss|dr)\.?\s+"
+_ADDRESSEE = re.compile(rf"^[ \t,]*({_TITLE}((and|&)\s+{_TITLE})?)?[\w'-]+(\s+[\w'-]+)?,", re.I)
 # What is said to be polite before the message begins: "good to catch you", "hope your week is going well";
 # and a lead-in said alone, which says nothing of anyone: "I've got a question for you.", "Quick question."
 _PLEASANTRY = re.compile(r"\b(good to (catch|reach|hear)|hope\b|how are you|how's your|"
@@ -240,10 +241,12 @@ _PLEASANTRY = re.compile(r"\b(good to (catch|reach|hear)|hope\b|how are you|how'
                          r"thanks for (taking|picking|listening)|hope you're|trust you're|nice to (catch|talk)|"
                          r"(got|have|had) a (quick )?question for you\W*$|^\W*(one |a )?quick question\W*$)", re.I)
 PLEASANTRY_MAX_WORDS = 10
-# Whether the listener is the one who answers, asked before the message begins: "is this Mr. Okonjo?",
-# "am I speaking with Dana?", "did I reach the owner?".
+# Whom the message is for, said before it begins: asked ("is this Mr. Okonjo?", "am I speaking with
+# Dana?", "did I reach the owner?") or told ("trying to reach Ms. Renata Kowalczyk,", "hoping to catch Dana").
 _WHO_ANSWERS = re.compile(r"\b(is this|is that|am i (speaking|talking) (to|with)|did i (reach|get)|"
-                          r"have i (reached|got))\b[^?]*\?\W*$", re.I)
+                          r"have i (reached|got))\b[^?]*\?\W*$"
+                          r"|^\W*((i'm|i am|just)\s+)?(trying|hoping|looking) to (reach|catch|get hold of|get ahold of|"
+                          r"speak (with|to)|talk (with|to))\s+(?-i:[A-Z])", re.I)
 # Who is calling: "this is Sam", "my name's Sam Carter", "it's me", "Sam here", "I'm Sam, with Acme",
 # "Sam Carter calling from Acme", "you've got Sam over at Acme", "Dana Cole, Fieldstone", "Ryan Brooks
 # again"; a company named later in a clause ("I saw you're hiring a new Head of Security") is no introduction.
@@ -271,6 +274,8 @@ def is_greeting_or_introduction(clause: str) -> bool:
         return True
     if greeting := _GREETING.match(clause):  # "Hey, this is Kevin Marsh.": who is calling follows the greeting
         clause = _ADDRESSEE.sub("", clause[greeting.end():], count=1)
+        if not _words(clause):  # "Hey, good afternoon Mr. Patterson,": the greeting and whom it is to
+            return True
     return bool(_INTRODUCTION.search(clause)) and len(_words(clause)) <= INTRODUCTION_MAX_WORDS
 
 

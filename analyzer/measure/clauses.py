@@ -92,7 +92,9 @@ class Score:
     nearest_is_like: bool
     similarity: float  # cosine to it
     # An opening's (introduction.py): the highest score it reaches with the words the transcriber was
-    # unsure of read as names instead; None where it heard every word surely.
+    # unsure of read as names instead; where none of them is where the caller is named (the listener's
+    # name in the greeting, a word further on), only a company heard in small letters is read with
+    # capitals; None where it heard every word surely.
     could_reach: float | None = None
     # ... and the words (their indices in the transcript) whose reading as names raised it there.
     read_as_names: tuple[int, ...] = ()
@@ -117,7 +119,14 @@ NUMBER_TEXT = "402-730-5108"
 
 
 def _ends_clause(text: str) -> bool:
-    return text.rstrip("\"')”").endswith(CLAUSE_MARKS)
+    """A comma, dash, colon or sentence mark ends a clause; a title's or an initial's full stop does not
+    ("trying to reach Ms. Renata Kowalczyk,")."""
+    return text.rstrip("\"')”").endswith(CLAUSE_MARKS) and not _names_stop(text)
+
+
+def _names_stop(text: str) -> bool:
+    """Whether a word's full stop is a title's ("Mrs.") or a name's initial's ("M.")."""
+    return text.lower() in TITLES or bool(INITIAL.fullmatch(text))
 
 
 def _tokens(words: tuple[Word, ...], numbers: tuple[tuple[int, int], ...]) -> list[tuple[int, int, str]]:
@@ -151,8 +160,7 @@ def split(words: tuple[Word, ...], numbers: tuple[tuple[int, int], ...] = ()) ->
 def _ends_sentence(text: str) -> bool:
     """A full stop, question or exclamation mark ends a sentence; a title's ("Mrs. Whitfield") or an
     initial's ("Gerald M. Oni") does not."""
-    return (text.rstrip("\"')”").endswith(SENTENCE_MARKS) and text.lower() not in TITLES
-            and not INITIAL.fullmatch(text))
+    return text.rstrip("\"')”").endswith(SENTENCE_MARKS) and not _names_stop(text)
 
 
 def _count(tokens: list[tuple[int, int, str]]) -> int:

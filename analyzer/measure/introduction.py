@@ -115,16 +115,28 @@ def opening(text: str) -> str:
         if counted == OPENING_SENTENCES:
             break
         taken.append(sentence)
-        counted += len(sentence.split()) > SHORT and not _greets_by_title(sentence)
+        counted += len(sentence.split()) > SHORT and not _greets_by_title([_mark(t) for t in _TOKEN.findall(sentence)])
     return " ".join(taken)
 
 
-def _greets_by_title(sentence: str) -> bool:
-    """Whether a sentence is a greeting, a title and the listener's name, with one word besides at most."""
-    words = [w.lower() for w in re.findall(r"[\w'-]+", sentence)]
-    titled = [k for k, w in enumerate(words) if w in TITLES]
-    besides = [w for k, w in enumerate(words) if w not in GREETINGS and w not in TITLES and k - 1 not in titled]
-    return bool(titled) and len(besides) <= 1
+def _mark(token: str) -> str:
+    """A token as _greets_by_title reads it: G a greeting word, T a title, punctuation as itself."""
+    low = token.lower()
+    return "G" if low in GREETINGS else "T" if low in TITLES else token if token in ".,?!" else "w"
+
+
+def _greets_by_title(kinds: list[str]) -> bool:
+    """Whether a sentence's tokens (shape's letters, or _mark's) only greet the listener by title and
+    name (the words after the title up to the next comma or full stop), with one word besides at most."""
+    besides, titled, naming = 0, False, False
+    for kind in kinds:
+        if kind in ".,?!":
+            naming = False
+        elif kind == "T":
+            titled = naming = True
+        elif kind != "G" and not naming:
+            besides += 1
+    return titled and besides <= 1
 
 
 def shape(text: str) -> str:
@@ -360,21 +372,30 @@ def read(words: tuple[Word, ...], meanings: tuple[Meaning, ...]) -> tuple[Clause
             reach, read_as_names = judge.could_reach(kinds, may_be_names)
             score = dataclasses.replace(score, could_reach=round(reach, SCORE_DIGITS),
                                         read_as_names=tuple(dict.fromkeys(unsure[i] for i in read_as_names)))
+        elif unsure and not may_be_names:  # words heard unsure, none where the caller is named: only a
+            # company written in small letters may be read otherwise ("ingrid from summit athletic flooring")
+            score = dataclasses.replace(score, could_reach=round(judge.could_reach(kinds, [])[0], SCORE_DIGITS))
         scores.append(score)
     return (Clause(0, last, round(words[0].start, 2), round(words[last].end, 2), said, tuple(scores)),)
 
 
 def _greeting_end(kinds: list[str]) -> int:
-    """Where the greeting ends: after a greeting word, a title and at most two words of the listener's
-    name ("Hi Ms Delgado", "Hey Trisha", tiny.en's "High bait" for "Hi Kate"). A word misheard there
-    is the listener's name, never the caller's."""
+    """Where the greeting ends: after the greeting words, and a title and the listener's name up to the
+    next comma or full stop ("Hi, Ms. O'Lo-Woe.", "Hi Ms Delgado,"), or at most two words of it
+    ("Hey Trisha", tiny.en's "High bait" for "Hi Kate"). A word misheard there is the listener's name,
+    never the caller's."""
     k = 0
     while k < len(kinds) and kinds[k] == "G":
         k += 1
     if k == 0:
         return 0
-    if k < len(kinds) and kinds[k] == "T":
+    if kinds[k:k + 2] == [",", "T"]:  # "Hi, Ms. Oyelowo."
         k += 1
+    if k < len(kinds) and kinds[k] == "T":  # the name after a title runs to the next comma or full stop
+        k += 1
+        while k < len(kinds) and kinds[k] not in (".", ","):
+            k += 1
+        return k
     for _ in range(2):
         if k < len(kinds) and kinds[k] in ("L", "F", "X", "S", "w"):
             k += 1
@@ -383,14 +404,15 @@ def _greeting_end(kinds: list[str]) -> int:
 
 def _first_sentence_end(kinds: list[str]) -> int:
     """Where the first sentence of more than SHORT words ends ("It's Manny." before "Manny Ortiz from
-    Greenway Grounds." does not count): the caller says who they are there, and a word misheard
-    further on ("We help restaurants like your scot food waste" heard unsure) is no reading of it."""
-    words = 0
+    Greenway Grounds." does not count, nor does a greeting by title, as opening() reads it): the caller
+    says who they are there, and a word misheard further on ("We help restaurants like your scot food
+    waste" heard unsure) is no reading of it."""
+    words, start = 0, 0
     for k, kind in enumerate(kinds):
         if kind == ".":
-            if words > SHORT:
+            if words > SHORT and not _greets_by_title(kinds[start:k]):
                 return k + 1
-            words = 0
+            words, start = 0, k + 1
         elif kind != ",":
             words += 1
     return len(kinds)
