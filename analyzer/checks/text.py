@@ -245,7 +245,8 @@ PLEASANTRY_MAX_WORDS = 10
 # Dana?", "did I reach the owner?") or told ("trying to reach Ms. Renata Kowalczyk,", "hoping to catch Dana").
 _WHO_ANSWERS = re.compile(r"\b(is this|is that|am i (speaking|talking) (to|with)|did i (reach|get)|"
                           r"have i (reached|got))\b[^?]*\?\W*$"
-                          r"|^\W*((i'm|i am|just)\s+)?(trying|hoping|looking) to (reach|catch|get hold of|get ahold of|"
+                          r"|^\W*((hi|hey|hello|good (morning|afternoon|evening))\W+)?((i'm|i am|just)\s+)?"
+                          r"(trying|hoping|looking) to (reach|catch|get hold of|get ahold of|"
                           r"speak (with|to)|talk (with|to))\s+(?-i:[A-Z])", re.I)
 # Who is calling: "this is Sam", "my name's Sam Carter", "it's me", "Sam here", "I'm Sam, with Acme",
 # "Sam Carter calling from Acme", "you've got Sam over at Acme", "Dana Cole, Fieldstone", "Ryan Brooks
@@ -270,7 +271,9 @@ def is_greeting_or_introduction(clause: str) -> bool:
     words = _words(clause)
     if (_GREETING.match(clause) and len(words) <= 4) or _NAME_ALONE.fullmatch(clause):
         return True
-    if (_PLEASANTRY.search(clause) or _WHO_ANSWERS.search(clause)) and len(words) <= PLEASANTRY_MAX_WORDS:
+    if _PLEASANTRY.search(clause) and len(words) <= PLEASANTRY_MAX_WORDS:
+        return True
+    if _WHO_ANSWERS.search(clause) and len(words) <= INTRODUCTION_MAX_WORDS:  # whom the message is for
         return True
     if greeting := _GREETING.match(clause):  # "Hey, this is Kevin Marsh.": who is calling follows the greeting
         clause = _ADDRESSEE.sub("", clause[greeting.end():], count=1)

@@ -78,7 +78,7 @@ inspection repair restoration flooring windows glass painting electrical movers 
 fitness wellness pharmacy veterinary accounting cpa bookkeeping tax brewing coffee foods farms equipment rental
 tools parts industrial packaging labels uniforms linen waste recycling hauling towing tire tires collision detailing
 janitorial alarm locksmith telecom wireless internet cyber web seo creative pr hospitality hotel hotels travel 3pl
-shipping express delivery""".split())  # noqa: SIM905 (a paragraph of words reads better than a list)
+shipping express delivery care""".split())  # noqa: SIM905 (a paragraph of words reads better than a list)
 # A day or a month, capitalised as a name is: "on Saturday", "since the April storms".
 DATES = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may june july
 august september october november december""".split())  # noqa: SIM905
@@ -215,10 +215,15 @@ def listener(kinds: list[str]) -> list[str]:
 
 def places(kinds: list[str]) -> list[str]:
     """The shape with the capitalised words before a place's word read as the place's ("Maple
-    Court", "Elm Street" are no names)."""
+    Court", "Elm Street" are no names), unless a first name alone comes before it and what joins a
+    name to a company after it: "Veronica Lane with Hearthside Home Care" is a name."""
     out = list(kinds)
     for i, kind in enumerate(kinds):
         if kind != "P":
+            continue
+        if i > 0 and kinds[i - 1] == "F" and (i < 2 or kinds[i - 2] not in ("X", "S", "F")) \
+                and i + 1 < len(kinds) and kinds[i + 1] in JOINERS:
+            out[i] = "X"
             continue
         k = i - 1
         while k >= 0 and out[k] in ("X", "S", "F"):
