@@ -45,6 +45,7 @@ from .clauses import SCORE_DIGITS, Clause, Meaning, Score, fit_wide, kept_weight
 FIRST_NAMES = Path(__file__).resolve().parent.parent / "packs" / "lexicon" / "first-names.txt"
 OPENING_SENTENCES = 2  # the introduction is in the first two sentences
 SHORT = 3  # words: a sentence this short ("Hi Dale.") is read with the next ones
+LISTENER_MAX_WORDS = 3  # the words of a name after a title ("Ms. O'Lo-Woe", as tiny.en cuts it)
 MAX_TOKENS = 40
 # The regression's L2 weight and the n-grams' lengths: chosen on ten parts, each left out in turn.
 RIDGE = 0.03
@@ -287,7 +288,8 @@ class Classifier:
     def _fitted(self) -> np.ndarray:
         """The weights, kept in the user cache by what decides them (as clauses._fitted)."""
         recipe = json.dumps([RIDGE, NGRAMS, MAX_TOKENS, sorted(self.vocabulary), list(self.examples),
-                             self.labels.tolist(), hashlib.sha256(FIRST_NAMES.read_bytes()).hexdigest(),
+                             [sorted(row) for row in self.rows], self.labels.tolist(),
+                             hashlib.sha256(FIRST_NAMES.read_bytes()).hexdigest(),
                              *(sorted(words) for words in (COMPANY_WORDS, DATES, PLACE_WORDS, OWN, JOINERS, GREETINGS,
                                                            SAID))])
         return kept_weights(recipe, "intro-", len(self.vocabulary) + 1, self._fit)
@@ -386,7 +388,8 @@ def read(words: tuple[Word, ...], meanings: tuple[Meaning, ...]) -> tuple[Clause
 
 def _greeting_end(kinds: list[str]) -> int:
     """Where the greeting ends: after the greeting words, and a title and the listener's name up to the
-    next comma or full stop ("Hi, Ms. O'Lo-Woe.", "Hi Ms Delgado,"), or at most two words of it
+    next comma or full stop, LISTENER_MAX_WORDS at most ("Hi, Ms. O'Lo-Woe.", "Hi Ms Delgado,"), or at
+    most two words of it
     ("Hey Trisha", tiny.en's "High bait" for "Hi Kate"). A word misheard there is the listener's name,
     never the caller's."""
     k = 0
@@ -398,7 +401,8 @@ def _greeting_end(kinds: list[str]) -> int:
         k += 1
     if k < len(kinds) and kinds[k] == "T":  # the name after a title runs to the next comma or full stop
         k += 1
-        while k < len(kinds) and kinds[k] not in (".", ","):
+        end = min(len(kinds), k + LISTENER_MAX_WORDS)
+        while k < end and kinds[k] not in (".", ","):
             k += 1
         return k
     for _ in range(2):
