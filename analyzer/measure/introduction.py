@@ -116,19 +116,13 @@ def opening(text: str) -> str:
         if counted == OPENING_SENTENCES:
             break
         taken.append(sentence)
-        counted += len(sentence.split()) > SHORT and not _greets_by_title([_mark(t) for t in _TOKEN.findall(sentence)])
+        counted += len(sentence.split()) > SHORT and not _greets_by_title(_kinds(_TOKEN.findall(sentence)))
     return " ".join(taken)
 
 
-def _mark(token: str) -> str:
-    """A token as _greets_by_title reads it: G a greeting word, T a title, punctuation as itself."""
-    low = token.lower()
-    return "G" if low in GREETINGS else "T" if low in TITLES else token if token in ".,?!" else "w"
-
-
 def _greets_by_title(kinds: list[str]) -> bool:
-    """Whether a sentence's tokens (shape's letters, or _mark's) only greet the listener by title and
-    name (the words after the title up to the next comma or full stop), with one word besides at most."""
+    """Whether a sentence's shape (_kinds) only greets the listener by title and name (the words after
+    the title up to the next comma or full stop), with one word besides at most."""
     besides, titled, naming = 0, False, False
     for kind in kinds:
         if kind in ".,?!":
@@ -389,9 +383,8 @@ def read(words: tuple[Word, ...], meanings: tuple[Meaning, ...]) -> tuple[Clause
 def _greeting_end(kinds: list[str]) -> int:
     """Where the greeting ends: after the greeting words, and a title and the listener's name up to the
     next comma or full stop, LISTENER_MAX_WORDS at most ("Hi, Ms. O'Lo-Woe.", "Hi Ms Delgado,"), or at
-    most two words of it
-    ("Hey Trisha", tiny.en's "High bait" for "Hi Kate"). A word misheard there is the listener's name,
-    never the caller's."""
+    most two words of it ("Hey Trisha", tiny.en's "High bait" for "Hi Kate"). A word misheard there is
+    the listener's name, never the caller's."""
     k = 0
     while k < len(kinds) and kinds[k] == "G":
         k += 1
