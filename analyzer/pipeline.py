@@ -18,7 +18,7 @@ import numpy as np
 
 from . import number_pass
 from .audio.clip import MAX_DURATION_S, SAMPLE_RATE_HZ, Clip, decode
-from .audio.line import CODECS, phone_line
+from .audio.line import CODECS, phone_line, require
 from .audio.voice import frame_energy, voiced_spans
 from .checks.kinds import Context
 from .checks.pack import Pack
@@ -61,6 +61,8 @@ class Listener:
     def __init__(self, *, engine: str = "faster-whisper", model: str | None = None, threads: int = 0,
                  decoding: Decoding = Decoding(), phone_line: str | None = None):
         _map_big_blocks()
+        if phone_line:
+            require(CODECS[phone_line])
         self.engine = load_engine(engine, model, threads=threads, decoding=decoding)
         self.phone_line = phone_line
         # The line's version is heard by the same model loaded once more, in float32 (engines.LINE says why).

@@ -170,6 +170,25 @@ def test_a_pack_asks_for_a_desk_line_and_a_bad_line_is_one_sentence(tmp_path, an
         load_pack(bad)
 
 
+def test_every_line_offered_can_be_encoded_and_a_missing_encoder_is_one_sentence(monkeypatch):
+    """pyproject.toml holds PyAV below 18.1.1, whose wheels leave out the AMR-NB encoder: every line
+    offered works. Where a PyAV lacks an encoder, start-up says so, and which line still works."""
+    from analyzer.audio.line import Codec, require
+    from analyzer.errors import UsageError
+    from analyzer.grade.batch import Settings
+
+    for codec in CODECS.values():
+        require(codec)
+    missing = Codec("amr-nb", "a mobile call", "libno_such_encoder", "amrnb")
+    with pytest.raises(UsageError, match=r"^The phone line amr-nb \(a mobile call\) needs FFmpeg's libno_such_encoder "
+                                         r"encoder, which this PyAV \(av [\d.]+\) leaves out.*install 'av<18.1.1', "
+                                         r"or choose another line in the pack: phone_line = \"g711\"\.$"):
+        require(missing)
+    monkeypatch.setitem(CODECS, "amr-nb", missing)
+    with pytest.raises(UsageError, match="libno_such_encoder"):  # grading says it once, before any worker starts
+        Settings("faster-whisper", None, 0, phone_line="amr-nb")
+
+
 def test_the_line_verdict_is_the_same_under_every_kernel_set_the_cpu_runs():
     """The phone line's version, its transcript's readings and the rule's verdicts, under each CTranslate2
     kernel set (CT2_FORCE_CPU_ISA) this CPU offers: results must not depend on the CPU (word times may

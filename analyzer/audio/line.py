@@ -14,7 +14,8 @@ alone was 0.8 s of every --phone-line run), and the same samples come out on eve
   kernels round differently per CPU (a sample in 16,000 came out one step apart);
 - the codec: AMR-NB at 12.2 kbit/s (a mobile call; the 3GPP reference coder, libopencore-amrnb,
   fixed-point) or G.711 mu-law (a desk line). PyAV's FFmpeg has no GSM encoder (Debian's ffmpeg has
-  libgsm), so GSM is not offered.
+  libgsm), so GSM is not offered. PyAV's wheels from 18.1.1 on have no AMR-NB encoder either
+  (pyproject.toml holds PyAV below it); `require` says so before any recording is heard.
 The result is brought back to the 16 kHz every engine hears, by the same resampler.
 tests/test_line.py checks the band against scipy.signal.butter's and the samples with FFmpeg's
 per-CPU kernels turned off.
@@ -30,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import UsageError
 from .clip import SAMPLE_RATE_HZ, Clip
 
 LOW_HZ = 300
@@ -54,6 +56,30 @@ CODECS = {
     "g711": Codec("g711", "a desk line (G.711 mu-law, 64 kbit/s)", "pcm_mulaw", "pcm_mulaw"),
 }
 DEFAULT_CODEC = "amr-nb"
+
+
+def require(codec: Codec) -> None:
+    """Raise UsageError, in one sentence, when this PyAV's FFmpeg cannot encode `codec`: better once at
+    start-up than on every recording."""
+    if _encodes(codec.encoder):
+        return
+    import av
+
+    others = ", ".join(f'"{c.name}"' for c in CODECS.values() if c.name != codec.name and _encodes(c.encoder))
+    raise UsageError(f"The phone line {codec.name} ({codec.what}) needs FFmpeg's {codec.encoder} encoder, which "
+                     f"this PyAV (av {av.__version__}) leaves out, as its wheels from 18.1.1 on do; install "
+                     "'av<18.1.1'" + (f", or choose another line in the pack: phone_line = {others}." if others
+                                      else "."))
+
+
+def _encodes(encoder: str) -> bool:
+    import av
+
+    try:
+        av.codec.Codec(encoder, "w")
+    except av.codec.codec.UnknownCodecError:
+        return False
+    return True
 
 
 def phone_line(clip: Clip, codec: str = DEFAULT_CODEC) -> Clip:

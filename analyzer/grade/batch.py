@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..audio.clip import AUDIO_SUFFIXES, audio_files, recorded_at
+from ..audio.line import CODECS, require
 from ..audio.opus import webm_opus
 from ..errors import UsageError
 from ..pipeline import Judge, Listener
@@ -59,6 +60,10 @@ class Settings:
     model: str | None
     threads: int
     phone_line: str | None = None  # the codec every recording is also heard through (the pack's phone_line)
+
+    def __post_init__(self) -> None:
+        if self.phone_line:  # said once, here, rather than by every worker on every recording
+            require(CODECS[self.phone_line])
 
     def listener(self) -> Listener:
         return Listener(engine=self.engine, model=self.model, threads=self.threads, phone_line=self.phone_line)
