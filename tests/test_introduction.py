@@ -72,9 +72,38 @@ def test_a_name_and_a_company_in_any_order_keep_the_habit(default_pack, opening)
     "Hi, Greenleaf Lawn Care calling. Your neighbors on Maple Court booked aerations for Saturday.",
     "Hi Walter, Midwest Grain Logistics calling. Just wanted to touch base.",  # its name's words capitalised
     "Good morning, I'm calling on behalf of Janet Reyes at Cornerstone Accounting.",  # someone else named
+    # a company said with no person at all, after a greeting by title or as "a call from"
+    "Hi Mrs. Adeyemi, calling from Northgate Tutoring. Your son's algebra final moved up a week.",
+    "Good afternoon, this is a call from Lakemont Signs for the owner of Rosa's Cantina.",
+    "Good morning, Mr. Pappas. I'm calling on behalf of Ridgeway Packaging. Your new line shipped in May.",
 ])
 def test_a_name_or_a_company_alone_breaks_it(default_pack, opening):
     assert verdict(default_pack, opening) == "warning"
+
+
+def test_what_names_the_caller_and_what_names_a_company():
+    """NOBODY and NO_COMPANY, the shape's absences the regression weighs (introduction._grams), are
+    read from the first sentence where the caller says who they are."""
+    def kinds(text):
+        return introduction.shape(text).split()
+
+    for named in ("Hi Dale, Renee Castillo with Bluegate Freight.", "Hey Sandra, Payflow here, it's Gus.",
+                  "Hi Margaret, Anders Vik calling from Northline Executive Search.",  # a name not on the list
+                  "Hi Ms. Oyelowo, my name is Celeste and I work with GiveRoot."):
+        assert introduction.names_someone(kinds(named)), named
+    for nobody in ("Hi Mrs. Adeyemi, calling from Northgate Tutoring.", "Hi Jerry, Bluestone Paving, about the lot.",
+                   "Hello, this is Cedar and Stone Landscaping.",  # "and" goes on with another name: a company's
+                   "I'm calling on behalf of attorney Dana Ruiz at Ruiz Law.",  # someone else's errand
+                   "Hi, um, I'm hoping this reaches Donna in HR at Calloway Freight."):
+        assert not introduction.names_someone(kinds(nobody)), nobody
+    for company in ("Hi Dale, it's Talia at the Foundry Loft.", "Hey Sandra, Payflow here, it's Gus.",
+                    "Hi Priya, this is Omar from Coastal Marine Supply."):
+        assert introduction.names_a_company(kinds(company)), company
+    for alone in ("Hi Dr. Greene, this is Prakash Menon.", "Hey Ben, it's Maya again, about the quote I sent.",
+                  "Hi Ellen, it's Sam, I do marketing for a lot of Google advertisers."):  # "of" joins no company
+        assert not introduction.names_a_company(kinds(alone)), alone
+    grams = introduction._grams(introduction.shape("Hi Mrs. Adeyemi, calling from Northgate Tutoring."))
+    assert introduction.NOBODY in grams and introduction.NO_COMPANY not in grams
 
 
 def test_the_score_is_a_measurement_with_the_nearest_example(default_pack):
@@ -199,9 +228,9 @@ def test_the_opening_is_read_token_for_token_as_its_text_is(default_pack):
 
 
 def test_a_trainers_example_opening_changes_the_verdict(tmp_path, default_pack):
-    """A role at a company, nobody named, reads like an introduction; the trainer adds it with
-    "unlike+", and the verdict changes."""
-    opening = "Hi Jo, I head up partnerships at Lumen Analytics."
+    """A company's name that has a person's shape ("Sterling Oak with ...") reads like an introduction;
+    the trainer adds it with "unlike+", and the verdict changes."""
+    opening = "Hi Jo, this is Sterling Oak with an update on your order."
     assert verdict(default_pack, opening) in ("", "note")
     pack = tmp_path / "team.toml"
     pack.write_text(f'[pack]\nextends = "default"\n[rules.{RULE}]\n"unlike+" = [{json.dumps(opening)}]\n')

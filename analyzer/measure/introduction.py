@@ -94,6 +94,14 @@ SAID = {"said", "says", "mentioned", "suggested", "gave", "told", "recommended",
 # word, or the word that joins a name to a company ("real open and ugly analytics" was "Luis Ortega at
 # Acme Analytics").
 MAY_BE = ("F", "X", "with", "at", "from")
+# What a caller's own name follows ("this is Jess", "my name's Eli"), what joins a company to it
+# ("Anders Vik calling from"), and what joins a company to what comes before it ("with Bluegate");
+# the tokens for an opening that names no one so (names_someone), and for one that names no company.
+INTRODUCERS = {"G", "L", "is", "it's", "its", "i'm", "im", "am", "name", "name's", "got", "me"}
+NAME_JOINERS = {"with", "from", "at", "calling", "here", "over"}
+COMPANY_JOINERS = {"with", "from", "at", "by", "over"}
+NOBODY = "NOBODY"
+NO_COMPANY = "NO_COMPANY"
 _TOKEN = re.compile(r"[\w'&$%-]+|[.,?!]")
 _TITLE_STOP = re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof|St)\.", re.I)
 _INITIAL_STOP = re.compile(r"\b([A-Z])\.(?= [A-Z])")  # "Gerald M. Oni": a name's initial
@@ -257,8 +265,56 @@ def capitalised(kinds: list[str]) -> list[str]:
 
 
 def _grams(shaped: str) -> set[str]:
+    """The shape's words, pairs and triples, NOBODY where its first sentence names no one as a caller
+    names themselves, and NO_COMPANY where it names no company: what is absent no n-gram can weigh."""
     tokens = shaped.split()
-    return {" ".join(tokens[i:i + n]) for n in range(NGRAMS[0], NGRAMS[1] + 1) for i in range(len(tokens) - n + 1)}
+    grams = {" ".join(tokens[i:i + n]) for n in range(NGRAMS[0], NGRAMS[1] + 1) for i in range(len(tokens) - n + 1)}
+    said = tokens[:_first_sentence_end(tokens)]  # where the caller says who they are
+    return grams | ({NOBODY} if not names_someone(said) else set()) | ({NO_COMPANY} if not names_a_company(said)
+                                                                       else set())
+
+
+def names_someone(kinds: list[str]) -> bool:
+    """Whether the shape has a name where a caller says their own: after what introduces one ("this
+    is", "it's", "I'm", "my name's"); first thing in a sentence or after the greeting, a first name
+    from the list or two capitalised words that a company is joined to ("Hi Dale, Renee Castillo",
+    "Anders Vik calling from"; "Hi Jerry, Bluestone Paving, following up" is a company's); not a run
+    that goes on with "and" and another name ("this is Cedar and Stone Landscaping"), nor in what
+    someone else's errand is ("calling on behalf of attorney Renee Castellanos", "hoping this reaches
+    Donna in HR"). "calling from Brightpath Tutoring" and "this is a call from Brightwater Digital"
+    name a company alone."""
+    before, greeted = ".", True  # the start of the opening is where a name may come first
+    for i, kind in enumerate(kinds):
+        if kind == "behalf":
+            return False  # whoever is named after it is not the caller, and no caller came before it
+        end = i
+        while end < len(kinds) and kinds[end] in ("F", "X", "S"):
+            end += 1
+        after = kinds[end:end + 2]
+        first = before == "." or (before == "," and greeted)
+        joined = end - i >= 2 and after[:1] != [] and after[0] in NAME_JOINERS
+        introduced = before in INTRODUCERS or (first and (kind == "F" or joined))
+        a_company = after[:1] == ["and"] and after[1:] in (["F"], ["X"], ["S"], ["C"])
+        if end > i and introduced and not a_company:
+            return True
+        greeted = kind in ("G", "L") or (greeted and kind in ".,")
+        before = kind
+    return False
+
+
+def names_a_company(kinds: list[str]) -> bool:
+    """Whether the shape has what a company's name is: a company's word ("Coastal Marine Supply"), a
+    capitalised word after what joins a name to a company ("with Bluegate", "from SkyTrace", "at the
+    Foundry Loft"), or one before "here" ("Payflow here"; "Nate here" is a first name's). "this is
+    Prakash Menon." names no company."""
+    for i, kind in enumerate(kinds):
+        after = kinds[i + 1] if i + 1 < len(kinds) else ""
+        if after == "the" and i + 2 < len(kinds):
+            after = kinds[i + 2]
+        joined = kind in COMPANY_JOINERS and after in ("X", "S", "F", "C")
+        if kind == "C" or joined or (kind == "X" and after == "here"):
+            return True
+    return False
 
 
 def _said_again(text: str) -> str:
