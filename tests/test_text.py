@@ -112,6 +112,11 @@ def test_the_text_set_has_its_parts_in_different_words():
     ("Quick question, is your team still doing quotes by hand?", False),
     ("Hi Dana, I help bakeries in Toledo cut their flour waste by 18 percent.", False),
     ("Hey Ron, I work with restoration companies in the DFW area.", False),
+    # the caller's role at their company, after the name or in a clause of its own, up to the company's name
+    ("My name is Henrietta Stone, and I lead the data practice at Meridian Talent Partners.", True),
+    ("and I'm a business loan officer at Cedar Valley Credit Union.", True),
+    ("I'm a big fan of the work your team does at the Hopworks taproom downtown.", False),
+    ("My name is Ana Ruiz, and I'm the rep who covers your area, and I wanted to introduce our new line.", False),
 ])
 def test_the_greeting_and_who_is_calling_are_no_opening(clause, is_one):
     assert is_greeting_or_introduction(clause) is is_one

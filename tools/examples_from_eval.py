@@ -20,7 +20,10 @@ is labelled as a whole (`fires`: the rules it breaks); its clauses are labelled 
         holdout6 real3 holdout7 real4 holdout8 real5 holdout9 holdout10 --rules no-name-or-company
 
 writes rules/examples/<rule>.toml (the default pack's `examples = ...`), reading the pack as it stands
-(run again with those files in place, it finds a few more). The parts named are seen
+(run again with those files in place, it finds a few more). With --add, the parts' sentences are
+added to the files as they are (a new training bank, the rest not harvested again):
+
+    .venv/bin/python tools/examples_from_eval.py train3 --add --rules self-focused-opener The parts named are seen
 from then on: measure on parts written after it (benchmarks/RESULTS.md says which).
 """
 
@@ -147,11 +150,24 @@ def write(folder: Path, rule: str, sentences: dict[str, list[str]], parts: list[
     return path
 
 
+def added(path: Path, sentences: dict[str, list[str]], parts: list[str]) -> tuple[dict[str, list[str]], list[str]]:
+    """The sentences of the rule's file at `path` and `sentences` after them, each once, and the parts
+    its header names and `parts` after them."""
+    held = tomllib.loads(path.read_text(encoding="utf-8"))
+    named = re.search(r"\((.*) in eval/text/\)", path.read_text(encoding="utf-8").splitlines()[0])
+    before = named.group(1).split(", ") if named else []
+    return ({key: list(dict.fromkeys([*held.get(key, []), *sentences[key]])) for key in ("like", "unlike")},
+            list(dict.fromkeys([*before, *parts])))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("parts", nargs="+", help="parts of eval/text/ (dev, holdout4, real, ...)")
     parser.add_argument("--out", type=Path, default=ROOT / "rules" / "examples")
     parser.add_argument("--rules", nargs="+", help="write only these rules' files (default: all)")
+    parser.add_argument("--add", action="store_true",
+                        help="add the parts' sentences to the files as they are, instead of writing them anew "
+                             "(what the files hold was harvested with the pack of its day)")
     args = parser.parse_args()
     pack = load_pack("default")
     messages = [m for part in args.parts
@@ -162,7 +178,10 @@ def main() -> int:
     for rule, found in sentences.items():
         if args.rules and rule not in args.rules:
             continue
-        path = write(args.out, rule, found, args.parts)
+        parts = args.parts
+        if args.add:
+            found, parts = added(args.out / f"{rule}.toml", found, parts)
+        path = write(args.out, rule, found, parts)
         print(f"{path}: {len(found['like'])} like, {len(found['unlike'])} unlike")
     for line in unlabelled:
         print(f"left out, the rule found nothing to label: {line}")

@@ -262,12 +262,20 @@ _INTRODUCTION = re.compile(
     # "Ryan Brooks again.", "Jay one last time.": the caller, named again on another try
     r"|^\W*(?-i:[A-Z])[\w'-]*(\W+(?-i:[A-Z])[\w'-]*)?\W+(here\s+)?(again|one more time|one last time)\W*$", re.I)
 INTRODUCTION_MAX_WORDS = 14
+# ... and one that goes on with the caller's role at their company, up to its name and no further:
+# "My name is Henrietta Stone, and I lead the data practice at Meridian Talent Partners."
+_ROLE_AT = re.compile(r"\b((i'm|i am)\s+(a|an|the|one of the)|i\s+(lead|run|head|manage|handle|oversee|work|do))\s+"
+                      r"([\w'-]+\s+){0,5}?(at|with|for|from)\s+(the\s+)?"
+                      r"(?-i:[A-Z])[\w'&.-]*(\s+((?-i:[A-Z])[\w'&.-]*|and|&))*\W*$", re.I)
+INTRODUCTION_WITH_ROLE_MAX_WORDS = 22
 
 
 def is_greeting_or_introduction(clause: str) -> bool:
     """A clause that only greets ("Hi Dana,", "good to catch you") or says who is calling, in a few
-    words: "this is Sam Carter with Acme Supply". A longer one says more than who is calling, and is read
-    as an opener."""
+    words: "this is Sam Carter with Acme Supply", and the caller's role there ("..., and I lead the
+    data practice at Meridian Talent Partners", or in a clause of its own: "and I'm a loan officer at
+    Cedar Valley Credit Union"). A longer one says more than who is calling, and is
+    read as an opener."""
     words = _words(clause)
     if (_GREETING.match(clause) and len(words) <= 4) or _NAME_ALONE.fullmatch(clause):
         return True
@@ -279,7 +287,13 @@ def is_greeting_or_introduction(clause: str) -> bool:
         clause = _ADDRESSEE.sub("", clause[greeting.end():], count=1)
         if not _words(clause):  # "Hey, good afternoon Mr. Patterson,": the greeting and whom it is to
             return True
-    return bool(_INTRODUCTION.search(clause)) and len(_words(clause)) <= INTRODUCTION_MAX_WORDS
+    role = _ROLE_AT.search(clause)
+    if role and not _words(clause[:role.start()].replace("and", "")):  # the role alone, after the name's clause
+        return len(_words(clause)) <= INTRODUCTION_MAX_WORDS
+    if not _INTRODUCTION.search(clause):
+        return False
+    most = INTRODUCTION_WITH_ROLE_MAX_WORDS if role else INTRODUCTION_MAX_WORDS
+    return len(_words(clause)) <= most
 
 
 def _words(clause: str) -> list[str]:
