@@ -23,8 +23,10 @@ writes rules/examples/<rule>.toml (the default pack's `examples = ...`), reading
 (run again with those files in place, it finds a few more). With --add, the parts' sentences are
 added to the files as they are (a new training bank, the rest not harvested again):
 
-    .venv/bin/python tools/examples_from_eval.py train3 --add --rules self-focused-opener The parts named are seen
-from then on: measure on parts written after it (benchmarks/RESULTS.md says which).
+    .venv/bin/python tools/examples_from_eval.py train3 --add --rules self-focused-opener
+
+The parts named are seen from then on: measure on parts written after it (benchmarks/RESULTS.md
+says which).
 """
 
 from __future__ import annotations
@@ -153,8 +155,9 @@ def write(folder: Path, rule: str, sentences: dict[str, list[str]], parts: list[
 def added(path: Path, sentences: dict[str, list[str]], parts: list[str]) -> tuple[dict[str, list[str]], list[str]]:
     """The sentences of the rule's file at `path` and `sentences` after them, each once, and the parts
     its header names and `parts` after them."""
-    held = tomllib.loads(path.read_text(encoding="utf-8"))
-    named = re.search(r"\((.*) in eval/text/\)", path.read_text(encoding="utf-8").splitlines()[0])
+    text = path.read_text(encoding="utf-8")
+    held = tomllib.loads(text)
+    named = re.search(r"\((.*) in eval/text/\)", text.splitlines()[0])
     before = named.group(1).split(", ") if named else []
     return ({key: list(dict.fromkeys([*held.get(key, []), *sentences[key]])) for key in ("like", "unlike")},
             list(dict.fromkeys([*before, *parts])))

@@ -288,7 +288,7 @@ def is_greeting_or_introduction(clause: str) -> bool:
         if not _words(clause):  # "Hey, good afternoon Mr. Patterson,": the greeting and whom it is to
             return True
     role = _ROLE_AT.search(clause)
-    if role and not _words(clause[:role.start()].replace("and", "")):  # the role alone, after the name's clause
+    if role and _words(clause[:role.start()]) in ([], ["and"]):  # the role alone, after the name's clause
         return len(_words(clause)) <= INTRODUCTION_MAX_WORDS
     if not _INTRODUCTION.search(clause):
         return False

@@ -62,7 +62,7 @@ class Settings:
     phone_line: str | None = None  # the codec every recording is also heard through (the pack's phone_line)
 
     def __post_init__(self) -> None:
-        if self.phone_line:  # said once, here, rather than by every worker on every recording
+        if self.phone_line:  # said here, before any worker starts (each worker's Listener checks again)
             require(CODECS[self.phone_line])
 
     def listener(self) -> Listener:

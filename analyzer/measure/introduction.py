@@ -292,7 +292,7 @@ def names_someone(kinds: list[str]) -> bool:
             end += 1
         after = kinds[end:end + 2]
         first = before == "." or (before == "," and greeted)
-        joined = end - i >= 2 and after[:1] != [] and after[0] in NAME_JOINERS
+        joined = end - i >= 2 and bool(after) and after[0] in NAME_JOINERS
         introduced = before in INTRODUCERS or (first and (kind == "F" or joined))
         a_company = after[:1] == ["and"] and after[1:] in (["F"], ["X"], ["S"], ["C"])
         if end > i and introduced and not a_company:
