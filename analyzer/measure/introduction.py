@@ -53,7 +53,7 @@ NGRAMS = (1, 3)
 
 TITLES = {"mr", "mrs", "ms", "dr", "prof"}
 GREETINGS = {"hi", "hey", "hello", "high", "morning", "afternoon", "evening", "good", "there", "yeah", "um", "uh", "so",
-             "dear", "howdy"}
+             "dear", "howdy", "hiya", "yo"}
 # Words read as themselves: what joins a name to a company, and the words of an introduction ("on
 # behalf of Janet Reyes at Cornerstone Accounting" names someone else, not the caller).
 JOINERS = {"with", "from", "at", "of", "for", "over", "here", "calling", "again", "and", "&", "in", "on", "by",
@@ -102,6 +102,9 @@ NAME_JOINERS = {"with", "from", "at", "calling", "here", "over"}
 COMPANY_JOINERS = {"with", "from", "at", "by", "over"}
 NOBODY = "NOBODY"
 NO_COMPANY = "NO_COMPANY"
+NO_ONE_MAX = 0.01  # the score of an opening that names no one, as of an `unlike` example said again
+# tokens: a third party's deed this soon after a name makes the name theirs ("Dana Whitmore at Clearwater said")
+SAID_WITHIN = 4
 _TOKEN = re.compile(r"[\w'&$%-]+|[.,?!]")
 _TITLE_STOP = re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof|St)\.", re.I)
 _INITIAL_STOP = re.compile(r"\b([A-Z])\.(?= [A-Z])")  # "Gerald M. Oni": a name's initial
@@ -276,27 +279,42 @@ def _grams(shaped: str) -> set[str]:
 
 def names_someone(kinds: list[str]) -> bool:
     """Whether the shape has a name where a caller says their own: after what introduces one ("this
-    is", "it's", "I'm", "my name's"); first thing in a sentence or after the greeting, a first name
-    from the list or two capitalised words that a company is joined to ("Hi Dale, Renee Castillo",
-    "Anders Vik calling from"; "Hi Jerry, Bluestone Paving, following up" is a company's); not a run
-    that goes on with "and" and another name ("this is Cedar and Stone Landscaping"), nor in what
-    someone else's errand is ("calling on behalf of attorney Renee Castellanos", "hoping this reaches
-    Donna in HR"). "calling from Brightpath Tutoring" and "this is a call from Brightwater Digital"
-    name a company alone."""
+    is", "it's", "I'm", "my name's", a title between: "this is Dr Lena Hoffman"); first thing in a
+    sentence or after the greeting, a first name from the list, two capitalised words that a company
+    is joined to or that a comma and another capitalised name or "and" follow ("Hi Dale, Renee
+    Castillo", "Anders Vik calling from", "Nate Kowalski, Roadmark Telematics.", "Lucía Benavides, and
+    I run partnerships at"), or one word joined to a company
+    ("Raj with FuelTrack", "Okafor here, with Harrow Staffing"); later, after a comma, two capitalised
+    words joined to a company or a first name from the list ("I sent the quote, Pedro Salgado with
+    Northgate Legal calling", "Keystone Mutual calling, Derek Hsu here"), or two after "from" that a
+    company follows ("you're hearing from Colin Murphy at Atlas Freight"). Not a run that goes on with
+    "and" and another name ("this is Cedar and Stone Landscaping"), one a third party's deed follows
+    ("Hi Tom, Dana Whitmore at Clearwater said"), nor in what someone else's errand is ("calling on
+    behalf of attorney Renee Castellanos", "hoping this reaches Donna in HR"). "calling from Brightpath
+    Tutoring" and "Hi Jerry, Bluestone Paving, following up" name a company alone."""
     before, greeted = ".", True  # the start of the opening is where a name may come first
     for i, kind in enumerate(kinds):
         if kind == "behalf":
             return False  # whoever is named after it is not the caller, and no caller came before it
-        end = i
+        start = i + 1 if kind == "T" and before in INTRODUCERS else i
+        end = start
         while end < len(kinds) and kinds[end] in ("F", "X", "S"):
             end += 1
-        after = kinds[end:end + 2]
+        run, after = end - start, kinds[end:end + 2]
         first = before == "." or (before == "," and greeted)
-        joined = end - i >= 2 and bool(after) and after[0] in NAME_JOINERS
-        introduced = before in INTRODUCERS or (first and (kind == "F" or joined))
+        joined = run >= 2 and bool(after) and (after[0] in NAME_JOINERS or after[0] == "of")
+        then_named = run >= 2 and after[:1] == [","] and kinds[end + 1:end + 2] in (["F"], ["X"], ["S"], ["C"], ["and"])
+        one_joined = run == 1 and ((bool(after) and after[0] in COMPANY_JOINERS) or after == ["here", "at"]
+                                   or kinds[end:end + 3] == ["here", ",", "with"])
+        listed = run >= 1 and kinds[start] == "F"
+        introduced = (before in INTRODUCERS or (first and (listed or joined or then_named or one_joined))
+                      or (before == "," and (joined or listed))
+                      or (before == "from" and joined and after[0] in COMPANY_JOINERS))
         a_company = after[:1] == ["and"] and after[1:] in (["F"], ["X"], ["S"], ["C"])
-        if end > i and introduced and not a_company:
+        if run > 0 and introduced and not a_company and "R" not in kinds[end:end + SAID_WITHIN]:
             return True
+        if (before == "name's" or kinds[max(i - 2, 0):i] == ["name", "is"]) and kind in ("C", "c", "w"):
+            return True  # what follows "my name's" is a name, however it was heard ("my name's Co -L -I Murphy")
         greeted = kind in ("G", "L") or (greeted and kind in ".,")
         before = kind
     return False
@@ -314,6 +332,26 @@ def names_a_company(kinds: list[str]) -> bool:
         joined = kind in COMPANY_JOINERS and after in ("X", "S", "F", "C")
         if kind == "C" or joined or (kind == "X" and after == "here"):
             return True
+    return False
+
+
+def introduced_as_no_one(kinds: list[str]) -> bool:
+    """Whether where a caller says who they are, a company or a role stands instead of a name: right
+    after "this is", "it's" or "I'm" ("this is Cascade Pest Solutions calling for the manager", "this is
+    the billing team at", "I'm a nutrition consultant with"), or a company first after the greeting,
+    then "here" or "calling" ("Hi Nora, Blue Heron Catering here.")."""
+    for i, kind in enumerate(kinds):
+        before = kinds[max(i - 2, 0):i]
+        says = before[-1:] in (["it's"], ["its"], ["i'm"], ["im"]) or before in (["this", "is"], ["i", "am"])
+        if says and kind in ("C", "a", "an", "the", "your", "our"):
+            return True
+        if kind == "C" and (i == 0 or kinds[i - 1] == "." or
+                            (kinds[i - 1] == "," and all(k in ("G", "L", "T", ",") for k in kinds[:i]))):
+            end = i
+            while end < len(kinds) and kinds[end] == "C":
+                end += 1
+            if kinds[end:end + 1] in (["here"], ["calling"]):
+                return True
     return False
 
 
@@ -351,8 +389,15 @@ class Classifier:
         return fit_wide(design, self.labels, ridge=RIDGE)
 
     def _probability(self, kinds: list[str]) -> tuple[float, set[int]]:
+        """The regression's score, at most NO_ONE_MAX where a company or a role stands where the
+        caller says who they are and the opening names no one anywhere (introduced_as_no_one,
+        names_someone): sure evidence, as an `unlike` example said word for word is. A reading of
+        unsure words as names (could_reach) is judged the same way: "this is Cascade Pest[unsure]
+        Solutions calling" names no one however "Pest" is read."""
         found = {self.vocabulary[g] for g in _grams(" ".join(kinds)) if g in self.vocabulary}
-        return float(sigmoid(np.array([self.weights[sorted(found)].sum() + self.weights[-1]]))[0]), found
+        prob = float(sigmoid(np.array([self.weights[sorted(found)].sum() + self.weights[-1]]))[0])
+        sure_no_one = introduced_as_no_one(kinds) and not names_someone(kinds)
+        return (min(prob, NO_ONE_MAX) if sure_no_one else prob), found
 
     def could_reach(self, kinds: list[str], unsure: list[int]) -> tuple[float, list[int]]:
         """The highest score the opening's shape `kinds` reaches with the tokens at `unsure` read as
@@ -386,7 +431,7 @@ class Classifier:
         said = self.again.get(_said_again(text))
         if said is not None:  # said as an example: its label decides
             k, is_like = said
-            prob = max(prob, 0.99) if is_like else min(prob, 0.01)
+            prob = max(prob, 0.99) if is_like else min(prob, NO_ONE_MAX)
             return Score(self.meaning.name, round(prob, SCORE_DIGITS), self.examples[k], is_like, 1.0)
         # the nearest example: the most n-grams in common, for their numbers (a cosine of 0/1 vectors)
         shared = [len(found & row) / max(np.sqrt(len(found) * len(row)), 1.0) for row in self.rows]
