@@ -43,6 +43,8 @@ def test_each_word_is_read_as_what_it_is():
     # a day, a month and a place are no names
     assert introduction.shape("Your neighbors on Maple Court booked in April for Saturday.") == \
         "your w on P P w in M for M ."
+    # ... but a place's word inside a company's name is the company's
+    assert introduction.shape("It's Carmen Ibarra over at Verbatim Court Reporting.") == "it's F X over at X X X ."
     # capitalised words that end in a company's word are the company's name, unless a first name
     # starts them (a name said before the company, the comma between them unheard)
     assert introduction.shape("Hi Frank, Coastal Marine Supply here.") == "G L , C C C here ."

@@ -74,6 +74,21 @@ def test_a_number_left_is_the_ask(default_pack):
     assert run_rule(rule, "Hi Dana, this is Tom with Clearwater. I'll try you again Thursday.")
 
 
+@pytest.mark.parametrize("ask", [
+    "If anything comes up, please don't hesitate to reach out.",
+    "Visit clearwater.io/demo to see it for yourself.",
+])
+def test_an_ask_in_other_words_is_an_ask(default_pack, ask):
+    rule = rule_by_name(default_pack, "no-call-to-action")
+    assert run_rule(rule, f"Hi Dana, this is Tom with Clearwater. {ask}") == []
+
+
+def test_an_ask_taken_back_is_none(default_pack):
+    """"No need to call back." asks nothing (the rule's `not_after`)."""
+    rule = rule_by_name(default_pack, "no-call-to-action")
+    assert run_rule(rule, "Hi Dana, this is Tom with Clearwater. I'll try you again soon. No need to call back.")
+
+
 def _make_text_eval():
     spec = importlib.util.spec_from_file_location("make_text_eval", ROOT / "tools" / "make_text_eval.py")
     module = importlib.util.module_from_spec(spec)
@@ -117,6 +132,11 @@ def test_the_text_set_has_its_parts_in_different_words():
     ("and I'm a business loan officer at Cedar Valley Credit Union.", True),
     ("I'm a big fan of the work your team does at the Hopworks taproom downtown.", False),
     ("My name is Ana Ruiz, and I'm the rep who covers your area, and I wanted to introduce our new line.", False),
+    # a sentence's first word, capitalised as a name is, and "it's" before no name
+    ("Just calling to check in, haven't talked since the county fair.", False),
+    ("Just wanted to check in, it's been a while since we talked.", False),
+    ("Hi Dana, it's me again.", True),
+    ("Sam calling from Acme.", True),
 ])
 def test_the_greeting_and_who_is_calling_are_no_opening(clause, is_one):
     assert is_greeting_or_introduction(clause) is is_one

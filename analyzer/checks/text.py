@@ -16,7 +16,7 @@ from functools import cached_property
 
 from rapidfuzz import fuzz
 
-from ..measure.clauses import CLAUSE_MARKS, SENTENCE_MARKS
+from ..measure.clauses import CLAUSE_MARKS, PERSON_TITLES, SENTENCE_MARKS
 from ..numbers.digits import NUMBER_WORD_VALUES, SCALES
 from ..transcript import Word
 
@@ -232,7 +232,7 @@ _GREETING = re.compile(r"^\W*([\w'-]+,?\s+)?(hi|hey|hello|good (morning|afternoo
 _NAME_ALONE = re.compile(r"\W*(?-i:[A-Z])[\w'-]*[.,!]?\W*")
 # Whom the greeting is to, before who is calling: "[Hello] Ms. Tran, I'm Alexis Moore ...", "[Good
 # afternoon], Ms. Whitfield, my name is ...", "[Hello] Mr. and Mrs. Dawson, this is ...".
-_TITLE = r"(mr|mrs|ms|miss|dr)\.?\s+"
+_TITLE = rf"({'|'.join(PERSON_TITLES)})\.?\s+"
 _ADDRESSEE = re.compile(rf"^[ \t,]*({_TITLE}((and|&)\s+{_TITLE})?)?[\w'-]+(\s+[\w'-]+)?,", re.I)
 # What is said to be polite before the message begins: "good to catch you", "hope your week is going well";
 # and a lead-in said alone, which says nothing of anyone: "I've got a question for you.", "Quick question."
@@ -251,13 +251,18 @@ _WHO_ANSWERS = re.compile(r"\b(is this|is that|am i (speaking|talking) (to|with)
 # Who is calling: "this is Sam", "my name's Sam Carter", "it's me", "Sam here", "I'm Sam, with Acme",
 # "Sam Carter calling from Acme", "you've got Sam over at Acme", "Dana Cole, Fieldstone", "Ryan Brooks
 # again"; a company named later in a clause ("I saw you're hiring a new Head of Security") is no introduction.
+# Words that begin a sentence, capitalised as a name is, and say nothing of who is calling: "Just calling
+# to check in", "it's been a while".
+_NO_NAME = r"(just|only|also|so|now|still|really|actually|again|and|but|been|about|not|going|that|time|" \
+           r"great|good|nice|always|quick|important|worth|hard|no|very|too|pretty|probably|all|what|how)\b"
 _INTRODUCTION = re.compile(
-    r"\b(this is|my name is|my name's|it's|it is|its)\s+\w"
+    r"\b(this is|my name is|my name's)\s+\w"
+    rf"|\b(it's|it is|its)\s+(?!{_NO_NAME})\w"
     r"|\b(you've got|you have)\s+(?-i:[A-Z])"  # "you've got Sam", not "you've got more work than..."
     r"|\b(i'm|i am|we're|we are)\s+(?-i:[A-Z])"
     r"|\b(here|hear|calling)\s+(from|with|at|over at)\b"
     r"|^\W*([\w'.-]+\W+){1,5}?(with|from|at|over at|of|for|on behalf of)\s+(the\s+)?(?-i:[A-Z])"
-    r"|^\W*(\w+\W+){0,3}?(?!I\b)(?-i:[A-Z])[\w'-]*\W+((?-i:[A-Z])[\w'-]*\W+)?(here|hear|calling)\b"
+    rf"|^\W*(\w+\W+){{0,3}}?(?!I\b|{_NO_NAME})(?-i:[A-Z])[\w'-]*\W+((?-i:[A-Z])[\w'-]*\W+)?(here|hear|calling)\b"
     r"|^\W*(?-i:[A-Z])[\w'.&-]*(\W+(?-i:[A-Z])[\w'.&-]*){1,6}\W*$"
     # "Ryan Brooks again.", "Jay one last time.": the caller, named again on another try
     r"|^\W*(?-i:[A-Z])[\w'-]*(\W+(?-i:[A-Z])[\w'-]*)?\W+(here\s+)?(again|one more time|one last time)\W*$", re.I)

@@ -31,7 +31,11 @@ from ..transcript import Word
 # A stretch ends at one of these marks (tiny.en runs sentences together with commas).
 CLAUSE_MARKS = (",", ";", "-", "—", "–", ".", "?", "!", ":")
 SENTENCE_MARKS = (".", "?", "!")
-TITLES = {"mr.", "mrs.", "ms.", "dr.", "st.", "mt.", "prof."}
+# A person's titles, said before their name ("Ms. Tran", "Miss Dawson", "Prof. Lee"), and the
+# abbreviations whose full stop ends no clause or sentence: the titles written short, "St." and "Mt.".
+PERSON_TITLES = ("mr", "mrs", "ms", "miss", "dr", "prof")
+ABBREVIATIONS = ("mr", "mrs", "ms", "dr", "prof", "st", "mt")
+_WRITTEN_SHORT = {f"{a}." for a in ABBREVIATIONS}
 INITIAL = re.compile(r"[A-Z]\.")  # a name's initial: one capital letter and its full stop
 LONG_SENTENCE = 18  # words: a longer sentence is read in its comma-separated stretches
 MIN_CLAUSE_WORDS = 3  # a shorter stretch ("Hi Dana,") is read with the one after it
@@ -126,7 +130,7 @@ def _ends_clause(text: str) -> bool:
 
 def _names_stop(text: str) -> bool:
     """Whether a word's full stop is a title's ("Mrs.") or a name's initial's ("M.")."""
-    return text.lower() in TITLES or bool(INITIAL.fullmatch(text))
+    return text.lower() in _WRITTEN_SHORT or bool(INITIAL.fullmatch(text))
 
 
 def _tokens(words: tuple[Word, ...], numbers: tuple[tuple[int, int], ...]) -> list[tuple[int, int, str]]:

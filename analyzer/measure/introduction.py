@@ -40,7 +40,7 @@ import numpy as np
 
 from ..confidence import POLICY
 from ..transcript import Word
-from .clauses import SCORE_DIGITS, Clause, Meaning, Score, fit_wide, kept_weights, sigmoid
+from .clauses import ABBREVIATIONS, PERSON_TITLES, SCORE_DIGITS, Clause, Meaning, Score, fit_wide, kept_weights, sigmoid
 
 FIRST_NAMES = Path(__file__).resolve().parent.parent / "packs" / "lexicon" / "first-names.txt"
 OPENING_SENTENCES = 2  # the introduction is in the first two sentences
@@ -51,7 +51,6 @@ MAX_TOKENS = 40
 RIDGE = 0.03
 NGRAMS = (1, 3)
 
-TITLES = {"mr", "mrs", "ms", "dr", "prof"}
 GREETINGS = {"hi", "hey", "hello", "high", "morning", "afternoon", "evening", "good", "there", "yeah", "um", "uh", "so",
              "dear", "howdy", "hiya", "yo"}
 # Words read as themselves: what joins a name to a company, and the words of an introduction ("on
@@ -106,7 +105,7 @@ NO_ONE_MAX = 0.01  # the score of an opening that names no one, as of an `unlike
 # tokens: a third party's deed this soon after a name makes the name theirs ("Dana Whitmore at Clearwater said")
 SAID_WITHIN = 4
 _TOKEN = re.compile(r"[\w'&$%-]+|[.,?!]")
-_TITLE_STOP = re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof|St)\.", re.I)
+_TITLE_STOP = re.compile(rf"\b({'|'.join(ABBREVIATIONS)})\.", re.I)
 _INITIAL_STOP = re.compile(r"\b([A-Z])\.(?= [A-Z])")  # "Gerald M. Oni": a name's initial
 
 
@@ -170,7 +169,7 @@ def _kinds(tokens: list[str]) -> list[str]:
             continue
         low = token.lower().strip("'-")
         capital = token[:1].isupper()
-        if low in TITLES:
+        if low in PERSON_TITLES:
             kind = "T"
         elif low in GREETINGS:
             kind = "G"
@@ -222,10 +221,14 @@ def listener(kinds: list[str]) -> list[str]:
 def places(kinds: list[str]) -> list[str]:
     """The shape with the capitalised words before a place's word read as the place's ("Maple
     Court", "Elm Street" are no names), unless a first name alone comes before it and what joins a
-    name to a company after it: "Veronica Lane with Hearthside Home Care" is a name."""
+    name to a company after it: "Veronica Lane with Hearthside Home Care" is a name; or a capitalised
+    word follows it, in a company's name: "Verbatim Court Reporting"."""
     out = list(kinds)
     for i, kind in enumerate(kinds):
         if kind != "P":
+            continue
+        if i + 1 < len(kinds) and kinds[i + 1] in ("X", "S", "F"):
+            out[i] = "X"
             continue
         if i > 0 and kinds[i - 1] == "F" and (i < 2 or kinds[i - 2] not in ("X", "S", "F")) \
                 and i + 1 < len(kinds) and kinds[i + 1] in JOINERS:
