@@ -102,6 +102,7 @@ def test_what_names_the_caller_and_what_names_a_company():
     for company in ("Hi Dale, it's Talia at the Foundry Loft.", "Hey Sandra, Payflow here, it's Gus.",
                     "Hi Priya, this is Omar from Coastal Marine Supply."):
         assert introduction.names_a_company(kinds(company)), company
+    assert introduction.names_a_company(kinds("Hi Nadia, it's Seun, I run a one-person practice called Tidewater Ops."))
     for alone in ("Hi Dr. Greene, this is Prakash Menon.", "Hey Ben, it's Maya again, about the quote I sent.",
                   "Hi Ellen, it's Sam, I do marketing for a lot of Google advertisers."):  # "of" joins no company
         assert not introduction.names_a_company(kinds(alone)), alone

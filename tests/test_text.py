@@ -77,6 +77,7 @@ def test_a_number_left_is_the_ask(default_pack):
 @pytest.mark.parametrize("ask", [
     "If anything comes up, please don't hesitate to reach out.",
     "Visit clearwater.io/demo to see it for yourself.",
+    "Pick any time that suits you at clearwater.io/tom.",
 ])
 def test_an_ask_in_other_words_is_an_ask(default_pack, ask):
     rule = rule_by_name(default_pack, "no-call-to-action")

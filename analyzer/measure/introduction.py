@@ -56,7 +56,7 @@ GREETINGS = {"hi", "hey", "hello", "high", "morning", "afternoon", "evening", "g
 # Words read as themselves: what joins a name to a company, and the words of an introduction ("on
 # behalf of Janet Reyes at Cornerstone Accounting" names someone else, not the caller).
 JOINERS = {"with", "from", "at", "of", "for", "over", "here", "calling", "again", "and", "&", "in", "on", "by",
-           "behalf"}
+           "behalf", "called", "named"}
 OWN = {"the", "your", "a", "an", "our", "my", "this", "is", "it's", "its", "i'm", "im", "i", "am", "name",
        "name's", "you've", "got", "we", "we're", "me", "i'd", "i'll", "i've", "we'd", "we'll", "we've", "you",
        "you're", "just", "who", "that", "to",
@@ -99,6 +99,7 @@ MAY_BE = ("F", "X", "with", "at", "from")
 INTRODUCERS = {"G", "L", "is", "it's", "its", "i'm", "im", "am", "name", "name's", "got", "me"}
 NAME_JOINERS = {"with", "from", "at", "calling", "here", "over"}
 COMPANY_JOINERS = {"with", "from", "at", "by", "over"}
+COMPANY_NAMERS = {*COMPANY_JOINERS, "called", "named"}  # "a one-person practice called Tidewater Ops"
 NOBODY = "NOBODY"
 NO_COMPANY = "NO_COMPANY"
 NO_ONE_MAX = 0.01  # the score of an opening that names no one, as of an `unlike` example said again
@@ -326,13 +327,13 @@ def names_someone(kinds: list[str]) -> bool:
 def names_a_company(kinds: list[str]) -> bool:
     """Whether the shape has what a company's name is: a company's word ("Coastal Marine Supply"), a
     capitalised word after what joins a name to a company ("with Bluegate", "from SkyTrace", "at the
-    Foundry Loft"), or one before "here" ("Payflow here"; "Nate here" is a first name's). "this is
-    Prakash Menon." names no company."""
+    Foundry Loft") or names one ("a practice called Tidewater Ops"), or one before "here" ("Payflow
+    here"; "Nate here" is a first name's). "this is Prakash Menon." names no company."""
     for i, kind in enumerate(kinds):
         after = kinds[i + 1] if i + 1 < len(kinds) else ""
         if after == "the" and i + 2 < len(kinds):
             after = kinds[i + 2]
-        joined = kind in COMPANY_JOINERS and after in ("X", "S", "F", "C")
+        joined = kind in COMPANY_NAMERS and after in ("X", "S", "F", "C")
         if kind == "C" or joined or (kind == "X" and after == "here"):
             return True
     return False
