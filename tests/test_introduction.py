@@ -151,6 +151,15 @@ def test_a_company_or_a_role_where_the_caller_says_who_they_are_is_sure_evidence
     assert verdict(default_pack, nobody) == "warning"
 
 
+def test_a_capitalised_word_where_a_role_would_be_may_be_a_name_misheard():
+    """tiny.en heard "This is Imani Sutton from" as "This is a Monty Sutton from": a capitalised word
+    before the company's joiner is no role's, so no sure absence (_a_role)."""
+    kinds = introduction.shape("Hi, Dr. Varga. This is a Monty Sutton from Clear Clay Medical Billing.").split()
+    assert not introduction.introduced_as_no_one(kinds)
+    role = introduction.shape("Hi, this is a nutrition consultant with FreshPlate.").split()
+    assert introduction.introduced_as_no_one(role)
+
+
 def test_a_name_heard_in_pieces_after_my_names_is_still_a_name():
     """"my name's" is followed by a name, however the transcriber cut it: no sure absence there."""
     kinds = introduction.shape("Hi Dana, my name's Co -L -I Murphy and I'm a partner at Atlas Freight.").split()

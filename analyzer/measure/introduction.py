@@ -342,12 +342,13 @@ def names_a_company(kinds: list[str]) -> bool:
 def introduced_as_no_one(kinds: list[str]) -> bool:
     """Whether where a caller says who they are, a company or a role stands instead of a name: right
     after "this is", "it's" or "I'm" ("this is Cascade Pest Solutions calling for the manager", "this is
-    the billing team at", "I'm a nutrition consultant with"), or a company first after the greeting,
-    then "here" or "calling" ("Hi Nora, Blue Heron Catering here.")."""
+    the billing team at", "I'm a nutrition consultant with"; not "This is a Monty Sutton from": _a_role),
+    or a company first after the greeting, then "here" or "calling" ("Hi Nora, Blue Heron Catering
+    here.")."""
     for i, kind in enumerate(kinds):
         before = kinds[max(i - 2, 0):i]
         says = before[-1:] in (["it's"], ["its"], ["i'm"], ["im"]) or before in (["this", "is"], ["i", "am"])
-        if says and kind in ("C", "a", "an", "the", "your", "our"):
+        if says and (kind == "C" or (kind in ("a", "an", "the", "your", "our") and _a_role(kinds, i + 1))):
             return True
         if kind == "C" and (i == 0 or kinds[i - 1] == "." or
                             (kinds[i - 1] == "," and all(k in ("G", "L", "T", ",") for k in kinds[:i]))):
@@ -357,6 +358,16 @@ def introduced_as_no_one(kinds: list[str]) -> bool:
             if kinds[end:end + 1] in (["here"], ["calling"]):
                 return True
     return False
+
+
+def _a_role(kinds: list[str], start: int) -> bool:
+    """Whether the words from `start` up to what joins them to a company, a comma or a full stop are a
+    role's, none capitalised: "a nutrition consultant with" is; "a Monty Sutton from" (tiny.en's
+    "Imani Sutton") and "a leaner Whitfield of" ("Eleanor Whitfield") may be a name misheard."""
+    end = start
+    while end < len(kinds) and kinds[end] not in (".", ",", "of", "for", "in", "on", *COMPANY_JOINERS):
+        end += 1
+    return not any(kind in ("F", "X", "S") for kind in kinds[start:end])
 
 
 def _said_again(text: str) -> str:
