@@ -96,11 +96,12 @@ def test_no_ask_at_all_is_missing(default_pack):
 
 def test_an_ask_the_clauses_only_may_say_is_a_note_even_for_a_rule_at_info(default_pack):
     """The ask rule's own severity is info, so its guess was once the same info finding as its
-    verdict, with no word of doubt: "book fifteen minutes at <link>" scores under what decides."""
-    script = HELLO + GAIN + "If you want to see it, book fifteen minutes at staffwise.io/devon."
+    verdict, with no word of doubt: "fifteen minutes with me would show it" scores under what decides.
+    ("book fifteen minutes at <link>" did too, until the pack's patterns took an ask at a link.)"""
+    script = HELLO + GAIN + "If you want a look, fifteen minutes with me would show it."
     context = Context(*measure_script(script, labeller=default_pack.labeller))
     [finding] = rule_by_name(default_pack, "no-call-to-action").findings(context)
-    assert finding.doubt.startswith('"If you want to see it, book fifteen minutes at') and "may say it" in finding.doubt
+    assert finding.doubt.startswith('"If you want a look, fifteen minutes with me') and "may say it" in finding.doubt
     assert finding.message.startswith("Could not confirm: Nothing asks the prospect to respond")
     assert str(finding.severity) == "info"
 
