@@ -287,8 +287,8 @@ def names_someone(kinds: list[str]) -> bool:
     sentence or after the greeting, a first name from the list, two capitalised words that a company
     is joined to or that a comma and another capitalised name or "and" follow ("Hi Dale, Renee
     Castillo", "Anders Vik calling from", "Nate Kowalski, Roadmark Telematics.", "Lucía Benavides, and
-    I run partnerships at"), or one word joined to a company
-    ("Raj with FuelTrack", "Okafor here, with Harrow Staffing"); later, after a comma, two capitalised
+    I run partnerships at"), or one word joined to a company ("Raj with FuelTrack", "Okafor here,
+    with Harrow Staffing"); later, after a comma, two capitalised
     words joined to a company or a first name from the list ("I sent the quote, Pedro Salgado with
     Northgate Legal calling", "Keystone Mutual calling, Derek Hsu here"), or two after "from" that a
     company follows ("you're hearing from Colin Murphy at Atlas Freight"). Not a run that goes on with
