@@ -138,6 +138,10 @@ def test_an_opening_can_name_no_one(nobody):
     "Hi Nora, Blue Heron Catering here. We opened a second kitchen in Ann Arbor.",
     "Good morning, this is Redwood Alarm Company calling for the facilities manager at Lakeview Towers.",
     "Good morning, Superintendent Hale. I'm a nutrition consultant with FreshPlate School Meals.",
+    # someone's office, as a possessive is heard; an errand on someone's behalf, no one introduced after it
+    "Hi Kevin, I'm calling from Gerald Whitman's office at Whitman Retirement Partners.",
+    "Hi Dr. Brooks, this is Dr. Ilse Brandt's office at Meridian Sleep Center.",
+    "Hi, Dr. Brooks. I'm calling on behalf of Dr. Samuel Lee at Meridian Sleep Center.",
 ])
 def test_a_company_or_a_role_where_the_caller_says_who_they_are_is_sure_evidence(default_pack, nobody):
     """Where a company or a role stands in the caller's place and the opening names no one anywhere,
@@ -149,6 +153,33 @@ def test_a_company_or_a_role_where_the_caller_says_who_they_are_is_sure_evidence
     [score] = context.measures.introduction[0].scores
     assert score.score <= introduction.NO_ONE_MAX and score.could_reach is None
     assert verdict(default_pack, nobody) == "warning"
+
+
+def test_an_office_or_a_team_is_whose_it_is_only_where_a_company_or_the_sentence_follows():
+    for own in ("Hi Kevin, this is Dana Whitmore, office manager at Whitman Partners.",
+                "Hi, this is Jo Park, team lead with Crestline Freight.",
+                "Hi Dr. Brooks, this is Ana Ruiz calling on behalf of Dr. Lee. I'm with Meridian Sleep Center."):
+        kinds = introduction.shape(own).split()
+        assert not introduction.introduced_as_no_one(kinds), own
+
+
+def test_the_listener_greeted_with_a_comma_before_their_name_is_no_caller():
+    """Whisper writes "Hi Patricia, calling from" as "Hi, Patricia, calling from": the name is still
+    the listener's (introduction.listener); a name a company follows is the caller's."""
+    assert introduction.shape("Hi, Patricia, calling from Ironlift Equipment.") == "G , L , calling from C C ."
+    assert not introduction.names_someone(introduction.shape("Hi, Marcy, calling from Boxville Packaging.").split())
+    caller = introduction.shape("Good morning, Kwame Asante-Boateng, Sentinel Grid, calling for Ms. Harlow.")
+    assert caller.startswith("G G , F X ,") and introduction.names_someone(caller.split())
+
+
+def test_a_company_a_third_party_is_named_with_is_theirs_not_the_callers():
+    """What a third party did (SAID) makes the names and the company said right before it theirs,
+    N (introduction.third_parties): the caller named only a first name, and no company."""
+    shape = introduction.shape("Hi Chef Yamamoto, this is Giulia. Antonio at Osteria Lupo gave me your name.")
+    assert shape == "G L L , this is F . N at N N R me your name ."
+    assert introduction.names_someone(shape.split()) and not introduction.names_a_company(shape.split())
+    own = introduction.shape("Hi Chef, this is Giulia with Vino Rosso. Antonio at Osteria Lupo gave me your name.")
+    assert introduction.names_a_company(own.split())
 
 
 def test_a_capitalised_word_where_a_role_would_be_may_be_a_name_misheard():

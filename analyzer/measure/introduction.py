@@ -97,6 +97,7 @@ MAY_BE = ("F", "X", "with", "at", "from")
 # ("Anders Vik calling from"), and what joins a company to what comes before it ("with Bluegate");
 # the tokens for an opening that names no one so (names_someone), and for one that names no company.
 INTRODUCERS = {"G", "L", "is", "it's", "its", "i'm", "im", "am", "name", "name's", "got", "me"}
+CALLER_INTRODUCERS = INTRODUCERS - {"G", "L", "got", "me"}  # "this is", "I'm", "my name is"
 NAME_JOINERS = {"with", "from", "at", "calling", "here", "over"}
 COMPANY_JOINERS = {"with", "from", "at", "by", "over"}
 COMPANY_NAMERS = {*COMPANY_JOINERS, "called", "named"}  # "a one-person practice called Tidewater Ops"
@@ -149,7 +150,8 @@ def shape(text: str) -> str:
     """What each word of an opening is, as one token per word: G greeting, T title, L the name the
     greeting addresses (the listener's), F a capitalised first name, C a capitalised company's word,
     c one in small letters, M a day or a month, P a place ("Maple Court"), X another capitalised word,
-    S one that only starts a sentence, D a number, R what a third party did (said, gave), w any other
+    S one that only starts a sentence, D a number, R what a third party did (said, gave), N a name or
+    a company said right before it (third_parties), w any other
     word (a first name in small letters too: "will", "grant"); joiners and the introduction's own
     words as themselves; commas and full stops kept."""
     return " ".join(_kinds(_TOKEN.findall(opening(text))))
@@ -194,18 +196,25 @@ def _kinds(tokens: list[str]) -> list[str]:
             kind = "w"
         out.append(kind)
         starts = False
-    return listener(companies(places(out[:MAX_TOKENS])))
+    return third_parties(listener(companies(places(out[:MAX_TOKENS]))))
 
 
 def listener(kinds: list[str]) -> list[str]:
     """The shape with the name the greeting addresses read as the listener's, L ("Hi Priya,", "Good
-    morning Mr Sato,", "Priya, good afternoon,"): whether the list knows the listener's first name
-    says nothing of whom the caller names."""
+    morning Mr Sato,", "Priya, good afternoon,", "Hi, Patricia, calling"): whether the list knows the
+    listener's first name says nothing of whom the caller names."""
     out = list(kinds)
     k = 0
     while k < len(out) and out[k] == "G":
         k += 1
     greeted = k > 0
+    if greeted and out[k:k + 1] == [","]:  # "Hi, Patricia, calling from": a comma between, as Whisper writes it;
+        end = k + 1  # not a name a company follows ("Good morning, Kwame Asante-Boateng, Sentinel Grid")
+        while end < len(out) and end - k <= 2 and out[end] in ("F", "X", "S"):
+            end += 1
+        if end > k + 1 and (out[end:end + 1] == ["."] or (out[end:end + 1] == [","] and out[end + 1:end + 2] not in (
+                ["F"], ["X"], ["S"], ["C"]))):
+            k += 1
     if k < len(out) and out[k] == "T":
         k += 1
     end = k
@@ -216,6 +225,21 @@ def listener(kinds: list[str]) -> list[str]:
                        and (out[end + 1] == "G" or out[0] == "T"))
     if greeted or before_greeting:
         out[k:end] = ["L"] * (end - k)
+    return out
+
+
+def third_parties(kinds: list[str]) -> list[str]:
+    """The shape with the names and companies said right before what a third party did read as theirs,
+    N: "Antonio at Osteria Lupo gave me your name", "Maria over at Crestview mentioned" say whom the
+    caller heard from, not who the caller is or the company they call from."""
+    out = list(kinds)
+    for i, kind in enumerate(kinds):
+        if kind != "R":
+            continue
+        k = i
+        while k > 0 and kinds[k - 1] in ("F", "X", "S", "C", "P", "the", *COMPANY_JOINERS):
+            k -= 1
+        out[k:i] = ["N" if name in ("F", "X", "S", "C", "P") else name for name in kinds[k:i]]
     return out
 
 
@@ -295,7 +319,8 @@ def names_someone(kinds: list[str]) -> bool:
     "and" and another name ("this is Cedar and Stone Landscaping"), one a third party's deed follows
     ("Hi Tom, Dana Whitmore at Clearwater said"), nor in what someone else's errand is ("calling on
     behalf of attorney Renee Castellanos", "hoping this reaches Donna in HR"). "calling from Brightpath
-    Tutoring" and "Hi Jerry, Bluestone Paving, following up" name a company alone."""
+    Tutoring" and "Hi Jerry, Bluestone Paving, following up" name a company alone; "this is Dr. Ilse
+    Brandt's office at" names whose office it is (_an_office)."""
     before, greeted = ".", True  # the start of the opening is where a name may come first
     for i, kind in enumerate(kinds):
         if kind == "behalf":
@@ -315,7 +340,8 @@ def names_someone(kinds: list[str]) -> bool:
                       or (before == "," and (joined or listed))
                       or (before == "from" and joined and after[0] in COMPANY_JOINERS))
         a_company = after[:1] == ["and"] and after[1:] in (["F"], ["X"], ["S"], ["C"])
-        if run > 0 and introduced and not a_company and "R" not in kinds[end:end + SAID_WITHIN]:
+        if run > 0 and introduced and not a_company and not _an_office(kinds, end) \
+                and "R" not in kinds[end:end + SAID_WITHIN]:
             return True
         if (before == "name's" or kinds[max(i - 2, 0):i] == ["name", "is"]) and kind in ("C", "c", "w"):
             return True  # what follows "my name's" is a name, however it was heard ("my name's Co -L -I Murphy")
@@ -328,15 +354,33 @@ def names_a_company(kinds: list[str]) -> bool:
     """Whether the shape has what a company's name is: a company's word ("Coastal Marine Supply"), a
     capitalised word after what joins a name to a company ("with Bluegate", "from SkyTrace", "at the
     Foundry Loft") or names one ("a practice called Tidewater Ops"), or one before "here" ("Payflow
-    here"; "Nate here" is a first name's). "this is Prakash Menon." names no company."""
+    here"; "Nate here" is a first name's). "this is Prakash Menon." names no company, nor does "This is
+    Giulia. Antonio at Osteria Lupo gave me your name" (_theirs)."""
     for i, kind in enumerate(kinds):
         after = kinds[i + 1] if i + 1 < len(kinds) else ""
         if after == "the" and i + 2 < len(kinds):
             after = kinds[i + 2]
         joined = kind in COMPANY_NAMERS and after in ("X", "S", "F", "C")
-        if kind == "C" or joined or (kind == "X" and after == "here"):
+        if (kind == "C" or joined or (kind == "X" and after == "here")) and not _theirs(kinds, i + 1):
             return True
     return False
+
+
+def _theirs(kinds: list[str], start: int) -> bool:
+    """Whether the capitalised words from `start` are followed soon by what a third party did: "Antonio
+    at Osteria Lupo gave me your name" names Antonio's company, not the caller's."""
+    end = start
+    while end < len(kinds) and kinds[end] in ("X", "S", "F", "C", "the"):
+        end += 1
+    return "R" in kinds[end:end + SAID_WITHIN]
+
+
+def _an_office(kinds: list[str], end: int) -> bool:
+    """Whether the name that ends at `end` is whose office or team it is, as a possessive heard
+    ("Gerald Whitman's office at Whitman Retirement Partners"): an office or a team right after it, and
+    then what joins a company or the end of the sentence ("Dana Whitmore, office manager" is a role)."""
+    return kinds[end:end + 1] in (["office"], ["team"]) and kinds[end + 1:end + 2] in (
+        [], ["."], [","], *([joiner] for joiner in COMPANY_JOINERS))
 
 
 def introduced_as_no_one(kinds: list[str]) -> bool:
@@ -344,7 +388,20 @@ def introduced_as_no_one(kinds: list[str]) -> bool:
     after "this is", "it's" or "I'm" ("this is Cascade Pest Solutions calling for the manager", "this is
     the billing team at", "I'm a nutrition consultant with"; not "This is a Monty Sutton from": _a_role),
     or a company first after the greeting, then "here" or "calling" ("Hi Nora, Blue Heron Catering
-    here.")."""
+    here."); someone's office ("calling from Gerald Whitman's office at", _an_office); or an errand
+    on someone's behalf with no one introduced before or after it in the sentence ("I'm calling on
+    behalf of Dr. Samuel Lee at Meridian Sleep Center.")."""
+    sentence = kinds[:_first_sentence_end(kinds)]
+    for i, kind in enumerate(sentence):
+        if kind == "behalf" and not set(sentence[i:]) & CALLER_INTRODUCERS and not names_someone(sentence[:i]):
+            return True
+        if kind in ("from", "is", "it's", "its", "i'm", "im") and i + 1 < len(kinds):
+            start = i + 2 if kinds[i + 1] == "T" else i + 1
+            end = start
+            while end < len(kinds) and kinds[end] in ("F", "X", "S"):
+                end += 1
+            if end > start and _an_office(kinds, end):
+                return True
     for i, kind in enumerate(kinds):
         before = kinds[max(i - 2, 0):i]
         says = before[-1:] in (["it's"], ["its"], ["i'm"], ["im"]) or before in (["this", "is"], ["i", "am"])
@@ -506,7 +563,7 @@ def _greeting_end(kinds: list[str]) -> int:
         k += 1
     if k == 0:
         return 0
-    if kinds[k:k + 2] == [",", "T"]:  # "Hi, Ms. Oyelowo."
+    if kinds[k:k + 2] in ([",", "T"], [",", "L"]):  # "Hi, Ms. Oyelowo.", "Hi, Patricia, calling"
         k += 1
     if k < len(kinds) and kinds[k] == "T":  # the name after a title runs to the next comma or full stop
         k += 1
