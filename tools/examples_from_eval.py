@@ -24,6 +24,7 @@ writes rules/examples/<rule>.toml (the default pack's `examples = ...`), reading
 added to the files as they are (a new training bank, the rest not harvested again):
 
     .venv/bin/python tools/examples_from_eval.py train3 --add --rules self-focused-opener
+    .venv/bin/python tools/examples_from_eval.py train4 --add --rules no-benefit-claim
 
 The parts named are seen from then on: measure on parts written after it (benchmarks/RESULTS.md
 says which).
