@@ -40,6 +40,9 @@ def test_the_installed_wheel_holds_every_module_and_runs(tmp_path):
     [wheel] = (tmp_path / "dist").glob("voicemail_analyzer-*.whl")
 
     names = set(zipfile.ZipFile(wheel).namelist())
+    # the license as an SPDX expression (PEP 639): a TOML table there stops building from 2027-02-18
+    [metadata] = [n for n in names if n.endswith(".dist-info/METADATA")]
+    assert "License-Expression: MIT" in zipfile.ZipFile(wheel).read(metadata).decode().splitlines()
     modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "analyzer").rglob("*.py")
                if "__pycache__" not in p.parts}
     assert modules - names == set(), "modules the wheel leaves out"
