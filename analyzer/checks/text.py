@@ -32,6 +32,7 @@ NUMBER_WORDS = {
 # shorter phrases only as written ("call me" is not "tell me").
 FUZZY_MIN_LETTERS = 9
 FUZZY_SIMILARITY = 88.0
+WHO = {"i", "me", "my", "we", "us", "our", "you", "your"}  # a phrase without one of these is another phrase
 
 
 def normalise(text: str) -> str:
@@ -116,9 +117,12 @@ class TextIndex:
         return [(i, t.replace(" ", "").lower()) for i, t in enumerate(self._searchable) if t]
 
     def near(self, phrase: str, words: range | None = None) -> list[Match]:
-        """Where a plain phrase was said with its words split, merged or a letter or two misheard."""
+        """Where a plain phrase was said with its words split, merged or a letter or two misheard; not
+        where the word that says who does it is left out, which says something else ("I'll give you a
+        call back" is not "call me back"; "checking back on" still is "checking back in")."""
         said = searchable(phrase).lower().split()
         target, size = "".join(said), len(said)
+        shorter = {"".join(said[:k] + said[k + 1:]) for k in range(size) if said[k] in WHO and size > 1}
         if len(target) < FUZZY_MIN_LETTERS:
             return []
         tokens = [(i, t) for i, t in self._tokens if words is None or i in words]
@@ -130,8 +134,9 @@ class TextIndex:
                 chunk = tokens[k : k + n]
                 if len(chunk) < n:
                     break
-                score = fuzz.ratio(target, "".join(t for _, t in chunk))
-                if score >= FUZZY_SIMILARITY and (best is None or score > best[0]):
+                letters = "".join(t for _, t in chunk)
+                score = fuzz.ratio(target, letters)
+                if letters not in shorter and score >= FUZZY_SIMILARITY and (best is None or score > best[0]):
                     best = (score, n)
             if best is None:
                 k += 1

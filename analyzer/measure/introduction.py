@@ -196,6 +196,9 @@ def _kinds(tokens: list[str]) -> list[str]:
             kind = "w"
         out.append(kind)
         starts = False
+    # a day or a month that comes from somewhere is a name ("April from Pioneer Payroll"; tiny.en's
+    # "but Sunday from" for a name it did not know)
+    out = ["F" if kind == "M" and out[i + 1:i + 2] == ["from"] else kind for i, kind in enumerate(out)]
     return third_parties(listener(companies(places(out[:MAX_TOKENS]))))
 
 
