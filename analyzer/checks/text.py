@@ -122,9 +122,9 @@ class TextIndex:
         call back" is not "call me back"; "checking back on" still is "checking back in")."""
         said = searchable(phrase).lower().split()
         target, size = "".join(said), len(said)
-        shorter = {"".join(said[:k] + said[k + 1:]) for k in range(size) if said[k] in WHO and size > 1}
         if len(target) < FUZZY_MIN_LETTERS:
             return []
+        shorter = {"".join(said[:k] + said[k + 1:]) for k in range(size) if said[k] in WHO} if size > 1 else set()
         tokens = [(i, t) for i, t in self._tokens if words is None or i in words]
         out: list[Match] = []
         k = 0

@@ -212,17 +212,14 @@ def listener(kinds: list[str]) -> list[str]:
         k += 1
     greeted = k > 0
     if greeted and out[k:k + 1] == [","]:  # "Hi, Patricia, calling from": a comma between, as Whisper writes it;
-        end = k + 1  # not a name a company follows ("Good morning, Kwame Asante-Boateng, Sentinel Grid")
-        while end < len(out) and end - k <= 2 and out[end] in ("F", "X", "S"):
-            end += 1
+        # not a name a company follows ("Good morning, Kwame Asante-Boateng, Sentinel Grid")
+        end = _name_end(out, k + 1, most=2)
         if end > k + 1 and (out[end:end + 1] == ["."] or (out[end:end + 1] == [","] and out[end + 1:end + 2] not in (
                 ["F"], ["X"], ["S"], ["C"]))):
             k += 1
     if k < len(out) and out[k] == "T":
         k += 1
-    end = k
-    while end < len(out) and end - k < 2 and out[end] in ("F", "X", "S"):
-        end += 1
+    end = _name_end(out, k, most=2)
     # a name said before the greeting ("Priya, good afternoon") or after a title ("Mr. Prospect, this is")
     before_greeting = (end > k and end + 1 < len(out) and out[end] == ","
                        and (out[end + 1] == "G" or out[0] == "T"))
@@ -329,9 +326,7 @@ def names_someone(kinds: list[str]) -> bool:
         if kind == "behalf":
             return False  # whoever is named after it is not the caller, and no caller came before it
         start = i + 1 if kind == "T" and before in INTRODUCERS else i
-        end = start
-        while end < len(kinds) and kinds[end] in ("F", "X", "S"):
-            end += 1
+        end = _name_end(kinds, start)
         run, after = end - start, kinds[end:end + 2]
         first = before == "." or (before == "," and greeted)
         joined = run >= 2 and bool(after) and (after[0] in NAME_JOINERS or after[0] == "of")
@@ -344,7 +339,7 @@ def names_someone(kinds: list[str]) -> bool:
                       or (before == "from" and joined and after[0] in COMPANY_JOINERS))
         a_company = after[:1] == ["and"] and after[1:] in (["F"], ["X"], ["S"], ["C"])
         if run > 0 and introduced and not a_company and not _an_office(kinds, end) \
-                and "R" not in kinds[end:end + SAID_WITHIN]:
+                and not _a_deed_follows(kinds, end):
             return True
         if (before == "name's" or kinds[max(i - 2, 0):i] == ["name", "is"]) and kind in ("C", "c", "w"):
             return True  # what follows "my name's" is a name, however it was heard ("my name's Co -L -I Murphy")
@@ -375,7 +370,21 @@ def _theirs(kinds: list[str], start: int) -> bool:
     end = start
     while end < len(kinds) and kinds[end] in ("X", "S", "F", "C", "the"):
         end += 1
+    return _a_deed_follows(kinds, end)
+
+
+def _a_deed_follows(kinds: list[str], end: int) -> bool:
+    """Whether what a third party did (R) comes within SAID_WITHIN tokens of `end`, where a name or a
+    company ends: "Dana Whitmore at Clearwater said" makes them theirs."""
     return "R" in kinds[end:end + SAID_WITHIN]
+
+
+def _name_end(kinds: list[str], start: int, most: int = MAX_TOKENS) -> int:
+    """Where the run of capitalised words (a name's: F, X, S) from `start` ends, `most` of them at most."""
+    end = start
+    while end < len(kinds) and end - start < most and kinds[end] in ("F", "X", "S"):
+        end += 1
+    return end
 
 
 def _an_office(kinds: list[str], end: int) -> bool:
@@ -400,9 +409,7 @@ def introduced_as_no_one(kinds: list[str]) -> bool:
             return True
         if kind in ("from", "is", "it's", "its", "i'm", "im") and i + 1 < len(kinds):
             start = i + 2 if kinds[i + 1] == "T" else i + 1
-            end = start
-            while end < len(kinds) and kinds[end] in ("F", "X", "S"):
-                end += 1
+            end = _name_end(kinds, start)
             if end > start and _an_office(kinds, end):
                 return True
     for i, kind in enumerate(kinds):
