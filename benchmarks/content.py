@@ -45,7 +45,7 @@ SPLITS = ("dev", "test", "holdout", "holdout2", "holdout3", "holdout4", "real", 
           "holdout11", "real6", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17",
           "holdout18", "real7", "holdout19", "holdout20", "real8", "holdout21", "holdout22", "holdout23", "real9",
           "holdout24", "holdout25", "train3", "holdout26", "real10", "holdout27", "holdout28", "holdout29", "holdout30",
-          "train4", "holdout31", "train5")
+          "train4", "holdout31", "train5", "holdout32")
 
 
 class Score:
